@@ -1,0 +1,248 @@
+"""Input checks shared by every layer (layer 0, NumPy only).
+
+Each check validates once, where user input enters, and raises an error whose message names
+the argument, shows the value with ``!r``, says what was expected and how to fix it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "check_choice",
+    "check_finite",
+    "check_matrix",
+    "check_positive",
+    "check_rng",
+    "closest_name",
+]
+
+
+def check_rng(random_state: Any) -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` from a seed-like value.
+
+    Parameters
+    ----------
+    random_state : None, int, numpy.random.Generator or numpy.random.RandomState
+        ``None`` gives fresh entropy; an int gives a reproducible generator; a Generator
+        is returned as is (so a caller can share one stream); a legacy ``RandomState``
+        (scikit-learn's convention) seeds a new Generator from it.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    TypeError
+        For anything else.
+
+    Examples
+    --------
+    >>> int(check_rng(0).integers(10)) == int(check_rng(0).integers(10))
+    True
+    """
+    if random_state is None or isinstance(random_state, numbers.Integral):
+        if random_state is not None and random_state < 0:
+            raise ValueError(
+                f"random_state={random_state!r} is negative; expected None, a non-negative "
+                "int or a numpy.random.Generator"
+            )
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(0, 2**31 - 1))
+    raise TypeError(
+        f"random_state={random_state!r} is not supported; expected None, an int or a "
+        "numpy.random.Generator"
+    )
+
+
+def check_choice(name: str, value: Any, choices: Iterable[str] | Mapping[str, Any]) -> Any:
+    """Check that ``value`` is one of ``choices`` and return it.
+
+    Parameters
+    ----------
+    name : str
+        Argument name, used in the message.
+    value : object
+        Value given by the user.
+    choices : iterable of str or mapping
+        The allowed names (a mapping's keys).
+
+    Returns
+    -------
+    object
+        ``value`` unchanged.
+
+    Raises
+    ------
+    ValueError
+        ``name='relu6' is not supported; expected one of [...]``.
+
+    Examples
+    --------
+    >>> check_choice("solver", "adam", ["adam", "sgd"])
+    'adam'
+    """
+    allowed = sorted(choices)
+    if not isinstance(value, str) or value not in allowed:
+        hint = closest_name(value, allowed) if isinstance(value, str) else None
+        did_you_mean = f"; did you mean {hint!r}?" if hint else ""
+        raise ValueError(
+            f"{name}={value!r} is not supported; expected one of {allowed}{did_you_mean}"
+        )
+    return value
+
+
+def check_positive(name: str, value: Any, *, strict: bool = True, integer: bool = False):
+    """Check that a scalar parameter is a (strictly) positive real or integer number.
+
+    Parameters
+    ----------
+    name : str
+        Argument name, used in the message.
+    value : object
+        The value to check.
+    strict : bool, default=True
+        Require ``value > 0``; otherwise ``value >= 0``.
+    integer : bool, default=False
+        Require an integer.
+
+    Returns
+    -------
+    int or float
+
+    Raises
+    ------
+    TypeError
+        When ``value`` is not a number (or not an integer when ``integer``).
+    ValueError
+        When ``value`` is not finite or not (strictly) positive.
+
+    Examples
+    --------
+    >>> check_positive("learning_rate_init", 1e-3)
+    0.001
+    """
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind):
+        expected = "an integer" if integer else "a number"
+        raise TypeError(f"{name}={value!r} has the wrong type; expected {expected}")
+    bound_ok = value > 0 if strict else value >= 0
+    if not np.isfinite(value) or not bound_ok:
+        relation = "> 0" if strict else ">= 0"
+        raise ValueError(f"{name}={value!r} is invalid; expected a finite value {relation}")
+    return value
+
+
+def check_finite(name: str, array: np.ndarray, columns: list[str] | None = None) -> None:
+    """Raise a :class:`ValueError` naming the first NaN or infinity in ``array``.
+
+    Parameters
+    ----------
+    name : str
+        What the array is (``'X'``, ``'y'``), used in the message.
+    array : ndarray of shape (n_samples,) or (n_samples, n_columns)
+        Numeric array to check.
+    columns : list of str, optional
+        Column names for the message; default ``column j``.
+
+    Raises
+    ------
+    ValueError
+        ``X contains NaN at row 3, column 'temperature' (2 non-finite values in all); ...``
+
+    Examples
+    --------
+    >>> check_finite("X", np.array([[1.0, np.nan]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: X contains NaN at row 0, column 1 (1 non-finite value in all); remove or impute the missing or infinite values before fitting
+    """  # noqa: E501
+    finite = np.isfinite(array)
+    if finite.all():
+        return
+    bad = np.argwhere(~finite)
+    first = tuple(bad[0])
+    value = array[first]
+    what = "NaN" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+    where = f"row {first[0]}"
+    if len(first) > 1:
+        column = columns[first[1]] if columns is not None else first[1]
+        where += f", column {column!r}" if columns is not None else f", column {column}"
+    count = len(bad)
+    plural = "value" if count == 1 else "values"
+    raise ValueError(
+        f"{name} contains {what} at {where} ({count} non-finite {plural} in all); remove or "
+        "impute the missing or infinite values before fitting"
+    )
+
+
+def check_matrix(
+    name: str, array: Any, *, n_columns: int | None = None, dtype: Any = np.float64
+) -> np.ndarray:
+    """Convert ``array`` to a finite 2-D floating array, with clear errors.
+
+    Parameters
+    ----------
+    name : str
+        What the array is, used in the message.
+    array : array-like of shape (n_samples, n_columns)
+        The data; a 1-D array is refused (reshape it explicitly).
+    n_columns : int, optional
+        Required number of columns.
+    dtype : numpy dtype, default=float64
+        Floating dtype of the result.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_columns)
+
+    Raises
+    ------
+    ValueError
+        For non-numeric data, a wrong number of dimensions or columns, no rows, NaN or inf.
+
+    Examples
+    --------
+    >>> check_matrix("X", [[1, 2], [3, 4]]).dtype
+    dtype('float64')
+    """
+    try:
+        out = np.asarray(array, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be numeric; could not convert it to {np.dtype(dtype).name}: {exc}"
+        ) from None
+    if out.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D of shape (n_samples, n_features); got shape {out.shape}. "
+            "Use array.reshape(-1, 1) for a single feature or array.reshape(1, -1) for a "
+            "single sample"
+        )
+    if out.shape[0] == 0:
+        raise ValueError(f"{name} has no rows; expected at least one sample")
+    if n_columns is not None and out.shape[1] != n_columns:
+        raise ValueError(f"{name} has {out.shape[1]} columns; expected {n_columns}")
+    check_finite(name, out)
+    return out
+
+
+def closest_name(name: str, candidates: Iterable[str]) -> str | None:
+    """Return the candidate closest to ``name`` (for "did you mean" hints), or ``None``.
+
+    Examples
+    --------
+    >>> closest_name("temprature", ["temperature", "pressure"])
+    'temperature'
+    """
+    import difflib
+
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None

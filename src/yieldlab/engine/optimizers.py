@@ -1,0 +1,248 @@
+"""First-order optimizers: each writes one update rule; the base class keeps the books.
+
+Every rule moves *against* the gradient (ERRATA: the notes' ``w -> w + eta dC/dw`` has the
+wrong sign). The optimizers work on the network's flat parameter vector in place, with
+preallocated buffers, so a step costs a handful of vectorised operations whatever the
+number of layers.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+from .._validation import check_positive
+
+__all__ = ["OPTIMIZERS", "Adam", "AdamW", "GradientDescent", "Optimizer", "get_optimizer"]
+
+Array = np.ndarray
+
+
+class Optimizer:
+    """Base class: step counter, lazily allocated state, and the learning rate.
+
+    Subclasses implement :meth:`_init_state` (buffers shaped like the parameters) and
+    :meth:`_update` (the rule, in place). ``decay_size`` is the number of leading entries of
+    the parameter vector that are weights (the rest are biases), for weight decay.
+
+    Parameters
+    ----------
+    learning_rate : float
+        Step size ``eta > 0``.
+    """
+
+    def __init__(self, learning_rate: float) -> None:
+        self.learning_rate = check_positive("learning_rate", learning_rate)
+        self.t = 0
+        self.decay_size: int | None = None
+        self._state: dict[str, Array] | None = None
+
+    def reset(self) -> None:
+        """Forget the state (momentum, moments) and the step count."""
+        self.t = 0
+        self._state = None
+
+    def step(self, params: Array, grads: Array) -> None:
+        """Update ``params`` in place from ``grads`` (arrays of the same shape)."""
+        if self._state is None:
+            self._state = self._init_state(params)
+        self.t += 1
+        self._update(params, grads, self._state)
+
+    def _init_state(self, params: Array) -> dict[str, Array]:
+        return {"tmp": np.empty_like(params)}
+
+    def _update(self, params: Array, grads: Array, state: dict[str, Array]) -> None:
+        raise NotImplementedError
+
+
+class GradientDescent(Optimizer):
+    """Gradient descent, optionally with (Nesterov) momentum.
+
+    Plain (the notes' rule, with the sign fixed)::
+
+        w <- w - eta * dC/dw
+
+    With momentum ``mu`` (velocity ``v``, starting at 0)::
+
+        v <- mu v - eta g;   w <- w + v              (classical)
+        v <- mu v - eta g;   w <- w + mu v - eta g   (Nesterov)
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.01
+    momentum : float, default=0.0
+        ``mu`` in [0, 1).
+    nesterov : bool, default=False
+
+    Examples
+    --------
+    One step by hand: ``w = 1``, ``g = 2``, ``eta = 0.1`` gives ``w = 1 - 0.1 * 2 = 0.8``.
+
+    >>> import numpy as np
+    >>> w = np.array([1.0]); GradientDescent(0.1).step(w, np.array([2.0])); w
+    array([0.8])
+    """
+
+    def __init__(
+        self, learning_rate: float = 0.01, momentum: float = 0.0, nesterov: bool = False
+    ) -> None:
+        super().__init__(learning_rate)
+        if not isinstance(momentum, numbers.Real) or not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum={momentum!r} is invalid; expected 0 <= momentum < 1")
+        if nesterov and momentum == 0.0:
+            raise ValueError("nesterov=True needs momentum > 0, e.g. momentum=0.9")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+
+    def _init_state(self, params: Array) -> dict[str, Array]:
+        state = super()._init_state(params)
+        if self.momentum:
+            state["v"] = np.zeros_like(params)
+        return state
+
+    def _update(self, params: Array, grads: Array, state: dict[str, Array]) -> None:
+        tmp = state["tmp"]
+        np.multiply(grads, self.learning_rate, out=tmp)  # eta g
+        if not self.momentum:
+            params -= tmp
+            return
+        v = state["v"]
+        v *= self.momentum
+        v -= tmp
+        if self.nesterov:
+            params -= tmp
+            params += self.momentum * v
+        else:
+            params += v
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015), with decoupled weight decay when ``weight_decay > 0``.
+
+    With ``g`` the gradient and ``t`` the step count::
+
+        m <- b1 m + (1 - b1) g
+        v <- b2 v + (1 - b2) g^2
+        w <- w - eta * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+        w <- w - eta * weight_decay * w           (AdamW, weights only)
+
+    The update is computed as ``eta sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps')``
+    with ``eps' = eps sqrt(1 - b2^t)``, which is the same number with fewer passes.
+
+    Parameters
+    ----------
+    learning_rate : float, default=0.001
+    beta1 : float, default=0.9
+    beta2 : float, default=0.999
+    epsilon : float, default=1e-8
+    weight_decay : float, default=0.0
+
+    Examples
+    --------
+    First step by hand: ``m = 0.1 g``, ``v = 0.001 g^2``; after bias correction
+    ``m_hat = g``, ``v_hat = g^2``, so the step is ``eta * sign(g)`` (up to eps):
+
+    >>> import numpy as np
+    >>> w = np.array([1.0, 1.0]); Adam(0.1).step(w, np.array([3.0, -0.5])); w
+    array([0.9, 1.1])
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(learning_rate)
+        for name, value in (("beta1", beta1), ("beta2", beta2)):
+            if not isinstance(value, numbers.Real) or not 0.0 <= value < 1.0:
+                raise ValueError(f"{name}={value!r} is invalid; expected 0 <= {name} < 1")
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.epsilon = float(check_positive("epsilon", epsilon))
+        self.weight_decay = float(check_positive("weight_decay", weight_decay, strict=False))
+
+    def _init_state(self, params: Array) -> dict[str, Array]:
+        state = super()._init_state(params)
+        state["m"] = np.zeros_like(params)
+        state["v"] = np.zeros_like(params)
+        return state
+
+    def _update(self, params: Array, grads: Array, state: dict[str, Array]) -> None:
+        m, v, tmp = state["m"], state["v"], state["tmp"]
+        b1, b2, t = self.beta1, self.beta2, self.t
+        correction2 = math.sqrt(1.0 - b2**t)
+        step = self.learning_rate * correction2 / (1.0 - b1**t)
+        m *= b1
+        np.multiply(grads, 1.0 - b1, out=tmp)
+        m += tmp
+        v *= b2
+        np.multiply(grads, grads, out=tmp)
+        tmp *= 1.0 - b2
+        v += tmp
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon * correction2
+        np.divide(m, tmp, out=tmp)
+        tmp *= step
+        if self.weight_decay:
+            n = params.size if self.decay_size is None else self.decay_size
+            params[:n] *= 1.0 - self.learning_rate * self.weight_decay
+        params -= tmp
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019); default decay 0.01."""
+
+    def __init__(
+        self,
+        learning_rate: float = 0.001,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        epsilon: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(learning_rate, beta1, beta2, epsilon, weight_decay)
+
+
+OPTIMIZERS: dict[str, Any] = {
+    "gd": GradientDescent,
+    "sgd": GradientDescent,
+    "adam": Adam,
+    "adamw": AdamW,
+}
+
+
+def get_optimizer(optimizer: str | Optimizer, learning_rate: float, **options: Any) -> Optimizer:
+    """Build an optimizer from a name, or return a given one.
+
+    Parameters
+    ----------
+    optimizer : {'gd', 'sgd', 'adam', 'adamw'} or Optimizer
+        ``'gd'`` and ``'sgd'`` are the same rule (gradient descent over full or mini
+        batches); give ``momentum`` / ``nesterov`` in ``options``.
+    learning_rate : float
+    **options
+        Keyword arguments of the optimizer class.
+
+    Returns
+    -------
+    Optimizer
+
+    Examples
+    --------
+    >>> get_optimizer("sgd", 0.1, momentum=0.9, nesterov=True).nesterov
+    True
+    """
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
+        raise ValueError(
+            f"optimizer={optimizer!r} is not supported; expected one of "
+            f"{sorted([*OPTIMIZERS, 'lbfgs'])} or an Optimizer"
+        )
+    return OPTIMIZERS[optimizer](learning_rate, **options)

@@ -1,0 +1,363 @@
+"""Training loops: mini-batch descent with early stopping, and full-batch L-BFGS.
+
+Stochastic (mini-batch) gradient descent applies the optimizer's rule to one random batch
+at a time (ERRATA: the notes' "SGD"); the loss averages over the batch, so the learning
+rate does not depend on the batch size. Each epoch shuffles the rows once into a
+preallocated buffer and walks through it in contiguous slices: no Python work per sample
+and no copies per batch.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy.optimize import minimize
+
+from .._validation import check_positive, check_rng
+from ..exceptions import DivergenceError
+from .optimizers import Optimizer, get_optimizer
+
+if TYPE_CHECKING:
+    from .network import Network
+
+__all__ = ["History", "train"]
+
+Array = np.ndarray
+
+
+@dataclass
+class History:
+    """What happened during training.
+
+    Attributes
+    ----------
+    loss : list of float
+        Training loss after each epoch (mean over the epoch's batches; for L-BFGS, the
+        full-batch loss after each iteration).
+    val_loss : list of float
+        Validation loss after each epoch (empty without validation).
+    grad_norms : list of ndarray of shape (n_layers,)
+        Per epoch, the root-mean-square over the epoch's batches of each layer's
+        ``||dC/dW_l||`` (the notes' vanishing-gradient view).
+    best_epoch : int
+        Epoch (0-based) whose weights the network holds at the end.
+    stop_reason : str
+        ``'max_epochs'``, ``'converged'`` (no improvement over ``tol`` for ``patience``
+        epochs), ``'early_stopping'`` (validation loss stopped improving) or the L-BFGS
+        message.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    grad_norms: list[Array] = field(default_factory=list)
+    best_epoch: int = 0
+    stop_reason: str = "max_epochs"
+
+    @property
+    def n_epochs(self) -> int:
+        """Number of epochs (or L-BFGS iterations) run."""
+        return len(self.loss)
+
+
+def _check_options(
+    epochs: Any, batch_size: Any, patience: Any, validation_fraction: Any, l2: Any, tol: Any
+) -> None:
+    check_positive("epochs", epochs, integer=True)
+    check_positive("batch_size", batch_size, integer=True)
+    check_positive("patience", patience, integer=True)
+    check_positive("l2", l2, strict=False)
+    if tol is not None:
+        check_positive("tol", tol, strict=False)
+    if not isinstance(validation_fraction, numbers.Real) or not 0 <= validation_fraction < 1:
+        raise ValueError(
+            f"validation_fraction={validation_fraction!r} is invalid; expected 0 <= value < 1"
+        )
+
+
+def _diverged(epoch: int, value: float, optimizer: Optimizer | None) -> DivergenceError:
+    if optimizer is None:
+        return DivergenceError(
+            f"training diverged at iteration {epoch}: the loss became {value}; scale the "
+            "inputs and targets, or use a smaller l2 or another optimizer"
+        )
+    lr = optimizer.learning_rate
+    return DivergenceError(
+        f"training diverged at epoch {epoch}: the loss became {value}; the learning rate "
+        f"{lr:g} is too large for this problem, try learning_rate={lr / 10:g} or smaller"
+    )
+
+
+def train(
+    network: Network,
+    X: Any,
+    Y: Any,
+    *,
+    optimizer: str | Optimizer = "adam",
+    learning_rate: float = 0.001,
+    epochs: int = 200,
+    batch_size: int = 32,
+    l2: float = 0.0,
+    validation_fraction: float = 0.0,
+    validation_data: tuple[Any, Any] | None = None,
+    early_stopping: bool = False,
+    patience: int = 10,
+    tol: float | None = 1e-4,
+    shuffle: bool = True,
+    random_state: Any = None,
+    callback: Callable[[int, History], bool | None] | None = None,
+    **optimizer_options: Any,
+) -> History:
+    """Train ``network`` on ``(X, Y)`` and return its :class:`History`.
+
+    Parameters
+    ----------
+    network : Network
+    X : array-like of shape (n_samples, n_inputs)
+    Y : array-like of shape (n_samples, n_outputs)
+    optimizer : {'adam', 'adamw', 'sgd', 'gd', 'lbfgs'} or Optimizer, default='adam'
+        ``'lbfgs'`` minimises the full-batch loss with SciPy's L-BFGS-B (best for small
+        data); ``epochs`` is then its iteration limit.
+    learning_rate : float, default=0.001
+        Step size of first-order optimizers (ignored by L-BFGS).
+    epochs : int, default=200
+        Passes over the training rows.
+    batch_size : int, default=32
+        Rows per gradient step (clipped to the number of training rows).
+    l2 : float, default=0.0
+        L2 penalty on the weights, ``l2 / (2 n_batch) * sum ||W||^2``.
+    validation_fraction : float, default=0.0
+        Fraction of rows held out (at random) to measure the validation loss each epoch.
+    validation_data : (X_val, Y_val), optional
+        Explicit validation rows instead of a random hold-out.
+    early_stopping : bool, default=False
+        Stop when the validation loss has not improved by ``tol`` for ``patience`` epochs
+        and restore the weights of the best epoch. Needs validation rows.
+    patience : int, default=10
+        Epochs without improvement before stopping.
+    tol : float or None, default=1e-4
+        Improvement that counts. Without early stopping, training stops when the training
+        loss has not improved by ``tol`` for ``patience`` epochs; ``None`` always runs
+        every epoch.
+    shuffle : bool, default=True
+        Reshuffle the rows every epoch.
+    random_state : None, int or Generator
+        Seeds the shuffling and the validation split.
+    callback : callable, optional
+        ``callback(epoch, history)`` after each epoch; returning True stops training.
+    **optimizer_options
+        Passed to the optimizer (``momentum``, ``nesterov``, ``beta1``, ``beta2``,
+        ``epsilon``, ``weight_decay``).
+
+    Returns
+    -------
+    History
+
+    Raises
+    ------
+    DivergenceError
+        When the loss becomes NaN or infinite; the message names the learning rate.
+    ValueError
+        For bad options or data.
+    """
+    _check_options(epochs, batch_size, patience, validation_fraction, l2, tol)
+    rng = check_rng(random_state)
+    X = network._as_input(X)
+    Y = network._as_target(Y, X.shape[0])
+    X_val = Y_val = None
+    if validation_data is not None:
+        X_val = network._as_input(validation_data[0], "X_val")
+        Y_val = network._as_target(validation_data[1], X_val.shape[0])
+    elif validation_fraction > 0:
+        n_val = max(1, round(validation_fraction * X.shape[0]))
+        if n_val >= X.shape[0]:
+            raise ValueError(
+                f"validation_fraction={validation_fraction!r} leaves no training rows out of "
+                f"{X.shape[0]}; use a smaller fraction or more data"
+            )
+        order = rng.permutation(X.shape[0])
+        X_val, Y_val = X[order[:n_val]], Y[order[:n_val]]
+        X, Y = np.ascontiguousarray(X[order[n_val:]]), np.ascontiguousarray(Y[order[n_val:]])
+    if early_stopping and X_val is None:
+        raise ValueError(
+            "early_stopping=True needs validation rows; set validation_fraction (e.g. 0.1) "
+            "or pass validation_data"
+        )
+    history = History()
+    if optimizer == "lbfgs":
+        _train_lbfgs(network, X, Y, epochs, l2, tol, history, callback)
+        if X_val is not None:
+            history.val_loss.append(_loss(network, X_val, Y_val))
+        return history
+    opt = get_optimizer(optimizer, learning_rate, **optimizer_options)
+    opt.decay_size = network.n_weights
+    loop = _EpochLoop(network, X, Y, min(batch_size, X.shape[0]), l2, shuffle, rng)
+    monitor = _Monitor(patience, tol, early_stopping, network)
+    for epoch in range(epochs):
+        # NOTE: a diverging run overflows before its loss turns inf; the guard below
+        # reports it once, with the learning rate, instead of a stream of warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            value, norms = loop.run(opt)
+        if not math.isfinite(value) or not np.all(np.isfinite(norms)):
+            raise _diverged(epoch, value, opt)
+        history.loss.append(value)
+        history.grad_norms.append(norms)
+        watched = value
+        if X_val is not None:
+            watched = _loss(network, X_val, Y_val)
+            history.val_loss.append(watched)
+        stop = monitor.update(epoch, watched if early_stopping else value)
+        if callback is not None and callback(epoch, history):
+            history.stop_reason = "callback"
+            break
+        if stop:
+            history.stop_reason = "early_stopping" if early_stopping else "converged"
+            break
+    if early_stopping:
+        network.parameters[...] = monitor.best_parameters
+    history.best_epoch = monitor.best_epoch if early_stopping else history.n_epochs - 1
+    return history
+
+
+def _loss(network: Network, X: Array, Y: Array) -> float:
+    return network.evaluate(X, Y, network.workspace(X.shape[0]))
+
+
+class _Monitor:
+    """Tracks the best loss; says when ``patience`` epochs passed without improvement."""
+
+    def __init__(self, patience: int, tol: float | None, keep_best: bool, network: Network):
+        self.patience, self.tol, self.keep_best = patience, tol, keep_best
+        self.network = network
+        self.best = math.inf
+        self.best_epoch = 0
+        self.stale = 0
+        self.best_parameters = network.parameters.copy() if keep_best else None
+
+    def update(self, epoch: int, value: float) -> bool:
+        tol = 0.0 if self.tol is None else self.tol
+        if value < self.best - tol:
+            self.stale = 0
+        else:
+            self.stale += 1
+        if value < self.best:
+            self.best = value
+            self.best_epoch = epoch
+            if self.keep_best:
+                self.best_parameters[...] = self.network.parameters
+        if self.tol is None and not self.keep_best:
+            return False
+        return self.stale >= self.patience
+
+
+class _EpochLoop:
+    """One pass over shuffled rows in contiguous mini-batches, with buffers kept."""
+
+    def __init__(
+        self,
+        network: Network,
+        X: Array,
+        Y: Array,
+        batch_size: int,
+        l2: float,
+        shuffle: bool,
+        rng: np.random.Generator,
+    ) -> None:
+        self.network, self.X, self.Y = network, X, Y
+        self.batch_size, self.l2, self.shuffle, self.rng = batch_size, l2, shuffle, rng
+        n = X.shape[0]
+        self.Xs = np.empty_like(X) if shuffle else X
+        self.Ys = np.empty_like(Y) if shuffle else Y
+        self.starts = list(range(0, n, batch_size))
+        self.full_ws = network.workspace(batch_size)
+        tail = n - self.starts[-1]
+        self.tail_ws = network.workspace(tail) if tail != batch_size else self.full_ws
+        self.sq = np.empty(network.n_weights, dtype=network.dtype)
+        self.sq_sum = np.empty(network.n_weights, dtype=network.dtype)
+        bounds = [s.start for s in network.weight_slices]
+        self.bounds = np.array(bounds, dtype=np.intp)
+
+    def run(self, opt: Optimizer) -> tuple[float, Array]:
+        network, bs, l2 = self.network, self.batch_size, self.l2
+        Xs, Ys = self.Xs, self.Ys
+        if self.shuffle:
+            order = self.rng.permutation(self.X.shape[0])
+            np.take(self.X, order, axis=0, out=Xs)
+            np.take(self.Y, order, axis=0, out=Ys)
+        params, grads = network.parameters, network.gradients
+        weights_grad = grads[: network.n_weights]
+        sq, sq_sum = self.sq, self.sq_sum
+        sq_sum[...] = 0.0
+        forward, backward, step = network.forward, network.backward, opt.step
+        full_ws, tail_ws, last = self.full_ws, self.tail_ws, self.starts[-1]
+        total = 0.0
+        for start in self.starts:
+            ws = tail_ws if start == last else full_ws
+            xb, yb = Xs[start : start + bs], Ys[start : start + bs]
+            forward(xb, ws)
+            total += backward(xb, yb, ws, l2) * xb.shape[0]
+            np.multiply(weights_grad, weights_grad, out=sq)
+            sq_sum += sq
+            step(params, grads)
+        per_layer = np.add.reduceat(sq_sum, self.bounds) / len(self.starts)
+        return total / Xs.shape[0], np.sqrt(per_layer)
+
+
+def _train_lbfgs(
+    network: Network,
+    X: Array,
+    Y: Array,
+    max_iter: int,
+    l2: float,
+    tol: float | None,
+    history: History,
+    callback: Callable | None,
+) -> None:
+    """Minimise the full-batch loss over the flat parameter vector with L-BFGS-B."""
+    ws = network.workspace(X.shape[0])
+    params = network.parameters
+    state: dict[str, Any] = {"value": math.inf}
+
+    def fun(theta: Array) -> tuple[float, Array]:
+        params[...] = theta
+        network.forward(X, ws)
+        value = network.backward(X, Y, ws, l2)
+        state["value"] = value
+        if not math.isfinite(value):
+            # L-BFGS backs off from a non-finite trial point by itself
+            return math.inf, np.zeros_like(theta, dtype=np.float64)
+        return value, network.gradients.astype(np.float64)
+
+    def record(intermediate_result: Any) -> None:
+        history.loss.append(float(intermediate_result.fun))
+        history.grad_norms.append(network.gradient_norms())
+        if callback is not None and callback(history.n_epochs - 1, history):
+            raise StopIteration
+
+    gtol = 1e-5 if tol is None else min(1e-5, tol)
+    result = minimize(
+        fun,
+        params.astype(np.float64),
+        jac=True,
+        method="L-BFGS-B",
+        callback=record,
+        options={
+            "maxiter": max_iter,
+            "maxfun": 2 * max_iter + 20,
+            "gtol": gtol,
+            "ftol": 1e3 * np.finfo(float).eps,
+        },
+    )
+    params[...] = result.x
+    final = _loss(network, X, Y) if X.shape[0] else math.inf
+    if not math.isfinite(final):
+        raise _diverged(history.n_epochs, final, None)
+    if not history.loss:
+        history.loss.append(final)
+        history.grad_norms.append(network.gradient_norms())
+    history.best_epoch = history.n_epochs - 1
+    history.stop_reason = str(result.message)

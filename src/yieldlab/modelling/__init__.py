@@ -1,0 +1,1 @@
+"""Automatic modelling (layer 3): candidates, honest cross-validated selection, leaderboard."""

@@ -1,0 +1,135 @@
+"""Validation of the data given to an estimator's ``fit`` and ``predict`` (layer 2).
+
+Checks once, where user data enters, and says what is wrong in the user's terms (column
+name, row) before scikit-learn's own ``validate_data`` records ``n_features_in_`` and
+``feature_names_in_`` and enforces the estimator conventions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.utils.validation import validate_data
+
+from .._validation import check_finite
+
+__all__ = ["feature_names", "validate_features", "validate_xy"]
+
+
+def feature_names(X: Any, n_features: int) -> list[str]:
+    """Column names of ``X`` (a DataFrame), else ``['x0', 'x1', ...]``.
+
+    Examples
+    --------
+    >>> feature_names(np.zeros((2, 3)), 3)
+    ['x0', 'x1', 'x2']
+    """
+    if isinstance(X, pd.DataFrame):
+        return [str(c) for c in X.columns]
+    return [f"x{j}" for j in range(n_features)]
+
+
+def _check_frame(X: pd.DataFrame, where: str) -> None:
+    duplicated = X.columns[X.columns.duplicated()].unique().tolist()
+    if duplicated:
+        raise ValueError(
+            f"{where} has duplicate column names {duplicated}; rename them so every column "
+            "is unique"
+        )
+    for column in X.columns:
+        series = X[column]
+        if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+            continue
+        numbers = pd.to_numeric(series, errors="coerce")
+        bad = numbers.isna() & series.notna()
+        if bad.any():
+            row = bad.to_numpy().nonzero()[0][0]
+            raise ValueError(
+                f"{where}, row {row}, column {column!r}: {series.iloc[row]!r} is not a number; "
+                "fix the value, or use AutoModel, which encodes text columns itself"
+            )
+    values = X.to_numpy(dtype=np.float64, na_value=np.nan)
+    check_finite(where, values, columns=[str(c) for c in X.columns])
+
+
+def validate_features(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
+    """Check ``X`` and return it as a float64 array (``reset=True`` in ``fit``).
+
+    Parameters
+    ----------
+    estimator : BaseEstimator
+        Records ``n_features_in_`` and ``feature_names_in_`` when ``reset``.
+    X : array-like or DataFrame of shape (n_samples, n_features)
+    reset : bool
+        True in ``fit``, False in ``predict`` (then the columns must match).
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features)
+
+    Raises
+    ------
+    ValueError
+        For text in a numeric column (naming row and column), NaN or inf (naming the
+        first one), duplicate column names, or a wrong number of columns.
+    """
+    if isinstance(X, pd.DataFrame):
+        _check_frame(X, "X")
+    out = validate_data(estimator, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
+    if not isinstance(X, pd.DataFrame):
+        check_finite("X", out)
+    return out
+
+
+def validate_xy(
+    estimator: Any, X: Any, y: Any, *, multi_output: bool = False, numeric_y: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Check ``X`` and ``y`` together in ``fit``; see :func:`validate_features`.
+
+    Parameters
+    ----------
+    estimator : BaseEstimator
+    X : array-like or DataFrame of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    multi_output : bool, default=False
+        Accept a 2-D ``y``.
+    numeric_y : bool, default=True
+        Require a numeric target (regression); classifiers pass False.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+    """
+    if y is None:
+        raise ValueError(
+            f"{type(estimator).__name__} requires y to be passed, but the target y is None"
+        )
+    if isinstance(X, pd.DataFrame):
+        _check_frame(X, "X")
+    if numeric_y:
+        y_arr = np.asarray(y)
+        if y_arr.dtype.kind in "OUS":
+            try:
+                y_arr = y_arr.astype(np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    "y must be numeric for a regression; it contains text such as "
+                    f"{y_arr.ravel()[0]!r}. Use a classifier for a categorical target"
+                ) from None
+        check_finite("y", y_arr.astype(np.float64) if y_arr.dtype.kind in "biuf" else y_arr)
+    X_out, y_out = validate_data(
+        estimator,
+        X,
+        y,
+        reset=True,
+        dtype=np.float64,
+        ensure_all_finite=False,
+        multi_output=multi_output,
+        y_numeric=numeric_y,
+    )
+    if not isinstance(X, pd.DataFrame):
+        check_finite("X", X_out)
+    return X_out, y_out

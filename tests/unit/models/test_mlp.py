@@ -1,0 +1,131 @@
+"""MLPRegressor and MLPClassifier on the engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldlab import MLPClassifier, MLPRegressor
+
+
+def test_single_neuron_is_linear_regression(rng):
+    X = rng.normal(size=(50, 3))
+    y = X @ [1.0, -2.0, 0.5] + 4.0
+    model = MLPRegressor(hidden_layer_sizes=(), alpha=0.0, tol=None, max_iter=500).fit(X, y)
+    assert len(model.network_.layers) == 1
+    assert np.allclose(model.predict(X), y, atol=1e-5)
+
+
+def test_regressor_fits_a_response_surface(rng):
+    X = rng.uniform(-1, 1, size=(200, 2))
+    y = 80 - 10 * (X[:, 0] - 0.3) ** 2 - 5 * (X[:, 1] + 0.2) ** 2 + 3 * X[:, 0] * X[:, 1]
+    model = MLPRegressor(hidden_layer_sizes=(16,), random_state=0).fit(X, y)
+    X_test = rng.uniform(-1, 1, size=(100, 2))
+    y_test = (
+        80
+        - 10 * (X_test[:, 0] - 0.3) ** 2
+        - 5 * (X_test[:, 1] + 0.2) ** 2
+        + 3 * X_test[:, 0] * X_test[:, 1]
+    )
+    assert model.score(X_test, y_test) > 0.999
+    assert model.solver_ == "lbfgs"
+
+
+def test_target_scale_does_not_matter(rng):
+    # inputs and target are standardised inside
+    X = rng.uniform(0, 1e4, size=(100, 1))
+    y = 1e6 * np.sin(X[:, 0] / 2e3)
+    model = MLPRegressor(hidden_layer_sizes=(12,), random_state=0).fit(X, y)
+    assert model.score(X, y) > 0.999
+
+
+def test_adam_path_with_early_stopping(rng):
+    X = rng.uniform(-2, 2, size=(1500, 2))
+    y = np.sin(X[:, 0]) * np.cos(X[:, 1]) + 0.05 * rng.normal(size=1500)
+    model = MLPRegressor(
+        hidden_layer_sizes=(32, 32),
+        early_stopping=True,
+        max_iter=300,
+        learning_rate_init=0.01,
+        random_state=0,
+    ).fit(X, y)
+    assert model.solver_ == "adam"
+    assert len(model.validation_loss_curve_) == model.n_iter_
+    assert model.n_iter_ < 300
+    assert model.score(X, y) > 0.95
+    assert model.gradient_norms_.shape == (model.n_iter_, 3)
+
+
+def test_multi_output_regression(rng):
+    X = rng.normal(size=(80, 2))
+    Y = np.column_stack([X[:, 0] + X[:, 1], X[:, 0] - X[:, 1]])
+    model = MLPRegressor(hidden_layer_sizes=(8,), random_state=0).fit(X, Y)
+    assert model.predict(X).shape == (80, 2)
+    assert model.score(X, Y) > 0.99
+
+
+def test_float32_training(rng):
+    X = rng.normal(size=(100, 3)).astype(np.float32)
+    y = X.sum(axis=1)
+    model = MLPRegressor(hidden_layer_sizes=(8,), dtype="float32", random_state=0).fit(X, y)
+    assert model.network_.parameters.dtype == np.float32
+    assert model.score(X, y) > 0.99
+
+
+def test_same_seed_same_model(rng):
+    X = rng.normal(size=(60, 2))
+    y = np.tanh(X[:, 0])
+    a = MLPRegressor(hidden_layer_sizes=(5,), random_state=3).fit(X, y).predict(X)
+    b = MLPRegressor(hidden_layer_sizes=(5,), random_state=3).fit(X, y).predict(X)
+    assert np.array_equal(a, b)
+
+
+def test_multiclass_classifier_with_string_labels(rng):
+    centres = np.array([[0, 0], [3, 3], [0, 4]])
+    labels = np.array(["low", "mid", "high"])
+    idx = rng.integers(0, 3, size=300)
+    X = centres[idx] + 0.5 * rng.normal(size=(300, 2))
+    clf = MLPClassifier(hidden_layer_sizes=(8,), random_state=0).fit(X, labels[idx])
+    assert clf.network_.layers[-1].activation.name == "softmax"
+    assert (clf.predict(X) == labels[idx]).mean() > 0.97
+    proba = clf.predict_proba(X)
+    assert proba.shape == (300, 3) and np.allclose(proba.sum(axis=1), 1.0)
+
+
+def test_dataframe_columns_are_remembered(rng):
+    X = pd.DataFrame(rng.normal(size=(40, 2)), columns=["temperature", "pressure"])
+    model = MLPRegressor(hidden_layer_sizes=(4,), random_state=0).fit(X, X["temperature"])
+    assert list(model.feature_names_in_) == ["temperature", "pressure"]
+    with pytest.raises(ValueError, match="feature names"):
+        model.predict(X[["pressure", "temperature"]])
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"activation": "relu6"}, "activation='relu6' is not supported"),
+        ({"solver": "newton"}, "solver='newton' is not supported"),
+        ({"learning_rate_init": 0.0}, "learning_rate_init=0.0 is invalid"),
+        ({"hidden_layer_sizes": (4, 0)}, "every layer needs an int >= 1"),
+        ({"alpha": -1.0}, "alpha=-1.0 is invalid"),
+        ({"max_iter": 0}, "max_iter=0 is invalid"),
+    ],
+)
+def test_bad_parameters_are_named(params, message):
+    with pytest.raises(ValueError, match=message):
+        MLPRegressor(**params).fit(np.ones((5, 1)), np.arange(5.0))
+
+
+def test_bad_data_is_located(rng):
+    X = pd.DataFrame({"temperature": [20.0, 30.0, np.nan], "catalyst": ["a", "b", "c"]})
+    with pytest.raises(ValueError, match="row 0, column 'catalyst': 'a' is not a number"):
+        MLPRegressor().fit(X, [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="X contains NaN at row 2, column 'temperature'"):
+        MLPRegressor().fit(X[["temperature"]], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="y contains inf at row 1"):
+        MLPRegressor().fit(np.ones((3, 1)), [1.0, np.inf, 3.0])
+    with pytest.raises(ValueError, match="y must be numeric"):
+        MLPRegressor().fit(np.ones((3, 1)), ["a", "b", "c"])
+    with pytest.raises(ValueError, match="1 class"):
+        MLPClassifier().fit(np.ones((3, 1)), [1, 1, 1])
