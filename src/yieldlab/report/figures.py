@@ -1,0 +1,312 @@
+"""The report's figures, drawn with matplotlib's object API (no pyplot global state).
+
+Every function takes plain arrays or DataFrames and returns a
+:class:`matplotlib.figure.Figure`, so figures can be tested and reused outside the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+__all__ = [
+    "best_so_far_plot",
+    "contour_plot",
+    "experiments_plot",
+    "gradient_norms_plot",
+    "importance_plot",
+    "pareto_plot",
+    "parity_plot",
+    "profile_plots",
+    "residual_plot",
+    "training_curve",
+]
+
+BLUE, ORANGE, GREY, RED = "#1f5f99", "#e07b28", "#8896a5", "#c0392b"
+Z95 = 1.959963984540054
+
+
+def _figure(width: float = 6.0, height: float = 4.2) -> tuple[Figure, object]:
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_subplot()
+    ax.grid(True, alpha=0.3)
+    return fig, ax
+
+
+def parity_plot(
+    y: np.ndarray, mean: np.ndarray, std: np.ndarray | None = None, target: str = "y"
+) -> Figure:
+    """Cross-validated predictions against measured values, with 95% intervals.
+
+    Parameters
+    ----------
+    y, mean : ndarray of shape (n_samples,)
+        Measured values and out-of-fold predictions.
+    std : ndarray of shape (n_samples,), optional
+        Predictive standard deviations; drawn as 95% error bars.
+    target : str
+        Name of the response, for the axis labels.
+    """
+    fig, ax = _figure(5.2, 5.0)
+    y, mean = np.asarray(y, float), np.asarray(mean, float)
+    if std is not None:
+        ax.errorbar(
+            y, mean, yerr=Z95 * np.asarray(std, float), fmt="none", ecolor=GREY, alpha=0.5, lw=1
+        )
+        covered = np.abs(y - mean) <= Z95 * np.asarray(std, float)
+        ax.set_title(
+            f"{100 * covered.mean():.0f}% of points inside their 95% interval", fontsize=10
+        )
+    ax.scatter(y, mean, s=18, color=BLUE, zorder=3)
+    low, high = np.nanmin([y.min(), mean.min()]), np.nanmax([y.max(), mean.max()])
+    pad = 0.05 * (high - low or 1.0)
+    ax.plot([low - pad, high + pad], [low - pad, high + pad], color=ORANGE, lw=1.2)
+    ax.set_xlabel(f"measured {target}")
+    ax.set_ylabel(f"predicted {target} (cross-validated)")
+    return fig
+
+
+def residual_plot(y: np.ndarray, mean: np.ndarray, target: str = "y") -> Figure:
+    """Residuals (measured - predicted) against the prediction."""
+    fig, ax = _figure(6.0, 3.6)
+    residual = np.asarray(y, float) - np.asarray(mean, float)
+    ax.scatter(mean, residual, s=16, color=BLUE)
+    ax.axhline(0.0, color=ORANGE, lw=1.2)
+    ax.set_xlabel(f"predicted {target}")
+    ax.set_ylabel("residual")
+    return fig
+
+
+def importance_plot(importances: pd.DataFrame) -> Figure:
+    """Horizontal bars of permutation importance with one-standard-deviation whiskers.
+
+    Parameters
+    ----------
+    importances : DataFrame
+        Indexed by input name, with columns ``importance`` and optionally ``std``.
+    """
+    frame = importances.sort_values("importance")
+    fig, ax = _figure(6.0, 0.9 + 0.35 * len(frame))
+    errors = frame.get("std")
+    ax.barh(frame.index.astype(str), frame["importance"], xerr=errors, color=BLUE, ecolor=GREY)
+    ax.set_xlabel("increase of the cross-validated RMSE when the input is shuffled")
+    return fig
+
+
+def contour_plot(
+    predict: Callable[[pd.DataFrame], np.ndarray],
+    base: pd.Series,
+    x_name: str,
+    y_name: str,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    target: str = "y",
+    points: pd.DataFrame | None = None,
+    n: int = 60,
+) -> Figure:
+    """Predicted response over two inputs, the others held at ``base``.
+
+    Parameters
+    ----------
+    predict : callable
+        Maps a DataFrame of settings (same columns as ``base``) to predictions.
+    base : Series
+        Settings of the inputs not varied.
+    x_name, y_name : str
+        The two inputs on the axes.
+    x_range, y_range : (float, float)
+    points : DataFrame, optional
+        Experiments to overlay.
+    """
+    xs = np.linspace(*x_range, n)
+    ys = np.linspace(*y_range, n)
+    gx, gy = np.meshgrid(xs, ys)
+    grid = pd.DataFrame([base.to_dict()] * gx.size)
+    grid[x_name] = gx.ravel()
+    grid[y_name] = gy.ravel()
+    z = np.asarray(predict(grid), float).reshape(gx.shape)
+    fig, ax = _figure(6.0, 4.8)
+    filled = ax.contourf(gx, gy, z, levels=14, cmap="viridis")
+    ax.contour(gx, gy, z, levels=14, colors="white", linewidths=0.4, alpha=0.6)
+    fig.colorbar(filled, ax=ax, label=f"predicted {target}")
+    if points is not None and len(points):
+        ax.scatter(
+            points[x_name],
+            points[y_name],
+            s=14,
+            color="white",
+            edgecolor="black",
+            linewidth=0.5,
+            zorder=3,
+        )
+    best = np.unravel_index(np.nanargmax(z), z.shape)
+    ax.scatter(
+        [gx[best]], [gy[best]], marker="*", s=160, color=ORANGE, edgecolor="black", zorder=4
+    )
+    ax.set_xlabel(x_name)
+    ax.set_ylabel(y_name)
+    return fig
+
+
+def profile_plots(
+    predict_std: Callable[[pd.DataFrame], tuple[np.ndarray, np.ndarray]],
+    base: pd.Series,
+    ranges: dict[str, tuple[float, float]],
+    target: str = "y",
+    n: int = 80,
+) -> Figure:
+    """One-factor profiles: the prediction along each input with a 95% band.
+
+    Parameters
+    ----------
+    predict_std : callable
+        Maps a DataFrame of settings to ``(mean, std)``.
+    base : Series
+        Settings the other inputs are held at.
+    ranges : dict
+        Input name -> (low, high) for every numeric input to profile.
+    """
+    names = list(ranges)
+    cols = min(3, len(names)) or 1
+    rows = int(np.ceil(len(names) / cols)) or 1
+    fig = Figure(figsize=(3.4 * cols, 2.8 * rows))
+    for k, name in enumerate(names):
+        ax = fig.add_subplot(rows, cols, k + 1)
+        xs = np.linspace(*ranges[name], n)
+        grid = pd.DataFrame([base.to_dict()] * n)
+        grid[name] = xs
+        mean, std = predict_std(grid)
+        mean, std = np.asarray(mean, float), np.asarray(std, float)
+        ax.fill_between(xs, mean - Z95 * std, mean + Z95 * std, color=BLUE, alpha=0.2, lw=0)
+        ax.plot(xs, mean, color=BLUE)
+        ax.axvline(float(base[name]), color=ORANGE, lw=1, ls="--")
+        ax.set_xlabel(name)
+        ax.grid(True, alpha=0.3)
+        if k % cols == 0:
+            ax.set_ylabel(target)
+    fig.tight_layout()
+    return fig
+
+
+def training_curve(loss: Sequence[float], val_loss: Sequence[float] | None = None) -> Figure:
+    """Training (and validation) loss per epoch, log scale."""
+    fig, ax = _figure(6.0, 3.6)
+    ax.semilogy(np.arange(1, len(loss) + 1), loss, color=BLUE, label="training")
+    if val_loss is not None and len(val_loss):
+        ax.semilogy(np.arange(1, len(val_loss) + 1), val_loss, color=ORANGE, label="validation")
+    ax.set_xlabel("epoch (or L-BFGS iteration)")
+    ax.set_ylabel("loss")
+    ax.legend()
+    return fig
+
+
+def gradient_norms_plot(norms: np.ndarray) -> Figure:
+    """Per-layer weight-gradient norms per epoch (the notes' vanishing-gradient view).
+
+    Parameters
+    ----------
+    norms : ndarray of shape (n_epochs, n_layers)
+    """
+    norms = np.atleast_2d(np.asarray(norms, float))
+    fig, ax = _figure(6.0, 3.6)
+    for layer in range(norms.shape[1]):
+        name = "output" if layer == norms.shape[1] - 1 else f"layer {layer + 1}"
+        ax.semilogy(
+            np.arange(1, norms.shape[0] + 1), np.maximum(norms[:, layer], 1e-300), label=name
+        )
+    ax.set_xlabel("epoch (or L-BFGS iteration)")
+    ax.set_ylabel("||dC/dW||")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def best_so_far_plot(
+    values: Sequence[float],
+    maximize: bool = True,
+    optimum: float | None = None,
+    label: str = "objective",
+    batches: Sequence[int] | None = None,
+) -> Figure:
+    """Best result found so far against the number of experiments run."""
+    values = np.asarray(values, float)
+    filled = np.where(np.isnan(values), -np.inf if maximize else np.inf, values)
+    best = np.maximum.accumulate(filled) if maximize else np.minimum.accumulate(filled)
+    best = np.where(np.isfinite(best), best, np.nan)
+    fig, ax = _figure(6.0, 3.8)
+    runs = np.arange(1, len(values) + 1)
+    ax.scatter(runs, values, s=14, color=GREY, label="each experiment")
+    ax.step(runs, best, where="post", color=BLUE, lw=2, label="best so far")
+    if optimum is not None:
+        ax.axhline(optimum, color=ORANGE, ls="--", lw=1.2, label="true optimum")
+    if batches is not None:
+        for start in batches:
+            ax.axvline(start + 0.5, color=GREY, lw=0.5, alpha=0.5)
+    ax.set_xlabel("experiments run")
+    ax.set_ylabel(label)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def experiments_plot(
+    frame: pd.DataFrame, columns: Sequence[str], color: str | None = None
+) -> Figure:
+    """Pairwise scatter of the experiments over up to four numeric settings."""
+    columns = list(columns)[:4]
+    k = len(columns)
+    fig = Figure(figsize=(2.6 * max(k - 1, 1) + 1.0, 2.4 * max(k - 1, 1)))
+    values = frame[color].to_numpy(float) if color else None
+    scatter = None
+    for i in range(1, k):
+        for j in range(i):
+            ax = fig.add_subplot(k - 1, k - 1, (i - 1) * (k - 1) + j + 1)
+            scatter = ax.scatter(
+                frame[columns[j]],
+                frame[columns[i]],
+                c=values,
+                s=14,
+                cmap="viridis",
+                edgecolor="black",
+                linewidth=0.3,
+            )
+            if i == k - 1:
+                ax.set_xlabel(columns[j])
+            if j == 0:
+                ax.set_ylabel(columns[i])
+            ax.grid(True, alpha=0.3)
+    if k == 1:
+        ax = fig.add_subplot()
+        scatter = ax.scatter(
+            frame[columns[0]],
+            values if values is not None else np.zeros(len(frame)),
+            s=14,
+            c=values,
+            cmap="viridis",
+        )
+        ax.set_xlabel(columns[0])
+    if color and scatter is not None:
+        fig.colorbar(scatter, ax=fig.axes, label=color)
+    return fig
+
+
+def pareto_plot(Y: np.ndarray, front: np.ndarray, names: Sequence[str]) -> Figure:
+    """Two objectives of every experiment, the non-dominated ones highlighted.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, 2)
+    front : ndarray of bool, shape (n_samples,)
+    names : (str, str)
+    """
+    Y = np.asarray(Y, float)
+    front = np.asarray(front, bool)
+    fig, ax = _figure(5.6, 4.4)
+    ax.scatter(Y[~front, 0], Y[~front, 1], s=16, color=GREY, label="dominated")
+    order = np.argsort(Y[front, 0])
+    ax.plot(Y[front, 0][order], Y[front, 1][order], "-o", color=ORANGE, ms=5, label="Pareto front")
+    ax.set_xlabel(names[0])
+    ax.set_ylabel(names[1])
+    ax.legend(fontsize=8)
+    return fig

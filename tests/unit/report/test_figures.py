@@ -1,0 +1,69 @@
+"""Report figures draw what they are given."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from yieldlab.report import figures
+
+
+def test_parity_plot_reports_coverage():
+    y = np.arange(10.0)
+    mean = y.copy()
+    mean[:3] += 10.0  # three points far outside their interval
+    fig = figures.parity_plot(y, mean, np.ones(10))
+    assert fig.axes[0].get_title().startswith("70% of points")
+
+
+def test_best_so_far_is_a_running_maximum_that_skips_failed_runs():
+    fig = figures.best_so_far_plot([3.0, np.nan, 1.0, 5.0, 4.0], maximize=True, optimum=6.0)
+    step = fig.axes[0].lines[0]
+    assert np.array_equal(step.get_ydata(), [3.0, 3.0, 3.0, 5.0, 5.0])
+    fig = figures.best_so_far_plot([3.0, 1.0, 2.0], maximize=False)
+    assert np.array_equal(fig.axes[0].lines[0].get_ydata(), [3.0, 1.0, 1.0])
+
+
+def test_contour_marks_the_predicted_maximum():
+    base = pd.Series({"a": 0.0, "b": 0.0, "c": 1.0})
+
+    def predict(frame):
+        return -((frame["a"] - 0.3) ** 2) - (frame["b"] + 0.2) ** 2 + frame["c"]
+
+    fig = figures.contour_plot(predict, base, "a", "b", (-1, 1), (-1, 1), n=81)
+    star = fig.axes[0].collections[-1].get_offsets()[0]
+    assert np.allclose(star, [0.3, -0.2], atol=0.03)
+
+
+def test_profiles_hold_other_inputs_at_base():
+    base = pd.Series({"a": 0.5, "b": 2.0})
+    seen = []
+
+    def predict_std(frame):
+        seen.append(frame.copy())
+        return frame["a"] + frame["b"], np.full(len(frame), 0.1)
+
+    fig = figures.profile_plots(predict_std, base, {"a": (0, 1), "b": (1, 3)})
+    assert len(fig.axes) == 2
+    assert np.all(seen[0]["b"] == 2.0) and np.all(seen[1]["a"] == 0.5)
+
+
+def test_other_figures_render():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.uniform(size=(20, 3)), columns=["T", "t", "c"])
+    frame["yield"] = frame.sum(axis=1)
+    importances = pd.DataFrame({"importance": [0.5, 0.1], "std": [0.05, 0.02]}, index=["T", "t"])
+    Y = rng.uniform(size=(15, 2))
+    front = np.zeros(15, bool)
+    front[:3] = True
+    made = [
+        figures.residual_plot(frame["yield"], frame["yield"] + 0.1),
+        figures.importance_plot(importances),
+        figures.training_curve([1.0, 0.5, 0.2], [1.1, 0.6, 0.4]),
+        figures.gradient_norms_plot(rng.uniform(size=(5, 3))),
+        figures.experiments_plot(frame, ["T", "t", "c"], color="yield"),
+        figures.experiments_plot(frame, ["T"], color="yield"),
+        figures.pareto_plot(Y, front, ["yield", "cost"]),
+    ]
+    assert all(isinstance(fig, Figure) and fig.axes for fig in made)
