@@ -1,0 +1,196 @@
+"""Reading the user's table of experiments (CSV, Excel or Parquet) with clear errors.
+
+Every problem is reported with the file name and, where there is one, the row as a
+spreadsheet shows it (the header is row 1, the first experiment row 2) and the column:
+``data.csv, row 17, column 'temperature': 'abc' is not a number``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._validation import closest_name
+from ..exceptions import DataError
+
+__all__ = ["check_numeric_columns", "read_table", "require_column"]
+
+DELIMITERS = ",;\t|"
+# a column is meant to be numeric when at least this share of its values are numbers
+NUMERIC_SHARE = 0.8
+
+
+def read_table(path: str | os.PathLike, sep: str | None = None) -> pd.DataFrame:
+    """Read a table of experiments from ``.csv``/``.txt``/``.tsv``, ``.xlsx`` or ``.parquet``.
+
+    Parameters
+    ----------
+    path : str or path-like
+    sep : str, optional
+        Column delimiter of a text file; by default detected among ``, ; tab |``.
+
+    Returns
+    -------
+    DataFrame
+        One row per experiment; column names as in the header.
+
+    Raises
+    ------
+    DataError
+        For a missing, empty or header-only file, duplicate column names, rows with a
+        wrong number of fields, or a file that is not a table.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "runs.csv").write_text("temperature;yield\\n80;51.2\\n90;60.4\\n")
+    >>> read_table(folder / "runs.csv")["yield"].tolist()
+    [51.2, 60.4]
+    """
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise DataError(f"{path}: file not found; check the path and the file name")
+    if path.is_dir():
+        raise DataError(f"{path} is a folder; expected a .csv, .xlsx or .parquet file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        frame = _read_excel(path)
+    elif suffix == ".parquet":
+        frame = _read_parquet(path)
+    else:
+        frame = _read_text(path, sep)
+    if frame.shape[1] == 0:
+        raise DataError(f"{name} has no columns; expected a header row naming the columns")
+    if len(frame) == 0:
+        raise DataError(f"{name} has a header but no rows of data; add the experiments below it")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.attrs["source"] = name
+    return frame
+
+
+def _read_text(path: Path, sep: str | None) -> pd.DataFrame:
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError(
+            f"{name} is not a UTF-8 text table; save it as CSV (UTF-8) or .xlsx"
+        ) from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise DataError(f"{name} is empty; expected a header row and one row per experiment")
+    if sep is None:
+        try:
+            sep = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=DELIMITERS).delimiter
+        except csv.Error:
+            sep = ","
+    header = next(csv.reader([lines[0]], delimiter=sep))
+    _check_header(name, [h.strip() for h in header])
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True)
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{name}: {_parser_message(str(exc), len(header))}") from None
+
+
+def _parser_message(message: str, n_header: int) -> str:
+    # pandas says "Error tokenizing data. C error: Expected 3 fields in line 5, saw 4"
+    if "Expected" in message and "line" in message:
+        detail = message.split("Expected", 1)[1].strip()
+        return (
+            f"expected {detail}; every row needs the {n_header} fields of the header "
+            "(check the delimiter and stray separators in numbers)"
+        )
+    return message
+
+
+def _check_header(name: str, header: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for position, column in enumerate(header, start=1):
+        if not column:
+            raise DataError(f"{name}: column {position} has no name; name every column")
+        if column in seen:
+            raise DataError(
+                f"{name}: column {column!r} appears twice (columns {seen[column]} and "
+                f"{position}); rename one of them"
+            )
+        seen[column] = position
+
+
+def _read_excel(path: Path) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(path, sheet_name=0)
+    except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
+        raise DataError(f"{path.name} could not be read as an Excel file: {exc}") from None
+    mangled = [c for c in frame.columns if isinstance(c, str) and c.rsplit(".", 1)[-1].isdigit()
+               and c.rsplit(".", 1)[0] in frame.columns]
+    if mangled:
+        original = mangled[0].rsplit(".", 1)[0]
+        raise DataError(f"{path.name}: column {original!r} appears twice; rename one of them")
+    return frame
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises ArrowInvalid and others
+        raise DataError(f"{path.name} could not be read as a Parquet file: {exc}") from None
+
+
+def require_column(frame: pd.DataFrame, column: str, what: str = "target") -> None:
+    """Raise a :class:`DataError` suggesting the closest name when ``column`` is missing.
+
+    Examples
+    --------
+    >>> require_column(pd.DataFrame({"yield": [1.0]}), "yeild")
+    Traceback (most recent call last):
+    ...
+    yieldlab.exceptions.DataError: target column 'yeild' is not in the table; did you mean 'yield'? The columns are ['yield']
+    """  # noqa: E501
+    if column in frame.columns:
+        return
+    source = frame.attrs.get("source")
+    where = f"{source}: " if source else ""
+    hint = closest_name(column, [str(c) for c in frame.columns])
+    did_you_mean = f"; did you mean {hint!r}?" if hint else ";"
+    raise DataError(
+        f"{where}{what} column {column!r} is not in the table{did_you_mean} The columns are "
+        f"{[str(c) for c in frame.columns]}"
+    )
+
+
+def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -> None:
+    """Find text in columns that are meant to be numeric and name the first bad cell.
+
+    A column is meant to be numeric when it is in ``required`` (e.g. the target) or when
+    most of its values (80 %) are numbers: a stray ``'n/a'`` or ``'12,5'`` in a column of
+    numbers is an error, while a column of catalyst names is a categorical input.
+
+    Raises
+    ------
+    DataError
+        ``data.csv, row 17, column 'temperature': 'abc' is not a number``.
+    """
+    source = frame.attrs.get("source")
+    where = f"{source}, " if source else ""
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        present = series.notna()
+        numbers = pd.to_numeric(series, errors="coerce")
+        share = numbers[present].notna().mean() if present.any() else 0.0
+        if column in required or share >= NUMERIC_SHARE:
+            bad = present & numbers.isna()
+            if bad.any():
+                row = int(np.flatnonzero(bad.to_numpy())[0])
+                raise DataError(
+                    f"{where}row {row + 2}, column {column!r}: {series.iloc[row]!r} is not a "
+                    "number; correct it or leave the cell empty"
+                )

@@ -1,0 +1,93 @@
+"""Reading experiment tables: every kind of bad file gets one clear line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from yieldlab.exceptions import DataError
+from yieldlab.modelling.tables import check_numeric_columns, read_table, require_column
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("sep", [",", ";", "\t"])
+def test_delimiters_are_detected(tmp_path, sep):
+    path = write(tmp_path, "runs.csv", sep.join(["T", "catalyst", "yield"]) + "\n"
+                 + sep.join(["80", "Pd", "51.5"]) + "\n" + sep.join(["90", "Ni", "60"]) + "\n")
+    frame = read_table(path)
+    assert list(frame.columns) == ["T", "catalyst", "yield"]
+    assert frame["yield"].tolist() == [51.5, 60.0]
+    assert frame.attrs["source"] == "runs.csv"
+
+
+def test_excel_and_parquet(tmp_path):
+    frame = pd.DataFrame({"T": [80.0, 90.0], "yield": [1.0, 2.0]})
+    frame.to_excel(tmp_path / "runs.xlsx", index=False)
+    frame.to_parquet(tmp_path / "runs.parquet")
+    # Excel stores 80.0 as the integer 80: compare values, not dtypes
+    pd.testing.assert_frame_equal(read_table(tmp_path / "runs.xlsx"), frame, check_dtype=False)
+    pd.testing.assert_frame_equal(read_table(tmp_path / "runs.parquet"), frame)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("empty.csv", "", "empty.csv is empty"),
+        ("blank.csv", "\n\n  \n", "blank.csv is empty"),
+        ("header.csv", "T,yield\n", "header.csv has a header but no rows of data"),
+        ("dup.csv", "T,yield,T\n1,2,3\n", "column 'T' appears twice \\(columns 1 and 3\\)"),
+        ("ragged.csv", "T,P,yield\n1,2,3\n4,5,6,7\n", "expected 3 fields in line 3, saw 4"),
+        ("noname.csv", "T,,yield\n1,2,3\n", "column 2 has no name"),
+    ],
+)
+def test_bad_files(tmp_path, name, text, message):
+    with pytest.raises(DataError, match=message):
+        read_table(write(tmp_path, name, text))
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(DataError, match="nothere.csv: file not found"):
+        read_table(tmp_path / "nothere.csv")
+    with pytest.raises(DataError, match="is a folder"):
+        read_table(tmp_path)
+
+
+def test_not_an_excel_file(tmp_path):
+    path = write(tmp_path, "fake.xlsx", "T,yield\n1,2\n")
+    with pytest.raises(DataError, match="fake.xlsx could not be read as an Excel file"):
+        read_table(path)
+
+
+def test_binary_garbage(tmp_path):
+    path = tmp_path / "blob.csv"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(DataError, match="not a UTF-8 text table"):
+        read_table(path)
+
+
+def test_missing_target_suggests_the_closest_name(tmp_path):
+    frame = read_table(write(tmp_path, "runs.csv", "temperature,yield\n1,2\n"))
+    with pytest.raises(DataError, match="runs.csv: target column 'yeild' is not in the table; "
+                                        "did you mean 'yield'"):
+        require_column(frame, "yeild")
+
+
+def test_text_in_a_numeric_column_names_the_row(tmp_path):
+    rows = "\n".join(f"{t},{y}" for t, y in zip(range(80, 100), np.linspace(40, 60, 20)))
+    text = "temperature,yield\n" + rows.replace("93,", "abc,") + "\n"
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    with pytest.raises(DataError, match="runs.csv, row 15, column 'temperature': 'abc' is not"):
+        check_numeric_columns(frame)
+
+
+def test_a_text_column_is_categorical_not_an_error(tmp_path):
+    frame = read_table(write(tmp_path, "runs.csv", "catalyst,yield\nPd,1\nNi,2\nCu,3\n"))
+    check_numeric_columns(frame)
+    with pytest.raises(DataError, match="row 2, column 'catalyst': 'Pd' is not a number"):
+        check_numeric_columns(frame, required=("catalyst",))
