@@ -23,6 +23,7 @@ _EXPORTS: dict[str, str] = {
     "MLPRegressor": "yieldlab.models.mlp",
     "MLPClassifier": "yieldlab.models.mlp",
     "LinearRegression": "yieldlab.models.linear",
+    "AliasingWarning": "yieldlab.models._regression",
     "ResponseSurface": "yieldlab.models.response_surface",
     "FormulaModel": "yieldlab.models.formula",
     "AutoModel": "yieldlab.modelling.automodel",

@@ -15,6 +15,7 @@ Examples
 
 from .activations import ACTIVATIONS, Activation, get_activation
 from .layers import Dense
+from .linear import fit_least_squares, gradient_descent
 from .losses import LOSSES, Loss, get_loss
 from .network import Network
 from .optimizers import OPTIMIZERS, Adam, AdamW, GradientDescent, Optimizer, get_optimizer
@@ -33,8 +34,10 @@ __all__ = [
     "Loss",
     "Network",
     "Optimizer",
+    "fit_least_squares",
     "get_activation",
     "get_loss",
     "get_optimizer",
+    "gradient_descent",
     "train",
 ]

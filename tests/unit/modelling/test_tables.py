@@ -18,8 +18,16 @@ def write(tmp_path, name, text):
 
 @pytest.mark.parametrize("sep", [",", ";", "\t"])
 def test_delimiters_are_detected(tmp_path, sep):
-    path = write(tmp_path, "runs.csv", sep.join(["T", "catalyst", "yield"]) + "\n"
-                 + sep.join(["80", "Pd", "51.5"]) + "\n" + sep.join(["90", "Ni", "60"]) + "\n")
+    path = write(
+        tmp_path,
+        "runs.csv",
+        sep.join(["T", "catalyst", "yield"])
+        + "\n"
+        + sep.join(["80", "Pd", "51.5"])
+        + "\n"
+        + sep.join(["90", "Ni", "60"])
+        + "\n",
+    )
     frame = read_table(path)
     assert list(frame.columns) == ["T", "catalyst", "yield"]
     assert frame["yield"].tolist() == [51.5, 60.0]
@@ -73,13 +81,17 @@ def test_binary_garbage(tmp_path):
 
 def test_missing_target_suggests_the_closest_name(tmp_path):
     frame = read_table(write(tmp_path, "runs.csv", "temperature,yield\n1,2\n"))
-    with pytest.raises(DataError, match="runs.csv: target column 'yeild' is not in the table; "
-                                        "did you mean 'yield'"):
+    with pytest.raises(
+        DataError,
+        match="runs.csv: target column 'yeild' is not in the table; did you mean 'yield'",
+    ):
         require_column(frame, "yeild")
 
 
 def test_text_in_a_numeric_column_names_the_row(tmp_path):
-    rows = "\n".join(f"{t},{y}" for t, y in zip(range(80, 100), np.linspace(40, 60, 20)))
+    rows = "\n".join(
+        f"{t},{y}" for t, y in zip(range(80, 100), np.linspace(40, 60, 20), strict=True)
+    )
     text = "temperature,yield\n" + rows.replace("93,", "abc,") + "\n"
     frame = read_table(write(tmp_path, "runs.csv", text))
     with pytest.raises(DataError, match="runs.csv, row 15, column 'temperature': 'abc' is not"):

@@ -1,0 +1,332 @@
+"""Closed-form least squares: the result type, working coordinates, the normal equations.
+
+Both closed forms, the normal equations here and QR or SVD with refinement
+(:mod:`yieldlab.engine.refinement`), solve ``min ||y - b0 - X b||^2 + alpha ||b||^2`` in
+*working coordinates*: the centred design with columns scaled by powers of two (exact in
+binary floating point), ``z = [1 / scale[0], (x - center) / scale[1:]]``, parameters
+``theta = K phi``. :mod:`yieldlab.engine.linear` chooses between them.
+
+:func:`solve_normal_equations` solves ``(Z^T Z + alpha S^-2) c = Z^T (y - mean y)`` by
+Cholesky, from one streaming pass over the data (a BLAS ``syrk`` per cache-sized block),
+then refines in float64 and computes the leverage in a second pass. It squares the
+condition number, so it returns None when the scaled Gram matrix is ill-conditioned
+(LAPACK ``pocon`` estimate) and the caller uses QR.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.linalg import blas, lapack
+
+__all__ = ["LeastSquaresFit", "prediction_variance", "solve_normal_equations"]
+
+Array = np.ndarray
+_EPS = float(np.finfo(np.float64).eps)
+_RCOND_CHOLESKY = 1e-6  # cond(Gram) <= 1e6, i.e. cond(Z) <= 1e3: refinement converges at once
+_CHUNK = 1 << 13  # rows per block in the streaming passes (blocks stay in cache)
+
+
+@dataclass(frozen=True)
+class LeastSquaresFit:
+    """Result of :func:`fit_least_squares`.
+
+    Parameters are ``[intercept, coef...]`` (without the intercept when ``fit_intercept``
+    is False). *Working coordinates* are those of the centred, scaled design
+    ``z = [1 / scale[0], (x - center) / scale[1:]]``, in which the factorisation is done.
+
+    Attributes
+    ----------
+    coef : ndarray of shape (n_features,)
+        Coefficients (0 for aliased terms with ``'qr'``/``'cholesky'``).
+    intercept : float
+        0.0 without an intercept.
+    residuals : ndarray of shape (n_samples,) or None
+        ``y - intercept - X coef`` (None when skipped, see ``diagnostics``).
+    leverage : ndarray of shape (n_samples,) or None
+        Diagonal of the hat matrix (of the ridge smoother when ``alpha > 0``).
+    rss : float
+        Residual sum of squares.
+    aliased : ndarray of bool of shape (n_params,)
+        Terms whose coefficient cannot be estimated (linear combinations of other terms).
+    alias_relations : dict of int to ndarray of shape (n_params,)
+        For each aliased parameter ``j`` (``'qr'``), the weights ``w`` with
+        ``column_j = sum_t w[t] column_t`` over the estimated terms (intercept column = 1).
+    center, scale : ndarray
+        Column means (zeros without intercept), shape (n_features,), and scale factors,
+        shape (n_params,).
+    cov_factor : ndarray of shape (n_params, rank)
+        ``W`` with ``(A^T A)^-1 = K W W^T K^T`` in working coordinates (the sandwich
+        ``B A^T A B``, ``B = (A^T A + alpha I)^-1``, for ridge).
+    rank : int
+    dof_model : float
+        Trace of the hat matrix: ``rank`` without ridge.
+    condition : float
+        2-norm condition number of the scaled design (an estimate for ``'cholesky'``).
+    solver : str
+        The solver that produced ``coef``.
+    n_iter : int
+        Refinement steps, or gradient-descent iterations for ``'gd'``.
+    converged : bool
+    """
+
+    coef: Array
+    intercept: float
+    residuals: Array | None
+    leverage: Array | None
+    aliased: Array
+    center: Array
+    scale: Array
+    cov_factor: Array
+    rank: int
+    dof_model: float
+    condition: float
+    solver: str
+    n_iter: int
+    fit_intercept: bool
+    rss: float
+    converged: bool = True
+    alias_relations: dict = field(default_factory=dict)
+
+    @property
+    def params(self) -> Array:
+        """``[intercept, *coef]``, or ``coef`` without an intercept."""
+        return np.r_[self.intercept, self.coef] if self.fit_intercept else self.coef.copy()
+
+    def covariance(self) -> Array:
+        """Unscaled covariance ``(A^T A)^-1`` of the parameters (times ``sigma^2`` gives
+        the covariance); NaN rows and columns for aliased terms.
+
+        Returns
+        -------
+        ndarray of shape (n_params, n_params)
+        """
+        KW = _to_params(self.cov_factor, self.center, self.scale, self.fit_intercept)
+        cov = KW @ KW.T
+        cov[self.aliased, :] = np.nan
+        cov[:, self.aliased] = np.nan
+        return cov
+
+    def prediction_variance(self, X: Array) -> Array:
+        """Unscaled variance of the fitted mean at the rows of ``X``; see
+        :func:`prediction_variance`."""
+        return prediction_variance(
+            X, self.center, self.scale, self.cov_factor, fit_intercept=self.fit_intercept
+        )
+
+
+def prediction_variance(
+    X: Array, center: Array, scale: Array, cov_factor: Array, *, fit_intercept: bool
+) -> Array:
+    """Unscaled variance ``a^T (A^T A)^-1 a`` of the fitted mean at the rows ``a = [1, x]``.
+
+    Computed as ``||W^T z||^2`` in working coordinates (a sum of squares, so it does not
+    cancel even where ``(A^T A)^-1`` has huge entries of both signs).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    center, scale, cov_factor : ndarray
+        From a :class:`LeastSquaresFit`.
+    fit_intercept : bool
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+    """
+    H = _working_rows(X, center, scale, fit_intercept) @ cov_factor
+    return np.einsum("ij,ij->i", H, H)
+
+
+def _pow2(norms: Array) -> Array:
+    """Powers of two nearest to ``norms`` (1 where zero): scale factors without rounding."""
+    out = np.ones_like(norms, dtype=np.float64)
+    ok = np.isfinite(norms) & (norms > 0)
+    out[ok] = np.exp2(np.round(np.log2(norms[ok])))
+    return out
+
+
+def _working_rows(X: Array, center: Array, scale: Array, fit_intercept: bool) -> Array:
+    Z = (X - center) / scale[int(fit_intercept) :]
+    if fit_intercept:
+        Z = np.hstack([np.full((X.shape[0], 1), 1.0 / scale[0]), Z])
+    return Z
+
+
+def _to_params(phi: Array, center: Array, scale: Array, fit_intercept: bool) -> Array:
+    """``K phi``: working coordinates to parameters (rows of a matrix ``phi`` too)."""
+    phi = np.asarray(phi, dtype=np.float64)
+    col = phi.reshape(phi.shape[0], -1)
+    if not fit_intercept:
+        return (col / scale[:, None]).reshape(phi.shape)
+    b = col[1:] / scale[1:, None]
+    b0 = col[:1] / scale[0] - center @ b
+    return np.vstack([b0, b]).reshape(phi.shape)
+
+
+def _to_working(g: Array, center: Array, scale: Array, fit_intercept: bool) -> Array:
+    """``K^T g``: a gradient over the parameters into working coordinates."""
+    if not fit_intercept:
+        return g / scale
+    return np.r_[g[0] / scale[0], (g[1:] - center * g[0]) / scale[1:]]
+
+
+def _psd_factor(C: Array) -> Array:
+    """``W`` with ``W W^T = C`` for a symmetric positive semidefinite ``C`` (ridge)."""
+    lam, V = np.linalg.eigh((C + C.T) / 2.0)
+    return V * np.sqrt(np.clip(lam, 0.0, None))
+
+
+# --------------------------------------------------------------------------- normal equations
+def _gram_pass(X: Array, y: Array, fit_intercept: bool):
+    """One streaming pass: ``Z^T Z``, ``Z^T [y, 1]`` and ``[y, 1]^T [y, 1]``, ``Z = X - shift``.
+
+    Returns the centred Gram matrix, ``Xc^T yc``, the column means, the mean of ``y``, the
+    offsets ``|mean - shift| / std`` and ``yc^T yc``.
+
+    ``shift`` (the mean of the first rows) is near the column means, so centring exactly
+    afterwards, ``Xc^T Xc = Z^T Z - S S^T / n`` with ``S = Z^T 1``, cancels little (when
+    the first rows already look centred, ``shift = 0`` and the copy is skipped). Blocks
+    stay in cache, so each row of ``X`` is read from memory once.
+    """
+    m, n = X.shape
+    shift = X[:1024].mean(axis=0) if fit_intercept else np.zeros(n)
+    if fit_intercept and np.all(np.abs(shift) <= X[:1024].std(axis=0)):
+        shift = np.zeros(n)
+    y_shift = float(y[:1024].mean()) if fit_intercept else 0.0
+    # without a shift nothing is copied, and one BLAS call over all rows is fastest
+    chunk = _CHUNK if shift.any() else m
+    block, y1 = np.empty((min(chunk, m), n)), np.ones((min(chunk, m), 2))
+    G, Zy1, y1y1 = np.zeros((n, n)), np.zeros((2, n)), np.zeros((2, 2))
+    for start in range(0, m, chunk):
+        rows = slice(start, start + chunk)
+        c = min(chunk, m - start)
+        np.subtract(y[rows], y_shift, out=y1[:c, 0])
+        B = np.subtract(X[rows], shift, out=block[:c]) if shift.any() else X[rows]
+        # NOTE: B.T of a C-ordered block is Fortran-ordered, as BLAS wants, at no cost.
+        G = blas.dsyrk(1.0, B.T, beta=1.0, c=G, trans=0, lower=0, overwrite_c=1)
+        Zy1 += y1[:c].T @ B
+        y1y1 += [[y1[:c, 0] @ y1[:c, 0], y1[:c, 0].sum()], [0.0, c]]
+    G = np.triu(G) + np.triu(G, 1).T
+    if not fit_intercept:
+        return G, Zy1[0], np.zeros(n), 0.0, np.zeros(n), y1y1[0, 0]
+    S, sy = Zy1[1], y1y1[0, 1]
+    gram = G - np.outer(S, S) / m
+    offset = np.abs(S / m) / np.sqrt(np.maximum(np.diag(gram), 1e-300) / m)
+    yy = y1y1[0, 0] - sy**2 / m
+    return gram, Zy1[0] - S * sy / m, shift + S / m, y_shift + sy / m, offset, yy
+
+
+def _normal_pass(X, y, center, b, y0, V, fit_intercept, leverage: bool):
+    """Residuals ``r = y - y0 - (X - center) b``, ``(X - center)^T r`` and, optionally,
+    the leverage ``||(x - center) V||^2`` (+ 1/n), streaming over cache-sized blocks."""
+    m, n = X.shape
+    r, Xtr = np.empty(m), np.zeros(n)
+    lev = np.empty(m) if leverage else None
+    block = np.empty((min(_CHUNK, m), n))
+    # few columns: one GEMM gives X b and the rows of X V; many: a triangular product (half
+    # the flops), done in place in the block once X b and X^T r are taken
+    wide = n >= 32
+    Vb = b[:, None] if wide or not leverage else np.column_stack([b, V])
+    for start in range(0, m, _CHUNK):
+        rows = slice(start, start + _CHUNK)
+        yb = y[rows] - y0
+        B = np.subtract(X[rows], center, out=block[: yb.size]) if fit_intercept else X[rows]
+        P = B @ Vb
+        r[rows] = yb - P[:, 0]
+        Xtr += r[rows] @ B
+        if not leverage:
+            continue
+        if wide:
+            H = blas.dtrmm(1.0, V, B.T, side=0, lower=0, trans_a=1, overwrite_b=fit_intercept)
+            lev[rows] = np.einsum("ij,ij->j", H, H)
+        else:
+            lev[rows] = np.einsum("ij,ij->i", P[:, 1:], P[:, 1:])
+    if leverage and fit_intercept:
+        lev += 1.0 / m
+    return r, Xtr, lev
+
+
+def solve_normal_equations(
+    X: Array,
+    y: Array,
+    *,
+    fit_intercept: bool = True,
+    alpha: float = 0.0,
+    check_condition: bool = True,
+    diagnostics: bool = True,
+) -> LeastSquaresFit | None:
+    """Least squares by the normal equations of the centred, scaled design (Cholesky).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,)
+    fit_intercept : bool, default=True
+    alpha : float, default=0.0
+    check_condition : bool, default=True
+        Return None when the scaled Gram matrix is ill-conditioned (``cond > 1e6``), a
+        column is constant or its mean is large against its spread: the caller then uses
+        :func:`solve_orthogonal`. Without it, only a failed factorisation returns None.
+    diagnostics : bool, default=True
+        Compute the residuals and the leverage (a second pass over ``X``). Without it the
+        second pass runs only when refinement is needed (``cond(Gram) * eps > 1e-14``) or
+        the residual sum of squares would lose digits to cancellation, and ``residuals``
+        and ``leverage`` are None.
+
+    Returns
+    -------
+    LeastSquaresFit or None
+    """
+    m, n = X.shape
+    G, g, center, y0, offset, yy = _gram_pass(X, y, fit_intercept)
+    sq = np.diag(G).copy()
+    # NOTE: a constant column centres to rounding noise, which scaling would blow up to a
+    # unit-norm column; such columns, and large mean/spread ratios, go to the QR path.
+    spread = np.sqrt((sq + m * center**2) / np.maximum(sq, 1e-300))
+    s = _pow2(np.sqrt(sq))
+    Gs = G / np.outer(s, s)
+    Gs[np.diag_indices(n)] += alpha / s**2
+    U, info = lapack.dpotrf(Gs, lower=0, clean=1)
+    if info != 0 or not np.all(np.isfinite(U)):
+        return None
+    rcond = lapack.dpocon(U, np.abs(Gs).sum(axis=0).max())[0]
+    condition = float(np.sqrt(1.0 / max(rcond, 1e-300)))
+    ill = rcond < _RCOND_CHOLESKY or condition * spread.max() > 1e3 or offset.max() > 1e2
+    if check_condition and ill:
+        return None
+    Uinv = lapack.dtrtri(U, lower=0)[0]
+    V = Uinv / s[:, None]  # ||z U^-1|| = ||(x - center) V||, V still upper triangular
+    b, r, lev, n_iter = V @ (V.T @ g), None, None, 0
+    rss = yy - 2.0 * b @ g + b @ (G @ b)
+    # the Cholesky solution is accurate to about cond(Gram) * eps; refine beyond 1e-14, or
+    # when the residual sum of squares from the Gram matrix cancels (R^2 > 1 - 1e-8)
+    refine = diagnostics or condition**2 * _EPS > 1e-14 or rss <= 1e-8 * yy
+    while refine and n_iter < 3:  # float64 refinement; with cond(Z) <= 1e3 one step suffices
+        n_iter += 1
+        want_lev = diagnostics and lev is None
+        r, Xtr, lev_i = _normal_pass(X, y, center, b, y0, V, fit_intercept, want_lev)
+        lev = lev_i if want_lev else lev
+        db = V @ (V.T @ (Xtr - alpha * b))
+        b = b + db
+        y0 += float(r.mean()) if fit_intercept else 0.0
+        rss = float(r @ r)
+        # the next step would shrink the error by about cond(Gram) * eps
+        refine = np.linalg.norm(db) * condition**2 > np.linalg.norm(b)
+    s0 = _pow2(np.sqrt(np.array([float(m)])))
+    W, dof = Uinv, float(n)
+    if alpha > 0:
+        Bs = Uinv @ Uinv.T
+        BG = Bs @ (Gs - np.diag(alpha / s**2))
+        W, dof = _psd_factor(BG @ Bs), float(np.trace(BG))
+    if fit_intercept:
+        W = np.block([[s0 / np.sqrt(m), np.zeros((1, n))], [np.zeros((n, 1)), W]])
+    k = n + int(fit_intercept)
+    return LeastSquaresFit(
+        coef=b, intercept=y0 - float(center @ b) if fit_intercept else 0.0, residuals=r,
+        leverage=lev, aliased=np.zeros(k, dtype=bool), center=center,
+        scale=np.r_[s0, s] if fit_intercept else s, cov_factor=W, rank=k,
+        dof_model=dof + int(fit_intercept), condition=condition, solver="cholesky",
+        n_iter=n_iter, fit_intercept=fit_intercept, rss=max(float(rss), 0.0),
+    )  # fmt: skip
