@@ -13,6 +13,7 @@ import numbers
 from typing import Any
 
 import numpy as np
+from scipy.linalg import blas
 
 from .._validation import check_positive
 
@@ -53,7 +54,13 @@ class Optimizer:
         self._update(params, grads, self._state)
 
     def _init_state(self, params: Array) -> dict[str, Array]:
-        return {"tmp": np.empty_like(params)}
+        state = {"tmp": np.empty_like(params)}
+        # NOTE: BLAS axpy/scal update in place in one call where NumPy needs a temporary
+        # and two; only for contiguous float vectors (f2py would copy anything else).
+        blas_ok = params.ndim == 1 and params.flags.c_contiguous and params.dtype.kind == "f"
+        if blas_ok:
+            state["axpy"], state["scal"] = blas.get_blas_funcs(("axpy", "scal"), (params,))
+        return state
 
     def _update(self, params: Array, grads: Array, state: dict[str, Array]) -> None:
         raise NotImplementedError
@@ -105,6 +112,9 @@ class GradientDescent(Optimizer):
         return state
 
     def _update(self, params: Array, grads: Array, state: dict[str, Array]) -> None:
+        if not self.momentum and "axpy" in state and grads.flags.c_contiguous:
+            state["axpy"](grads, params, a=-self.learning_rate)  # w <- w - eta g
+            return
         tmp = state["tmp"]
         np.multiply(grads, self.learning_rate, out=tmp)  # eta g
         if not self.momentum:
@@ -178,21 +188,33 @@ class Adam(Optimizer):
         b1, b2, t = self.beta1, self.beta2, self.t
         correction2 = math.sqrt(1.0 - b2**t)
         step = self.learning_rate * correction2 / (1.0 - b1**t)
-        m *= b1
-        np.multiply(grads, 1.0 - b1, out=tmp)
-        m += tmp
-        v *= b2
-        np.multiply(grads, grads, out=tmp)
-        tmp *= 1.0 - b2
-        v += tmp
-        np.sqrt(v, out=tmp)
-        tmp += self.epsilon * correction2
-        np.divide(m, tmp, out=tmp)
-        tmp *= step
         if self.weight_decay:
             n = params.size if self.decay_size is None else self.decay_size
             params[:n] *= 1.0 - self.learning_rate * self.weight_decay
-        params -= tmp
+        fast = "axpy" in state and grads.flags.c_contiguous and grads.dtype == params.dtype
+        if fast:
+            axpy, scal = state["axpy"], state["scal"]
+            scal(b1, m)
+            axpy(grads, m, a=1.0 - b1)  # m <- b1 m + (1 - b1) g
+            np.multiply(grads, grads, out=tmp)
+            scal(b2, v)
+            axpy(tmp, v, a=1.0 - b2)  # v <- b2 v + (1 - b2) g^2
+        else:
+            m *= b1
+            np.multiply(grads, 1.0 - b1, out=tmp)
+            m += tmp
+            v *= b2
+            np.multiply(grads, grads, out=tmp)
+            tmp *= 1.0 - b2
+            v += tmp
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon * correction2
+        np.divide(m, tmp, out=tmp)
+        if fast:
+            axpy(tmp, params, a=-step)
+        else:
+            tmp *= step
+            params -= tmp
 
 
 class AdamW(Adam):
