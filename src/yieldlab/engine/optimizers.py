@@ -20,6 +20,7 @@ from .._validation import check_positive
 __all__ = ["OPTIMIZERS", "Adam", "AdamW", "GradientDescent", "Optimizer", "get_optimizer"]
 
 Array = np.ndarray
+BLAS_MAX_SIZE = 8192
 
 
 class Optimizer:
@@ -56,8 +57,15 @@ class Optimizer:
     def _init_state(self, params: Array) -> dict[str, Array]:
         state = {"tmp": np.empty_like(params)}
         # NOTE: BLAS axpy/scal update in place in one call where NumPy needs a temporary
-        # and two; only for contiguous float vectors (f2py would copy anything else).
-        blas_ok = params.ndim == 1 and params.flags.c_contiguous and params.dtype.kind == "f"
+        # and two; only for contiguous float vectors (f2py would copy anything else) and
+        # small ones: OpenBLAS runs long vectors multithreaded, which costs 20x when the
+        # other cores are busy, while NumPy's two passes stay memory-bound.
+        blas_ok = (
+            params.ndim == 1
+            and params.flags.c_contiguous
+            and params.dtype.kind == "f"
+            and params.size <= BLAS_MAX_SIZE
+        )
         if blas_ok:
             state["axpy"], state["scal"] = blas.get_blas_funcs(("axpy", "scal"), (params,))
         return state
