@@ -11,6 +11,21 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (one worker per core) every worker and the command-line runs it
+    starts use one BLAS thread: two workers with a BLAS thread per core each make the
+    spinning threads fight for the cores, and tests run ten times slower."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        from threadpoolctl import threadpool_limits
+
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"
+        config.stash[_BLAS_LIMIT] = threadpool_limits(1)
+
+
+_BLAS_LIMIT = pytest.StashKey[object]()
+
+
 def shared_data_dir() -> Path | None:
     """Folder of the shared reference data (``../shared/data``), or None when absent.
 

@@ -92,6 +92,14 @@ def _read_text(path: Path, sep: str | None) -> pd.DataFrame:
         except csv.Error:
             sep = ","
     header = next(csv.reader([lines[0]], delimiter=sep))
+    if len(header) == 1:
+        odd = [c for c in ":|/ " if c in header[0].strip()]
+        if odd:
+            raise DataError(
+                f"{name} reads as a single column {header[0].strip()!r}; its delimiter looks "
+                f"like {odd[0]!r}: save the table with commas, semicolons or tabs between "
+                "columns"
+            )
     _check_header(name, [h.strip() for h in header])
     try:
         return pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True)
@@ -128,8 +136,13 @@ def _read_excel(path: Path) -> pd.DataFrame:
         frame = pd.read_excel(path, sheet_name=0)
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
         raise DataError(f"{path.name} could not be read as an Excel file: {exc}") from None
-    mangled = [c for c in frame.columns if isinstance(c, str) and c.rsplit(".", 1)[-1].isdigit()
-               and c.rsplit(".", 1)[0] in frame.columns]
+    mangled = [
+        c
+        for c in frame.columns
+        if isinstance(c, str)
+        and c.rsplit(".", 1)[-1].isdigit()
+        and c.rsplit(".", 1)[0] in frame.columns
+    ]
     if mangled:
         original = mangled[0].rsplit(".", 1)[0]
         raise DataError(f"{path.name}: column {original!r} appears twice; rename one of them")

@@ -65,6 +65,21 @@ def polynomial_exponents(n_features: int, degree: int, interactions: bool = True
     return np.array(rows, dtype=int).reshape(-1, n_features)
 
 
+def drop_aliased_powers(exponents: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """The rows of ``exponents`` without powers ``x_j^k`` of inputs that take at most
+    ``k`` distinct values in ``X`` (such a power is a combination of lower ones: the square
+    of a 0/1 indicator is the indicator itself).
+
+    Examples
+    --------
+    >>> X = np.array([[0.0, 1.0], [1.0, 2.0], [0.0, 3.0]])
+    >>> drop_aliased_powers(polynomial_exponents(2, 2), X).tolist()
+    [[1, 0], [0, 1], [1, 1], [0, 2]]
+    """
+    levels = np.array([np.unique(X[:, j]).size for j in range(X.shape[1])])
+    return exponents[np.all(exponents < np.maximum(levels, 1), axis=1)]
+
+
 def _term_name(exponents: np.ndarray, names: list[str]) -> str:
     parts = [n if e == 1 else f"{n}^{e}" for n, e in zip(names, exponents, strict=True) if e]
     return "*".join(parts)
@@ -147,6 +162,10 @@ class ResponseSurface(LeastSquaresRegressor):
     diagnostics : bool or 'auto', default='auto'
         Residuals, leverage, predicted R^2 and the lack-of-fit test (``'auto'``: up to
         20,000 runs; see :class:`~yieldlab.models.linear.LinearRegression`).
+    skip_aliased_powers : bool, default=False
+        Leave out the powers ``x^k`` of an input with at most ``k`` distinct training
+        values (the square of a 0/1 indicator or of a two-level factor), which can only be
+        aliased with lower terms. False keeps them and reports them as aliased.
 
     Attributes
     ----------
@@ -187,6 +206,7 @@ class ResponseSurface(LeastSquaresRegressor):
         fit_intercept: bool = True,
         solver: str = "auto",
         diagnostics: bool | str = "auto",
+        skip_aliased_powers: bool = False,
     ) -> None:
         self.degree = degree
         self.interactions = interactions
@@ -195,6 +215,7 @@ class ResponseSurface(LeastSquaresRegressor):
         self.fit_intercept = fit_intercept
         self.solver = solver
         self.diagnostics = diagnostics
+        self.skip_aliased_powers = skip_aliased_powers
 
     def fit(self, X, y) -> ResponseSurface:
         """Fit the polynomial.
@@ -216,13 +237,18 @@ class ResponseSurface(LeastSquaresRegressor):
         """
         self._check_params()
         degree = check_int("degree", self.degree, 1)
-        for name in ("interactions", "coded"):
+        for name in ("interactions", "coded", "skip_aliased_powers"):
             if not isinstance(getattr(self, name), bool | np.bool_):
                 raise TypeError(f"{name}={getattr(self, name)!r} has the wrong type; "
                                 "expected True or False")  # fmt: skip
         X_valid, y_valid = validate_xy(self, X, y)
         n_samples, n_features = X_valid.shape
         n_terms = _n_terms(n_features, degree, bool(self.interactions))
+        if n_terms <= _MAX_TERMS:
+            exponents = polynomial_exponents(n_features, degree, bool(self.interactions))
+            if self.skip_aliased_powers:
+                exponents = drop_aliased_powers(exponents, X_valid)
+            n_terms = len(exponents)
         if n_terms > _MAX_TERMS or (self.alpha == 0 and n_samples < n_terms):
             raise ValueError(
                 f"X has n_samples={n_samples} but ResponseSurface(degree={degree}, "
@@ -236,7 +262,7 @@ class ResponseSurface(LeastSquaresRegressor):
         half = (high - low) / 2.0
         self.center_ = low + half
         self.half_range_ = np.where(half > 0, half, 1.0)
-        self.exponents_ = polynomial_exponents(n_features, degree, bool(self.interactions))
+        self.exponents_ = exponents
         names = [_term_name(e, self.input_names_) for e in self.exponents_]
         D, D_tail = self._design(X_valid)
         self._fit_design(D, D_tail, y_valid, X_valid, names, self.input_names_)

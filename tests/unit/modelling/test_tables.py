@@ -52,6 +52,11 @@ def test_excel_and_parquet(tmp_path):
         ("dup.csv", "T,yield,T\n1,2,3\n", "column 'T' appears twice \\(columns 1 and 3\\)"),
         ("ragged.csv", "T,P,yield\n1,2,3\n4,5,6,7\n", "expected 3 fields in line 3, saw 4"),
         ("noname.csv", "T,,yield\n1,2,3\n", "column 2 has no name"),
+        (
+            "colon.csv",
+            "T:P:yield\n1:2:3\n",
+            "single column 'T:P:yield'; its delimiter looks like ':'",
+        ),
     ],
 )
 def test_bad_files(tmp_path, name, text, message):

@@ -109,6 +109,17 @@ def test_two_level_design_aliases_the_squares():
     assert model.fit_statistics_["pure_error_dof"] == 4
 
 
+def test_two_level_squares_can_be_left_out():
+    X = grid([-1.0, 1.0], [-1.0, 0.0, 1.0])
+    y = 1.0 + X["temperature"] - 2.0 * X["pressure"] ** 2 + 0.5 * X["temperature"] * X["pressure"]
+    model = ResponseSurface(skip_aliased_powers=True).fit(X, y)  # no AliasingWarning
+    assert model.term_names_ == [
+        "intercept", "temperature", "pressure", "temperature*pressure", "pressure^2"
+    ]  # fmt: skip
+    assert model.aliased_terms_ == []
+    np.testing.assert_allclose(model.coef_, [1.0, 0.0, 0.5, -2.0], atol=1e-12)
+
+
 def test_canonical_analysis_needs_a_quadratic():
     x = np.linspace(0.0, 1.0, 8).reshape(-1, 1)
     with pytest.raises(ValueError, match="degree=3"):

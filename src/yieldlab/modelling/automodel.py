@@ -1,0 +1,483 @@
+"""Automatic modelling (layer 3): give it the data, it finds the model that fits.
+
+:class:`AutoModel` prepares the table (:mod:`.encoding`), cross-validates every candidate
+(:mod:`.candidates`, :mod:`.selection`), keeps the simplest one within one standard error
+of the best, refits it on all rows, calibrates its predictive standard deviation on the
+out-of-fold residuals (:mod:`.uncertainty`) and measures which inputs matter
+(:mod:`.importance`).
+"""
+
+from __future__ import annotations
+
+import numbers
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
+
+from .._validation import check_choice, check_positive, check_rng
+from ..exceptions import DataError
+from .candidates import complexity
+from .encoding import IMPUTE, TableEncoder, as_frame, check_target
+from .importance import importance_table
+from .selection import (
+    auto_repeats,
+    cross_validate,
+    estimated_seconds,
+    fold_rmse,
+    make_splits,
+    one_standard_error,
+    resolve_candidates,
+    standard_error,
+)
+from .uncertainty import Blend, Calibrator, blend_folds, predict_mean_std
+
+__all__ = ["LEADERBOARD_COLUMNS", "AutoModel"]
+
+LEADERBOARD_COLUMNS = ["name", "rmse", "rmse_se", "r2", "log_likelihood", "fit_seconds",
+                       "params", "complexity", "splits", "status", "selected"]  # fmt: skip
+
+
+class AutoModel(RegressorMixin, BaseEstimator):
+    """Automatic modelling: try the sensible models, measure each honestly, keep one.
+
+    Every candidate is fitted on the training rows of repeated K-fold cross-validation and
+    predicts the rows it did not see (its own tuning stays inside those training rows).
+    The simplest candidate whose cross-validated RMSE is within one standard error of the
+    best is refitted on all rows. Its predictive standard deviation is calibrated so that
+    95% intervals cover about 95% of new observations.
+
+    Parameters
+    ----------
+    candidates : 'auto', list or dict, default='auto'
+        ``'auto'``: ``linear``, ``response_surface``, ``gaussian_process``,
+        ``mlp_ensemble`` and ``boosted_trees`` (see :mod:`yieldlab.modelling.candidates`).
+        A list of those names and of estimators (any scikit-learn regressor, e.g. a
+        :class:`~yieldlab.models.formula.FormulaModel`); put ``'auto'`` in the list to keep
+        the defaults too. A dict maps leaderboard names to estimators or default names.
+    cv : int or cross-validation splitter, default=5
+        Folds of K-fold (shuffled, repeated), or a scikit-learn splitter used as it is.
+    time_budget : float, optional
+        Seconds for the whole fit (a soft limit: the cheapest candidate and the final refit
+        always run). Candidates run cheapest first; those that would not fit in the budget
+        are skipped and marked so in the leaderboard. With a budget the result can depend on
+        the machine's speed; without one it depends only on ``random_state``.
+    n_jobs : int, optional
+        Parallel fits (candidates x folds) through joblib; None is 1 unless inside a
+        ``joblib.parallel_config`` context (so a Dask or Ray backend scales it out), -1 is
+        all cores.
+    random_state : None, int or numpy.random.Generator, default=None
+        Seeds the splits and every candidate.
+    impute : None or {'median', 'mean', 'most_frequent'}, default=None
+        Fill missing inputs; None refuses them with an error naming rows and columns.
+    repeats : int or 'auto', default='auto'
+        Repeats of K-fold; 'auto' is 3 for tiny tables, 2 around 100 rows and 1 from 170
+        rows. After the first repeat, candidates more than two standard errors behind the
+        best leave the race; the further repeats only compare the contenders.
+    one_se : bool, default=True
+        Apply the one-standard-error rule; False keeps the lowest RMSE.
+    blend : bool, default=True
+        Also consider ``blend``: a weighted average of the candidates still in the race,
+        weights by greedy ensemble selection on out-of-fold predictions (chosen without
+        the fold they are scored on). It is the most complex candidate, so the one-standard
+        -error rule keeps it only when it is clearly better.
+
+    Attributes
+    ----------
+    best_estimator_ : estimator
+        The selected candidate refitted on all rows; it takes the encoded table
+        (``encoder_.transform``); ``summary()`` where the model has one.
+    best_name_ : str
+    leaderboard_ : DataFrame
+        One row per candidate, best RMSE first: ``name, rmse`` (cross-validated),
+        ``rmse_se, r2, log_likelihood`` (mean out-of-fold Gaussian log-likelihood after
+        calibration), ``fit_seconds`` (mean per fit), ``params`` (chosen
+        hyper-parameters), ``complexity``, ``splits`` (cross-validation splits it ran on),
+        ``status`` (``'ok'``, ``'skipped: ...'``, ``'failed: ...'``) and ``selected``; the
+        row ``blend`` when a blend was considered.
+    cv_predictions_ : DataFrame
+        Out-of-fold predictions of the selected candidate, one row per held-out row and
+        repeat (index: row of ``X``): ``y, mean, std, lower, upper`` (calibrated 95%
+        interval), ``fold, repeat``.
+    importances_ : DataFrame
+        Index ``input`` (original column names), ``importance`` (mean increase of the
+        RMSE when the input is shuffled, over folds) and ``std``.
+    dropped_columns_ : DataFrame
+        ``column, reason`` of inputs not used (constant, all missing, identifiers).
+    calibrator_ : Calibrator
+    encoder_ : TableEncoder
+    n_splits_ : int
+    fit_warnings_ : list of str
+        Warnings of the final refit (e.g. aliased terms).
+    training_inputs_ : DataFrame
+        The rows the model was fitted on, as given (before encoding): the data range
+        that :func:`yieldlab.experiments.find_optimum` and the report work within.
+    training_target_ : ndarray of shape (n_samples,)
+    target_name_ : str or None
+        The name of ``y`` when it was a pandas Series (e.g. a table column), else None.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        When ``X`` was a DataFrame with string column names.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-1, 1, size=(40, 2))
+    >>> y = 3 + 2 * X[:, 0] - X[:, 1] ** 2 + rng.normal(0, 0.1, 40)
+    >>> model = AutoModel(candidates=["linear", "response_surface"], random_state=0)
+    >>> model.fit(X, y).best_name_
+    'response_surface'
+    >>> mean, std = model.predict([[0.5, 0.0]], return_std=True)
+    >>> round(float(mean[0]), 1), bool(0.05 < std[0] < 0.2)
+    (4.0, True)
+    """
+
+    def __init__(
+        self,
+        candidates: Any = "auto",
+        cv: Any = 5,
+        time_budget: float | None = None,
+        n_jobs: int | None = None,
+        random_state: Any = None,
+        impute: str | None = None,
+        repeats: int | str = "auto",
+        one_se: bool = True,
+        blend: bool = True,
+    ) -> None:
+        self.candidates = candidates
+        self.cv = cv
+        self.time_budget = time_budget
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.impute = impute
+        self.repeats = repeats
+        self.one_se = one_se
+        self.blend = blend
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = self.impute is not None
+        return tags
+
+    # --- checks ----------------------------------------------------------------------------
+
+    def _check_params(self) -> None:
+        if isinstance(self.cv, numbers.Integral) and not isinstance(self.cv, bool):
+            if self.cv < 2:
+                raise ValueError(f"cv={self.cv!r} is invalid; expected an int >= 2 folds")
+        elif not hasattr(self.cv, "get_n_splits"):
+            raise TypeError(f"cv={self.cv!r} is invalid; expected an int or a splitter")
+        if self.time_budget is not None:
+            check_positive("time_budget", self.time_budget)
+        if self.repeats != "auto":
+            check_positive("repeats", self.repeats, integer=True)
+        if self.impute is not None:
+            check_choice("impute", self.impute, IMPUTE)
+        for name in ("one_se", "blend"):
+            if not isinstance(getattr(self, name), bool | np.bool_):
+                raise TypeError(
+                    f"{name}={getattr(self, name)!r} has the wrong type; expected True or False"
+                )
+
+    def _check_rows(self, n: int) -> None:
+        folds = int(self.cv) if isinstance(self.cv, numbers.Integral) else 2
+        if n < 2:
+            raise ValueError(
+                f"X has {n} sample; AutoModel needs at least {max(folds, 3)} rows to "
+                "cross-validate (n_samples=1 cannot be split)"
+            )
+        if n < folds:
+            raise ValueError(
+                f"X has {n} rows but cv={folds} folds need at least {folds}; add rows or "
+                f"use cv={n}"
+            )
+
+    def _table(self, X: Any, y: Any, *, reset: bool) -> tuple[pd.DataFrame, Any, dict]:
+        """``X`` as a DataFrame after scikit-learn's feature-name and count checks, ``y``
+        checked, and (when ``reset``) the ``n_features_in_``/``feature_names_in_`` to set
+        once the fit has succeeded (a failed fit leaves the model as it was)."""
+        frame = as_frame(X)
+        if not reset:
+            validate_data(self, X, reset=False, skip_check_array=True)
+            return frame, None, {}
+        probe = clone(self)
+        validate_data(probe, X, reset=True, skip_check_array=True)
+        y = check_target(y, frame.shape[0])
+        self._check_rows(frame.shape[0])
+        return frame, y, {k: v for k, v in vars(probe).items() if k.endswith("_in_")}
+
+    # --- fitting ---------------------------------------------------------------------------
+
+    def fit(self, X: Any, y: Any) -> AutoModel:
+        """Select, refit and calibrate a model of ``y`` on ``X``.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            Numbers, text or categories; text and categorical columns are one-hot encoded.
+        y : array-like of shape (n_samples,)
+            Numeric target.
+
+        Returns
+        -------
+        self
+
+        Raises
+        ------
+        ValueError
+            Non-numeric target, infinities, duplicate column names, too few rows for
+            ``cv``, a single row, text in a numeric column (each naming what is wrong).
+        DataError
+            Missing values without ``impute``, or no candidate could be fitted.
+        """
+        self._check_params()
+        target_name = _target_name(y)
+        frame, y, fitted_names = self._table(X, y, reset=True)
+        encoder = TableEncoder(self.impute)
+        Xe = encoder.fit_transform(frame)
+        seed = int(check_rng(self.random_state).integers(2**31 - 1))
+        start = time.perf_counter()
+        search = self._search(Xe, y, encoder, seed)
+        best = self._choose(search, time.perf_counter() - start)
+        estimator, caught = _refit(search.estimators[best], Xe, y, encoder.feature_names_)
+        calibrator = search.scored[best]["calibrator"]
+        search.board["selected"] = search.board["name"] == best
+        for name in ("n_features_in_", "feature_names_in_"):
+            self.__dict__.pop(name, None)
+        self.__dict__.update(fitted_names)
+        self.encoder_, self.best_estimator_, self.best_name_ = encoder, estimator, best
+        self.calibrator_, self.fit_warnings_ = calibrator, caught
+        self.leaderboard_, self.n_splits_ = search.board, len(search.splits)
+        self.cv_predictions_ = _cv_table(search.results[best], search.splits, y, calibrator)
+        self.importances_ = importance_table(
+            list(encoder.groups_),
+            [f.importance for f in search.results[best] if f.importance is not None],
+        )
+        self.dropped_columns_ = encoder.dropped_frame()
+        self._keep_training_data(frame, y, target_name)
+        return self
+
+    def _keep_training_data(self, frame: pd.DataFrame, y: np.ndarray, name: str | None):
+        self.training_inputs_ = frame.reset_index(drop=True).copy()
+        self.training_target_ = np.asarray(y, dtype=float).copy()
+        self.target_name_ = name
+
+    def _search(self, Xe: np.ndarray, y: np.ndarray, encoder: TableEncoder, seed: int):
+        """Cross-validate the candidates (and their blend); score them."""
+        n, p = Xe.shape
+        repeats = auto_repeats(n) if self.repeats == "auto" else int(self.repeats)
+        splits = make_splits(n, self.cv, repeats, seed)
+        estimators = dict(resolve_candidates(self.candidates, seed))
+        n_train = int(np.mean([s.train.size for s in splits]))
+        tasks = [(k, est, estimated_seconds(est, n_train, p)) for k, est in estimators.items()]
+        # cheapest first; a Gaussian process that would only see a subsample comes last
+        tasks.sort(key=lambda t: (getattr(t[1], "max_rows", n_train) < n_train, t[2]))
+        results, status, contenders = cross_validate(
+            tasks, Xe, y, encoder.feature_names_, list(encoder.groups_.values()), splits,
+            n_jobs=self.n_jobs, time_budget=self.time_budget, seed=seed,
+        )  # fmt: skip
+        fraction = float(np.mean([s.test.size for s in splits]) / n)
+        if not any(s == "ok" for s in status.values()):
+            reasons = "; ".join(f"{k}: {v}" for k, v in status.items())
+            raise DataError(f"no candidate model could be fitted to these data ({reasons})")
+        if self.blend and len(contenders) >= 2:
+            folds, weights = blend_folds(results, contenders, splits, y)
+            used = [(k, w) for k, w in zip(contenders, weights, strict=True) if w > 0]
+            if len(used) >= 2:
+                estimators["blend"] = Blend([(k, estimators[k]) for k, _ in used],
+                                            [w for _, w in used])  # fmt: skip
+                results["blend"], status["blend"] = folds, "ok"
+                contenders = [*contenders, "blend"]
+        board, scored = _leaderboard(results, status, estimators, y, fraction)
+        return _Search(splits, estimators, results, contenders, board, scored, fraction, y)
+
+    def _choose(self, search: _Search, elapsed: float) -> str:
+        """The one-standard-error choice among the contenders (or the lowest RMSE).
+
+        Under a time budget, a contender whose refit on all rows would not fit in what is
+        left of it is passed over (the cheapest one always stays).
+        """
+        names = search.contenders or list(search.scored)
+        if self.time_budget is not None:
+            refit = {k: search.scored[k]["seconds"] / (1 - search.fraction) for k in names}
+            names = [k for k in names if elapsed + refit[k] <= self.time_budget] or [
+                min(names, key=refit.get)
+            ]
+        pooled = {name: search.scored[name]["rmse"] for name in names}
+        if not self.one_se:
+            return min(pooled, key=pooled.get)
+        errors = {name: fold_rmse(search.results[name], search.y) for name in names}
+        ranks = {name: search.scored[name]["complexity"] for name in names}
+        return one_standard_error(errors, pooled, ranks, search.fraction)
+
+    def refit(self, X: Any, y: Any) -> AutoModel:
+        """Refit the selected model on new data without a new selection (fast).
+
+        For a campaign adding a few runs between selections: the selected candidate
+        (with its own light tuning) is refitted on all rows; the leaderboard, the
+        importances and the calibration of the last :meth:`fit` are kept.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        check_is_fitted(self, "best_estimator_")
+        target_name = _target_name(y)
+        frame, y, fitted_names = self._table(X, y, reset=True)
+        encoder = TableEncoder(self.impute)
+        Xe = encoder.fit_transform(frame)
+        estimator, caught = _refit(self.best_estimator_, Xe, y, encoder.feature_names_)
+        for name in ("n_features_in_", "feature_names_in_"):
+            self.__dict__.pop(name, None)
+        self.__dict__.update(fitted_names)
+        self.encoder_, self.best_estimator_, self.fit_warnings_ = encoder, estimator, caught
+        self.dropped_columns_ = encoder.dropped_frame()
+        self._keep_training_data(frame, y, target_name)
+        return self
+
+    # --- prediction ------------------------------------------------------------------------
+
+    def _encoded(self, X: Any) -> pd.DataFrame:
+        check_is_fitted(self, "best_estimator_")
+        frame, _, _ = self._table(X, None, reset=False)
+        return pd.DataFrame(self.encoder_.transform(frame), columns=self.encoder_.feature_names_)
+
+    def predict(self, X: Any, return_std: bool = False):
+        """Predicted mean, and with ``return_std`` the calibrated predictive std.
+
+        Parameters
+        ----------
+        X : DataFrame or array-like of shape (n_samples, n_features)
+            The columns of :meth:`fit` (by name for a DataFrame).
+        return_std : bool, default=False
+            Also return the standard deviation of a new observation at each row (noise
+            included), calibrated on the cross-validated residuals.
+
+        Returns
+        -------
+        y_mean : ndarray of shape (n_samples,)
+        y_std : ndarray of shape (n_samples,)
+            Only with ``return_std=True``.
+        """
+        frame = self._encoded(X)
+        with threadpool_limits(limits=1):
+            if not return_std:
+                return np.asarray(self.best_estimator_.predict(frame), dtype=float).ravel()
+            mean, std = predict_mean_std(self.best_estimator_, frame)
+        return mean, std * self.calibrator_.scale_
+
+    def predict_interval(self, X: Any, level: float = 0.95) -> np.ndarray:
+        """Prediction interval for a new observation at each row.
+
+        ``mean -/+ q * std`` with ``q`` the calibrated quantile of the cross-validated
+        standardized residuals (:meth:`Calibrator.quantile`).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            Lower and upper limits.
+        """
+        mean, std = self.predict(X, return_std=True)
+        q = self.calibrator_.quantile(level)
+        return np.column_stack([mean - q * std, mean + q * std])
+
+    def save(self, path: Any) -> None:
+        """Write the fitted model to ``path`` (a zip of JSON and arrays; see
+        :func:`yieldlab.modelling.persistence.save`); read it with :func:`yieldlab.load`."""
+        from .persistence import save
+
+        save(self, path)
+
+
+@dataclass
+class _Search:
+    """What cross-validation found: splits, candidates, results and the leaderboard."""
+
+    splits: list
+    estimators: dict
+    results: dict
+    contenders: list
+    board: pd.DataFrame
+    scored: dict
+    fraction: float
+    y: np.ndarray | None = None
+
+
+def _target_name(y: Any) -> str | None:
+    """The name of a pandas Series target (or of a one-column frame), else None."""
+    if isinstance(y, pd.DataFrame) and y.shape[1] == 1:
+        y = y.iloc[:, 0]
+    name = getattr(y, "name", None)
+    return None if name is None else str(name)
+
+
+def _refit(estimator: Any, X: np.ndarray, y: np.ndarray, columns: list[str]):
+    """A clone of ``estimator`` fitted on all rows, and the warnings it raised."""
+    with warnings.catch_warnings(record=True) as caught, threadpool_limits(1):
+        warnings.simplefilter("always")
+        fitted = clone(estimator).fit(pd.DataFrame(X, columns=columns), y)
+    return fitted, list(dict.fromkeys(str(w.message) for w in caught))
+
+
+def _mode(items: list[dict]) -> dict:
+    """The most frequent dict (hyper-parameters chosen in most folds)."""
+    keys = [repr(sorted(d.items())) for d in items]
+    return items[max(range(len(items)), key=keys.count)] if items else {}
+
+
+def _leaderboard(results, status, estimators, y, test_fraction):
+    """The leaderboard and, per scored candidate, its RMSE, calibration and complexity."""
+    rows, scored = [], {}
+    for name, folds in results.items():  # candidates in the order given, then the blend
+        row = dict.fromkeys(LEADERBOARD_COLUMNS, np.nan)
+        row.update(name=name, status=status[name], params={}, selected=False,
+                   complexity=complexity(estimators[name]))  # fmt: skip
+        if status[name] == "ok" and folds:
+            idx = np.concatenate([f.test for f in folds])
+            mean = np.concatenate([f.mean for f in folds])
+            std = np.concatenate([f.std for f in folds])
+            calibrator = Calibrator().fit(y[idx], mean, std)
+            sse = float(np.sum((y[idx] - mean) ** 2))
+            sst = float(np.sum((y[idx] - y[idx].mean()) ** 2))
+            row.update(
+                rmse=np.sqrt(sse / idx.size), r2=1.0 - sse / sst if sst > 0 else np.nan,
+                rmse_se=standard_error(fold_rmse(folds, y), test_fraction),
+                log_likelihood=calibrator.log_likelihood(y[idx], mean, std),
+                fit_seconds=float(np.mean([f.seconds for f in folds])), splits=len(folds),
+                params=_mode([f.params for f in folds]),
+            )  # fmt: skip
+            scored[name] = {"calibrator": calibrator, "seconds": row["fit_seconds"]} | {
+                key: row[key] for key in ("rmse", "complexity")}  # fmt: skip
+        rows.append(row)
+    board = pd.DataFrame(rows, columns=LEADERBOARD_COLUMNS)
+    board = board.sort_values(["rmse", "complexity"], na_position="last", kind="stable")
+    return board.reset_index(drop=True), scored
+
+
+def _cv_table(folds, splits, y: np.ndarray, calibrator: Calibrator) -> pd.DataFrame:
+    """Out-of-fold predictions of one candidate with calibrated 95% intervals."""
+    idx = np.concatenate([f.test for f in folds])
+    mean = np.concatenate([f.mean for f in folds])
+    std = np.concatenate([f.std for f in folds]) * calibrator.scale_
+    q = calibrator.quantile(0.95)
+    table = pd.DataFrame(
+        {"y": y[idx], "mean": mean, "std": std, "lower": mean - q * std,
+         "upper": mean + q * std,
+         "fold": np.concatenate([np.full(f.test.size, splits[f.split].fold) for f in folds]),
+         "repeat": np.concatenate([np.full(f.test.size, splits[f.split].repeat)
+                                   for f in folds])},
+        index=pd.Index(idx, name="row"),
+    )  # fmt: skip
+    return table

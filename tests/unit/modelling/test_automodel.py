@@ -1,0 +1,243 @@
+"""AutoModel end to end: it picks the right model, predicts with honest intervals, and
+refuses bad tables clearly."""
+
+from __future__ import annotations
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from yieldlab import AutoModel
+from yieldlab.exceptions import DataError
+from yieldlab.modelling.automodel import LEADERBOARD_COLUMNS
+from yieldlab.models.formula import FormulaModel
+
+CHEAP = ["linear", "response_surface", "gaussian_process"]
+
+
+def _quadratic(rng, n, noise=0.3):
+    X = rng.uniform(-1, 1, size=(n, 3))
+    y = 10 + 3 * X[:, 0] - 2 * X[:, 1] + 4 * X[:, 0] ** 2 - 3 * X[:, 1] * X[:, 2]
+    return X, y + rng.normal(0, noise, n)
+
+
+def test_a_true_quadratic_selects_the_response_surface(rng):
+    X, y = _quadratic(rng, 60)
+    model = AutoModel(repeats=1, random_state=0).fit(X, y)
+    board = model.leaderboard_.set_index("name")
+    assert model.best_name_ == "response_surface"
+    best = board["rmse"].min()
+    assert board.loc["response_surface", "rmse"] <= best + board["rmse_se"].max()
+    assert board.loc["linear", "rmse"] > 3 * board.loc["response_surface", "rmse"]
+    assert board["selected"].sum() == 1 and board.loc["response_surface", "selected"]
+    assert model.best_estimator_.summary().loc["x0^2", "estimate"] == pytest.approx(4.0, abs=0.6)
+
+
+def test_a_sharply_nonlinear_response_is_not_fitted_by_a_polynomial(rng):
+    X = rng.uniform(0, 1, size=(80, 2))
+    y = np.sin(12 * X[:, 0]) * np.exp(-X[:, 1]) + rng.normal(0, 0.05, 80)
+    model = AutoModel(repeats=1, random_state=0).fit(X, y)
+    assert model.best_name_ not in ("linear", "response_surface")
+    board = model.leaderboard_.set_index("name")
+    assert board.loc[model.best_name_, "rmse"] < 0.5 * board.loc["response_surface", "rmse"]
+
+
+def test_leaderboard_predictions_and_importances_are_complete(rng):
+    X, y = _quadratic(rng, 40)
+    frame = pd.DataFrame(X, columns=["temperature", "pressure", "time"])
+    frame["site"] = "A"
+    model = AutoModel(candidates=CHEAP, random_state=1).fit(frame, y)
+    board = model.leaderboard_
+    assert board.columns.tolist() == LEADERBOARD_COLUMNS
+    assert sorted(board["name"]) == sorted(CHEAP)
+    assert board["rmse"].is_monotonic_increasing and (board["status"] == "ok").all()
+    assert board.loc[board["name"] == "response_surface", "params"].iloc[0]["degree"] == 2
+    cv = model.cv_predictions_
+    assert len(cv) == 40 * model.n_splits_ // 5 and cv.index.name == "row"
+    assert (cv["lower"] < cv["mean"]).all() and (cv["mean"] < cv["upper"]).all()
+    assert np.array_equal(np.sort(cv.index[cv["repeat"] == 0]), np.arange(40))
+    assert set(model.importances_.index) == {"temperature", "pressure", "time"}
+    assert (model.importances_["importance"] > 0.1).all()  # all three act on the response
+    assert model.dropped_columns_.to_dict("records") == [
+        {"column": "site", "reason": "constant ('A' in every row)"}
+    ]
+    assert model.feature_names_in_.tolist() == ["temperature", "pressure", "time", "site"]
+    interval = model.predict_interval(frame.iloc[:5], level=0.9)
+    mean, std = model.predict(frame.iloc[:5], return_std=True)
+    assert interval.shape == (5, 2) and np.allclose(interval.mean(axis=1), mean)
+    assert np.allclose(interval[:, 1] - mean, model.calibrator_.quantile(0.9) * std)
+
+
+def test_categorical_inputs_are_encoded_and_decoded(rng):
+    n = 60
+    frame = pd.DataFrame(
+        {"T": rng.uniform(0, 1, n), "solvent": rng.choice(["water", "ethanol", "dmso"], n)}
+    )
+    y = 2 * frame["T"] + frame["solvent"].map({"water": 0, "ethanol": 1, "dmso": -1})
+    y = y.to_numpy() + rng.normal(0, 0.05, n)
+    model = AutoModel(candidates=["linear", "gaussian_process"], random_state=0).fit(frame, y)
+    assert model.encoder_.feature_names_ == ["T", "solvent=ethanol", "solvent=water"]
+    assert model.best_name_ == "linear"
+    assert set(model.importances_.index) == {"T", "solvent"}
+    new = pd.DataFrame({"solvent": ["water", "dmso"], "T": [0.5, 0.5]})[["T", "solvent"]]
+    assert model.predict(new) == pytest.approx([1.0, 0.0], abs=0.1)
+
+
+def test_a_users_formula_model_competes_and_wins_when_it_is_the_law(rng):
+    x = rng.uniform(0, 5, 40)
+    frame = pd.DataFrame({"time": x})
+    y = 8.0 * (1 - np.exp(-0.7 * x)) + rng.normal(0, 0.1, 40)
+    formula = FormulaModel("y = ymax*(1 - exp(-k*time))", start={"ymax": 5, "k": 1})
+    model = AutoModel(candidates={"kinetics": formula, "gp": "gaussian_process"}, random_state=0)
+    model.fit(frame, y)
+    assert model.best_name_ == "kinetics"
+    assert model.best_estimator_.estimator_.params_["k"] == pytest.approx(0.7, rel=0.05)
+    assert "kinetics" in model.leaderboard_["name"].tolist()
+
+
+def test_held_out_95_percent_intervals_cover_90_to_98_percent(rng):
+    X, y = _quadratic(rng, 150, noise=0.5)
+    X_test, y_test = _quadratic(np.random.default_rng(99), 3000, noise=0.5)
+    model = AutoModel(candidates=CHEAP, random_state=0).fit(X, y)
+    low, high = model.predict_interval(X_test).T
+    coverage = np.mean((y_test >= low) & (y_test <= high))
+    assert 0.90 <= coverage <= 0.98
+    mean, std = model.predict(X_test, return_std=True)
+    assert np.mean(np.abs(y_test - mean) <= 1.96 * std) == pytest.approx(coverage, abs=0.03)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [0, 1])
+def test_held_out_coverage_with_every_default_candidate(seed):
+    rng = np.random.default_rng(seed)
+
+    def draw(n):
+        X = rng.uniform(0, 1, size=(n, 4))
+        f = 10 * np.sin(np.pi * X[:, 0] * X[:, 1]) + 20 * (X[:, 2] - 0.5) ** 2 + 5 * X[:, 3]
+        return X, f + rng.normal(0, 1.0, n)
+
+    X, y = draw(200)
+    X_test, y_test = draw(3000)
+    model = AutoModel(random_state=seed).fit(X, y)
+    low, high = model.predict_interval(X_test).T
+    assert 0.90 <= np.mean((y_test >= low) & (y_test <= high)) <= 0.98
+
+
+def test_same_seed_same_model_whatever_the_parallelism(rng):
+    X, y = _quadratic(rng, 30)
+    first = AutoModel(candidates=CHEAP, repeats=2, random_state=3).fit(X, y)
+    second = AutoModel(candidates=CHEAP, repeats=2, random_state=3, n_jobs=2).fit(X, y)
+    with joblib.parallel_config(backend="threading", n_jobs=2):
+        third = AutoModel(candidates=CHEAP, repeats=2, random_state=3).fit(X, y)
+    columns = ["name", "rmse", "rmse_se", "r2"]
+    pd.testing.assert_frame_equal(first.leaderboard_[columns], second.leaderboard_[columns])
+    assert np.array_equal(first.predict(X, return_std=True), second.predict(X, return_std=True))
+    # threads share one BLAS: summation order may differ in the last bits, nothing more
+    pd.testing.assert_frame_equal(first.leaderboard_[columns], third.leaderboard_[columns])
+    assert np.allclose(first.predict(X, return_std=True), third.predict(X, return_std=True))
+
+
+def test_refit_keeps_the_choice_and_learns_the_new_rows(rng):
+    X, y = _quadratic(rng, 40)
+    model = AutoModel(candidates=CHEAP, random_state=0).fit(X, y)
+    name, scale = model.best_name_, model.calibrator_.scale_
+    X_more, y_more = _quadratic(rng, 20)
+    model.refit(np.vstack([X, X_more]), np.r_[y, y_more])
+    assert model.best_name_ == name and model.calibrator_.scale_ == scale
+    assert model.best_estimator_.n_features_in_ == 3
+    assert np.abs(model.predict(X_more) - y_more).mean() < 0.6
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "error", "message"),
+    [
+        (
+            [[i, np.nan if i == 2 else i * i] for i in range(10)],
+            list(range(10)),
+            DataError,
+            r"column 'x1' at rows \[2\]",
+        ),
+        ([[1.0], [2.0]] * 5, ["a", "b"] * 5, ValueError, "y must be numeric"),
+        ([[1.0], [2.0], [3.0]], [1.0, 2.0, 3.0], ValueError, "cv=5 folds need at least 5"),
+        ([[1.0, 2.0]], [1.0], ValueError, "X has 1 sample"),
+        ([[1.0, np.inf], [2.0, 3.0]] * 5, list(range(10)), ValueError, "inf at row 0"),
+        ([[1.0], [2.0]] * 5, list(range(9)), ValueError, "X has 10 rows but y has 9"),
+        ([[1.0], [1.0]] * 5, list(range(10)), DataError, "no usable input column"),
+    ],
+)
+def test_bad_tables_are_refused_and_nothing_is_fitted(X, y, error, message):
+    model = AutoModel(candidates=["linear"])
+    with pytest.raises(error, match=message):
+        model.fit(X, y)
+    with pytest.raises(NotFittedError):
+        model.predict([[1.0]])
+
+
+def test_duplicate_columns_and_a_failed_refit_leave_the_model_as_it_was(rng):
+    frame = pd.DataFrame(rng.normal(size=(20, 2)), columns=["a", "a"])
+    with pytest.raises(ValueError, match=r"duplicate column names \['a'\]"):
+        AutoModel().fit(frame, np.arange(20.0))
+    X, y = _quadratic(rng, 30)
+    model = AutoModel(candidates=["linear"], random_state=0).fit(X, y)
+    before = model.predict(X)
+    bad = X.copy()
+    bad[4, 1] = np.nan
+    with pytest.raises(DataError, match=r"at rows \[4\]"):
+        model.refit(bad, y)
+    assert np.array_equal(model.predict(X), before)
+
+
+def test_impute_fills_missing_inputs(rng):
+    X, y = _quadratic(rng, 40)
+    X[[3, 7], 0] = np.nan
+    model = AutoModel(candidates=["response_surface"], impute="median", random_state=0)
+    assert np.all(np.isfinite(model.fit(X, y).predict([[np.nan, 0.0, 0.0]])))
+    assert model.__sklearn_tags__().input_tags.allow_nan
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "message"),
+    [
+        ({"cv": 1}, ValueError, "cv=1 is invalid"),
+        ({"cv": "five"}, TypeError, "expected an int or a splitter"),
+        ({"time_budget": -1}, ValueError, "time_budget=-1 is invalid"),
+        ({"repeats": 0}, ValueError, "repeats=0 is invalid"),
+        ({"impute": "zero"}, ValueError, "impute='zero' is not supported"),
+        ({"candidates": ["liner"]}, ValueError, "did you mean 'linear'"),
+        ({"candidates": [42]}, TypeError, "neither a candidate name"),
+        ({"candidates": []}, ValueError, "candidates is empty"),
+        ({"one_se": "yes"}, TypeError, "one_se='yes' has the wrong type"),
+    ],
+)
+def test_bad_parameters(params, error, message, rng):
+    X, y = _quadratic(rng, 20)
+    with pytest.raises(error, match=message):
+        AutoModel(**params).fit(X, y)
+
+
+def test_one_se_off_keeps_the_lowest_rmse_and_blend_is_offered(rng):
+    X, y = _quadratic(rng, 60)
+    model = AutoModel(candidates=CHEAP, one_se=False, random_state=0).fit(X, y)
+    board = model.leaderboard_
+    assert model.best_name_ == board.loc[board["rmse"].idxmin(), "name"]
+    assert "blend" in board["name"].tolist()
+    weights = board.loc[board["name"] == "blend", "params"].iloc[0]["weights"]
+    assert sum(weights.values()) == pytest.approx(1.0, abs=1e-2)
+
+
+@pytest.mark.slow
+def test_time_budget_on_a_large_table_skips_what_does_not_fit():
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1, size=(10_000, 6))
+    y = (
+        10 * np.sin(np.pi * X[:, 0] * X[:, 1])
+        + 20 * (X[:, 2] - 0.5) ** 2
+        + rng.normal(0, 1, 10_000)
+    )
+    model = AutoModel(time_budget=5.0, random_state=0).fit(X, y)
+    status = model.leaderboard_.set_index("name")["status"]
+    assert status["linear"] == "ok"
+    assert status.str.startswith("skipped: time budget").any()
+    assert model.predict(X[:3]).shape == (3,)

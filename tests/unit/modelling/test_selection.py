@@ -1,0 +1,197 @@
+"""Cross-validation, racing, time budgets, the one-standard-error rule and blending."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.model_selection import ShuffleSplit
+
+from yieldlab.modelling import selection
+from yieldlab.modelling.candidates import MLPEnsemble, RidgeResponseSurface
+from yieldlab.modelling.selection import (
+    auto_repeats,
+    cross_validate,
+    estimated_seconds,
+    fold_rmse,
+    make_splits,
+    one_standard_error,
+    standard_error,
+)
+from yieldlab.modelling.uncertainty import PredictiveStd, blend_folds, greedy_weights
+from yieldlab.models.linear import LinearRegression
+
+
+class Constant(RegressorMixin, BaseEstimator):
+    """Predicts a constant; optionally fails or reports a fixed fit time."""
+
+    def __init__(self, value=0.0, fail=False):
+        self.value = value
+        self.fail = fail
+
+    def fit(self, X, y):
+        if self.fail:
+            raise RuntimeError("this candidate always fails")
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def predict(self, X, return_std=False):
+        mean = np.full(len(X), self.value)
+        return (mean, np.ones_like(mean)) if return_std else mean
+
+
+def _data(rng, n=40):
+    X = rng.uniform(-1, 1, size=(n, 2))
+    return X, 1.0 + 2.0 * X[:, 0] + rng.normal(0, 0.1, n)
+
+
+def _run(candidates, X, y, splits, **kwargs):
+    names = ["x0", "x1"]
+    return cross_validate(candidates, X, y, names, [[0], [1]], splits, seed=0, **kwargs)
+
+
+def test_splits_are_seeded_disjoint_and_cover_every_row():
+    splits = make_splits(23, 5, 2, seed=4)
+    assert len(splits) == 10
+    for r in (0, 1):
+        tests = np.concatenate([s.test for s in splits if s.repeat == r])
+        assert sorted(tests.tolist()) == list(range(23))
+    for s in splits:
+        assert not set(s.train) & set(s.test)
+    again = make_splits(23, 5, 2, seed=4)
+    assert all(np.array_equal(a.test, b.test) for a, b in zip(splits, again, strict=True))
+    assert not np.array_equal(splits[0].test, splits[5].test)  # repeats differ
+
+
+def test_a_splitter_is_used_as_given():
+    splits = make_splits(20, ShuffleSplit(3, test_size=0.25, random_state=0), 4, seed=0)
+    assert [(s.repeat, s.fold, s.test.size) for s in splits] == [(0, 0, 5), (0, 1, 5), (0, 2, 5)]
+
+
+def test_auto_repeats_scale_down_with_rows():
+    assert [auto_repeats(n) for n in (10, 50, 100, 120, 200, 5000)] == [3, 3, 2, 2, 1, 1]
+
+
+def test_standard_error_is_nadeau_bengio_corrected():
+    values = np.array([1.0, 2.0, 3.0, 4.0])
+    # sd = 1.290994; 5-fold: n_test/n_train = 0.25
+    assert standard_error(values, 0.2) == pytest.approx(1.290994 * np.sqrt(1 / 4 + 0.25))
+    assert np.isnan(standard_error(np.array([1.0]), 0.2))
+
+
+def test_one_standard_error_prefers_the_simpler_model_within_the_band():
+    simple = np.array([1.02, 1.06, 0.97, 1.03])
+    complex_ = np.array([1.00, 1.00, 1.00, 1.00])
+    pooled = {"simple": 1.02, "complex": 1.0}
+    ranks = {"simple": 1.0, "complex": 4.0}
+    errors = {"simple": simple, "complex": complex_}
+    assert one_standard_error(errors, pooled, ranks, 0.2) == "simple"
+    # consistently 20% worse on every fold: a real difference, the best is kept
+    errors["simple"] = complex_ * 1.2 + np.array([0.0, 0.01, -0.01, 0.0])
+    assert one_standard_error(errors, {"simple": 1.2, "complex": 1.0}, ranks, 0.2) == "complex"
+
+
+def test_cross_validate_is_the_same_for_any_number_of_jobs(rng):
+    X, y = _data(rng)
+    candidates = [
+        ("linear", PredictiveStd(LinearRegression()), 0.01),
+        ("response_surface", RidgeResponseSurface(), 0.05),
+    ]
+    splits = make_splits(40, 5, 2, seed=1)
+    serial, status, contenders = _run(candidates, X, y, splits)
+    parallel, _, _ = _run(candidates, X, y, splits, n_jobs=2)
+    assert status == {"linear": "ok", "response_surface": "ok"}
+    for name in serial:
+        for a, b in zip(serial[name], parallel[name], strict=True):
+            assert np.array_equal(a.mean, b.mean) and np.array_equal(a.test, b.test)
+    assert set(contenders) == {"linear", "response_surface"}
+
+
+def test_failures_are_reported_not_raised(rng):
+    X, y = _data(rng)
+    candidates = [("bad", Constant(fail=True), 0.0), ("ok", Constant(1.0), 0.0)]
+    results, status, contenders = _run(candidates, X, y, make_splits(40, 4, 1, seed=0))
+    assert status["bad"] == "failed: RuntimeError: this candidate always fails"
+    assert status["ok"] == "ok" and contenders == ["ok"]
+    assert len(results["ok"]) == 4
+
+
+def test_racing_drops_hopeless_candidates_after_the_first_repeat(rng):
+    X, y = _data(rng)
+    candidates = [
+        ("linear", PredictiveStd(LinearRegression()), 0.01),
+        ("constant", Constant(-50.0), 0.0),
+    ]
+    results, status, contenders = _run(candidates, X, y, make_splits(40, 5, 3, seed=0))
+    assert contenders == ["linear"]
+    assert len(results["linear"]) == 15 and len(results["constant"]) == 5
+    assert status["constant"] == "ok"
+
+
+def test_time_budget_skips_candidates_that_would_not_fit(rng, monkeypatch):
+    """A fake clock: every fit takes exactly its estimate, so the schedule is exact."""
+    X, y = _data(rng)
+    now = itertools.count()
+    clock = lambda: float(next(now))  # noqa: E731 - one tick per call
+    candidates = [
+        ("cheap", Constant(1.0), 0.1),
+        ("medium", Constant(2.0), 1.0),
+        ("expensive", Constant(3.0), 100.0),
+    ]
+    _, status, contenders = _run(
+        candidates, X, y, make_splits(40, 5, 2, seed=0), time_budget=20.0, clock=clock
+    )
+    assert status["cheap"] == status["medium"] == "ok"
+    assert status["expensive"] == "skipped: time budget (20 s)"
+    assert "expensive" not in contenders
+
+
+def test_time_budget_stops_further_repeats(rng):
+    X, y = _data(rng)
+    ticks = iter(np.arange(0.0, 1000.0, 8.0))  # 8 s between two looks at the clock
+    results, status, _ = _run(
+        [("a", Constant(1.0), 0.0)],
+        X,
+        y,
+        make_splits(40, 5, 3, seed=0),
+        time_budget=10.0,
+        clock=lambda: float(next(ticks)),
+    )
+    assert status["a"] == "ok" and len(results["a"]) == 5  # only the first repeat
+
+
+def test_greedy_weights_find_the_complementary_pair():
+    y = np.zeros(6)
+    P = np.array([[1.0, -1, 1, -1, 1, -1], [-1.0, 1, -1, 1, -1, 1], [1.5] * 6])
+    weights = greedy_weights(P, y, rounds=10)
+    assert weights.sum() == pytest.approx(1.0)
+    assert weights[0] == pytest.approx(weights[1]) and weights[2] == 0.0
+
+
+def test_blend_folds_choose_weights_without_the_scored_fold(rng):
+    X, y = _data(rng, 50)
+    candidates = [("low", Constant(0.0), 0.0), ("high", Constant(2.0), 0.0)]
+    splits = make_splits(50, 5, 1, seed=0)
+    results, _, _ = _run(candidates, X, y, splits)
+    folds, weights = blend_folds(results, ["low", "high"], splits, y)
+    assert len(folds) == 5 and weights.sum() == pytest.approx(1.0)
+    for fold in folds:
+        w = fold.params["weights"]
+        expected = 2.0 * w.get("high", 0.0)
+        assert np.allclose(fold.mean, expected)
+        # the std of the mixture of N(0, 1) and N(2, 1)
+        spread = 4.0 * w.get("high", 0.0) * w.get("low", 0.0)
+        assert np.allclose(fold.std, np.sqrt(1.0 + spread))
+    assert fold_rmse(folds, y).shape == (5,)
+
+
+def test_estimated_seconds_orders_the_defaults():
+    n, p = 500, 6
+    linear = estimated_seconds(PredictiveStd(LinearRegression()), n, p)
+    surface = estimated_seconds(RidgeResponseSurface(), n, p)
+    network = estimated_seconds(MLPEnsemble(), n, p)
+    assert linear < surface < network
+    assert estimated_seconds(Constant(), n, p) == 1.0  # unknown estimators: a guess
+    assert selection.CV_SHARE < 1.0
