@@ -11,7 +11,10 @@ import pytest
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "yieldlab", *args], capture_output=True, text=True, cwd=cwd,
+        [sys.executable, "-m", "yieldlab", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
         timeout=600,
     )
 

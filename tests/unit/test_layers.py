@@ -23,6 +23,7 @@ LAYERS = {
     "experiments": 4,
     "simulators": 4,
     "report": 5,
+    "demo": 5,
     "cli": 6,
     "__main__": 6,
 }

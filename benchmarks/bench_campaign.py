@@ -1,0 +1,333 @@
+"""Campaign benchmarks: fewer experiments to the best settings, and fast suggestions.
+
+Three benchmarks, each printed as a markdown table:
+
+1. ``arylation``: the direct arylation screen of Shields et al. (Nature 2021), 1,728
+   reactions, in candidates mode with batches of 5: experiments until the best yield (100 %)
+   is found, over seeded runs, next to the published EDBO runs and the 50 chemists of the
+   human-vs-optimizer game (best-so-far after 10/20/30/50 experiments).
+2. ``functions``: Branin (30 evaluations) and Hartmann 6 (60), without and with noise:
+   final regret (noise-free value of the best point evaluated minus the optimum) of
+   yieldlab, random search, Optuna's TPE and Optuna's GP sampler.
+3. ``speed``: ``suggest(5)`` with 100 results in a 6-parameter space and in candidates mode
+   with 4,000 rows and 30 one-hot columns (the model refitted, and with a new automatic
+   model selection).
+
+Run ``python benchmarks/bench_campaign.py`` (all, long) or choose with
+``--only arylation,functions,speed``, ``--seeds N`` and ``--quick``. The arylation data are
+read from ``../shared/data/experiments`` (``YIELDLAB_SHARED_DATA`` overrides); that part is
+skipped when they are absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from yieldlab.experiments.campaign import Campaign
+from yieldlab.experiments.objectives import Maximize
+from yieldlab.experiments.parameters import Categorical, Discrete, Real
+from yieldlab.experiments.space import Space
+from yieldlab.simulators import Branin, Hartmann6
+
+DATA = Path(
+    os.environ.get("YIELDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+ARYLATION = DATA / "experiments" / "direct_arylation_shields2021"
+GAME = DATA / "experiments" / "arylation_human_vs_bo_game"
+PARAMETERS = ["base", "ligand", "solvent", "concentration", "temperature"]
+CHECKPOINTS = (10, 20, 30, 50)
+
+
+def table(rows: list[dict], columns: list[str]) -> str:
+    """A markdown table of ``rows`` (dicts) in the order of ``columns``."""
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(r.get(c, "")) for c in columns) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+# -- 1. direct arylation ---------------------------------------------------------------------
+
+
+def arylation_run(frame: pd.DataFrame, seed: int, budget: int = 300) -> np.ndarray:
+    """Yields in the order a seeded campaign ran them (batches of 5), until 100 is found."""
+    lookup = dict(
+        zip(frame[PARAMETERS].itertuples(index=False, name=None), frame["yield"], strict=True)
+    )
+    space = Space.from_candidates(frame[PARAMETERS])
+    campaign = Campaign(space, Maximize("yield"), candidates=frame[PARAMETERS], random_state=seed)
+    found: list[float] = []
+    while len(found) < budget and (not found or max(found) < 100.0):
+        batch = campaign.suggest(5)
+        yields = [lookup[row] for row in batch[PARAMETERS].itertuples(index=False, name=None)]
+        campaign.add(batch[PARAMETERS].assign(**{"yield": yields}))
+        found += yields
+    return np.asarray(found)
+
+
+def _to_best(runs: list[np.ndarray]) -> list[int | None]:
+    return [int(np.argmax(r >= 100.0)) + 1 if (r >= 100.0).any() else None for r in runs]
+
+
+def _best_so_far(runs: list[np.ndarray], k: int) -> np.ndarray:
+    # a run that stopped earlier keeps its best (the humans stopped when they chose to)
+    return np.array([np.max(r[: min(k, len(r))]) for r in runs])
+
+
+def published_runs() -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Yield sequences of the 50 EDBO runs and of the 50 chemists of the game."""
+    edbo = pd.read_csv(GAME / "arylation_bo_results_GP-EI_bs5.csv", index_col=0)
+    game = pd.read_csv(GAME / "arylation_game_summary.csv")
+    humans = game[[f"yield_{i}" for i in range(1, 101)]].to_numpy(float)
+    return (
+        [row[~np.isnan(row)] for row in edbo.to_numpy(float)],
+        [row[~np.isnan(row)] for row in humans],
+    )
+
+
+def bench_arylation(seeds: int) -> str:
+    frame = pd.read_csv(ARYLATION / "edboplus_experiments_yield_and_cost.csv")
+    runs, started = [], time.perf_counter()
+    for seed in range(seeds):
+        runs.append(arylation_run(frame, seed))
+    seconds = (time.perf_counter() - started) / seeds
+    edbo, humans = published_runs()
+    rows = []
+    for name, group in (
+        ("yieldlab (GP, log EI, batches of 5)", runs),
+        ("EDBO (Shields 2021, GP-EI, batches of 5)", edbo),
+        ("50 expert chemists (game)", humans),
+    ):
+        hits = _to_best(group)
+        within = [h for h in hits if h is not None]
+        row = {
+            "optimizer": name,
+            "runs": len(group),
+            "found 100": f"{len(within)}/{len(group)}",
+            "median to 100": f"{np.median([h or np.inf for h in hits]):.0f}",
+            "max to 100": max(within) if len(within) == len(hits) else "not all",
+            "within 80": sum(h <= 80 for h in within),
+        }
+        for k in CHECKPOINTS:
+            best = _best_so_far(group, k)
+            row[f"best@{k} median / mean"] = f"{np.median(best):.1f} / {np.mean(best):.1f}"
+        rows.append(row)
+    columns = [
+        "optimizer",
+        "runs",
+        "found 100",
+        "median to 100",
+        "max to 100",
+        "within 80",
+        *[f"best@{k} median / mean" for k in CHECKPOINTS],
+    ]
+    return (
+        f"### Direct arylation, candidates mode, batches of 5 ({seconds:.1f} s per "
+        "yieldlab run)\n\n"
+        + table(rows, columns)
+        + "\n\nRandom sampling needs about 576 experiments to reach 100."
+    )
+
+
+# -- 2. test functions --------------------------------------------------------------------------
+
+
+def _yieldlab(problem, budget: int, seed: int) -> np.ndarray:
+    campaign = Campaign(problem.space, problem.objectives, random_state=seed)
+    settings = []
+    for _ in range(budget):
+        batch = campaign.suggest(1)
+        campaign.add(batch[problem.space.names].join(problem(batch[problem.space.names])))
+        settings.append(batch[problem.space.names])
+    return problem.noiseless(pd.concat(settings))["y"].to_numpy()
+
+
+def _random(problem, budget: int, seed: int) -> np.ndarray:
+    return problem.noiseless(problem.space.sample(budget, seed))["y"].to_numpy()
+
+
+def _optuna(sampler_name: str):
+    def run(problem, budget: int, seed: int) -> np.ndarray:
+        import optuna
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        sampler = (
+            optuna.samplers.TPESampler(seed=seed)
+            if sampler_name == "tpe"
+            else optuna.samplers.GPSampler(seed=seed)
+        )
+        study = optuna.create_study(direction="minimize", sampler=sampler)
+        names = problem.space.names
+
+        def objective(trial):
+            x = {p.name: trial.suggest_float(p.name, p.low, p.high) for p in problem.space}
+            return float(problem(pd.DataFrame([x]))["y"].iloc[0])
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            study.optimize(objective, n_trials=budget)
+        trials = pd.DataFrame([t.params for t in study.trials])[names]
+        return problem.noiseless(trials)["y"].to_numpy()
+
+    return run
+
+
+OPTIMIZERS = {
+    "yieldlab": _yieldlab,
+    "random": _random,
+    "optuna TPE": _optuna("tpe"),
+    "optuna GP": _optuna("gp"),
+}
+PROBLEMS = {"Branin": (Branin, 30, 1.0), "Hartmann 6": (Hartmann6, 60, 0.1)}
+
+
+def bench_functions(seeds: int, optimizers: list[str]) -> str:
+    rows = []
+    for name, (make, budget, noise_sd) in PROBLEMS.items():
+        for noise in (0.0, noise_sd):
+            row = {"problem": f"{name} ({budget} evaluations, noise sd {noise:g})"}
+            for optimizer in optimizers:
+                regrets, started = [], time.perf_counter()
+                for seed in range(seeds):
+                    problem = make(noise=noise, random_state=seed)
+                    values = OPTIMIZERS[optimizer](problem, budget, seed)
+                    regrets.append(values.min() - problem.optimum.value)
+                r = np.asarray(regrets)
+                seconds = (time.perf_counter() - started) / seeds
+                row[optimizer] = (
+                    f"{np.median(r):.2g} [{np.quantile(r, 0.25):.2g}, "
+                    f"{np.quantile(r, 0.75):.2g}] ({seconds:.0f} s)"
+                )
+                print(f"  {row['problem']}: {optimizer} {row[optimizer]}", flush=True)
+            rows.append(row)
+    return (
+        "### Test functions: median final regret [quartiles] over "
+        f"{seeds} seeds (seconds per run)\n\n" + table(rows, ["problem", *optimizers])
+    )
+
+
+# -- 3. speed ---------------------------------------------------------------------------------
+
+
+def _timed_suggest(campaign: Campaign, n: int = 5) -> float:
+    started = time.perf_counter()
+    campaign.suggest(n)
+    return time.perf_counter() - started
+
+
+def _filled(space: Space, objective, settings: pd.DataFrame, f, **options) -> Campaign:
+    campaign = Campaign(space, objective, random_state=0, **options)
+    campaign.add(settings.assign(y=f(settings)))
+    return campaign
+
+
+def bench_speed(repeats: int = 3) -> str:
+    rows = []
+    problem = Hartmann6(noise=0.05, random_state=0)
+    settings = problem.space.sample(100, 0)
+    f = lambda s: problem(s)["y"].to_numpy()  # noqa: E731
+    rows.append(
+        _speed_row(
+            "6 real parameters, 100 results",
+            problem.space,
+            Maximize("y"),
+            settings,
+            f,
+            None,
+            repeats,
+        )
+    )
+    space = Space(
+        [
+            Categorical("a", [f"a{i}" for i in range(10)]),
+            Categorical("b", [f"b{i}" for i in range(10)]),
+            Categorical("c", [f"c{i}" for i in range(8)]),
+            Discrete("d", [0.0, 0.25, 0.5, 0.75, 1.0]),
+            Real("e", 0.0, 1.0),
+        ]
+    )
+    rng = np.random.default_rng(0)
+    grid = space.grid({"e": 1}).assign(e=lambda t: rng.random(len(t)))
+    effects = {
+        name: dict(zip(space[name].values, rng.normal(size=len(space[name].values)), strict=True))
+        for name in ("a", "b", "c")
+    }
+
+    def g(s: pd.DataFrame) -> np.ndarray:
+        return sum(s[k].map(v).to_numpy(float) for k, v in effects.items()) + s["d"] - s["e"]
+
+    run = grid.sample(100, random_state=0)
+    rows.append(
+        _speed_row(
+            f"candidates: {len(grid)} rows, {space.n_encoded} encoded columns, 100 results",
+            space,
+            Maximize("y"),
+            run,
+            g,
+            grid,
+            repeats,
+        )
+    )
+    return f"### Speed of `suggest(5)` (seconds, median of {repeats}; 2 shared cores)\n\n" + table(
+        rows, ["case", "refit (typical)", "with model selection", "target"]
+    )
+
+
+def _speed_row(case, space, objective, settings, f, candidates, repeats) -> dict:
+    refit, select = [], []
+    for _ in range(repeats):
+        campaign = _filled(space, objective, settings, f, candidates=candidates, surrogate="auto")
+        campaign._state = {"y": {"model": "gp", "selected_at": 100, "theta": None}}
+        campaign._posterior(*_split(campaign))  # first fit: the hyperparameters to warm-start
+        campaign.cancel()
+        campaign._fitted = None
+        refit.append(_timed_suggest(campaign))
+        fresh = _filled(space, objective, settings, f, candidates=candidates, surrogate="auto")
+        select.append(_timed_suggest(fresh))
+    target = "< 2 s" if candidates is None else "< 5 s"
+    return {
+        "case": case,
+        "refit (typical)": f"{np.median(refit):.2f}",
+        "with model selection": f"{np.median(select):.2f}",
+        "target": target,
+    }
+
+
+def _split(campaign: Campaign):
+    run, Z, _ = campaign._split()
+    return run, Z
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="arylation,functions,speed")
+    parser.add_argument(
+        "--seeds",
+        type=int,
+        default=None,
+        help="runs per case (default 50 arylation, 20 functions)",
+    )
+    parser.add_argument("--optimizers", default=",".join(OPTIMIZERS))
+    parser.add_argument("--quick", action="store_true", help="3 seeds each, for a smoke test")
+    args = parser.parse_args()
+    parts = args.only.split(",")
+    if "speed" in parts:
+        print(bench_speed(), "\n", flush=True)
+    if "arylation" in parts:
+        if ARYLATION.is_dir():
+            print(bench_arylation(3 if args.quick else args.seeds or 50), "\n", flush=True)
+        else:
+            print(f"skipped arylation: {ARYLATION} not found\n")
+    if "functions" in parts:
+        seeds = 3 if args.quick else args.seeds or 20
+        print(bench_functions(seeds, args.optimizers.split(",")), "\n", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The Typer application, shared options, output helpers and the error policy (layer 6).
+
+Exit codes: 0 on success, 1 on a user error (one line, no traceback), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..exceptions import YieldlabError
+
+app = typer.Typer(
+    name="yieldlab",
+    help="Fit models to experiment tables, predict with uncertainty, find the best settings "
+    "and plan the next experiments.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+console = Console()
+
+Seed = Annotated[int, typer.Option("--seed", help="Random seed, for reproducible runs.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+class UserError(YieldlabError):
+    """A problem with the command's input that the user can fix."""
+
+
+def to_plain(value: Any) -> Any:
+    """JSON-friendly version of NumPy/pandas values (NaN becomes None)."""
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_plain(v) for v in value]
+    if isinstance(value, pd.DataFrame):
+        return to_plain(value.to_dict(orient="records"))
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def print_json(payload: Any) -> None:
+    """Write ``payload`` as JSON on standard output."""
+    typer.echo(json.dumps(to_plain(payload), indent=2))
+
+
+def frame_table(
+    frame: pd.DataFrame,
+    title: str | None = None,
+    index: bool = False,
+    digits: int = 4,
+    max_rows: int = 30,
+) -> Table:
+    """A Rich table of a DataFrame (floats with ``digits`` significant digits)."""
+    table = Table(title=title, title_justify="left")
+    shown = frame.head(max_rows)
+    columns = ([str(shown.index.name or "")] if index else []) + [str(c) for c in shown.columns]
+    for column in columns:
+        table.add_column(column)
+    for label, row in zip(shown.index, shown.itertuples(index=False), strict=True):
+        cells = [str(label)] if index else []
+        for value in row:
+            if isinstance(value, float | np.floating):
+                cells.append("" if np.isnan(value) else f"{value:.{digits}g}")
+            else:
+                cells.append(str(value))
+        table.add_row(*cells)
+    if len(frame) > max_rows:
+        table.caption = f"... {len(frame) - max_rows} more rows"
+    return table
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False) -> Path:
+    """Write a CSV atomically: a temporary file renamed into place."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        raise UserError(f"{path}: the folder {str(path.parent)!r} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            frame.to_csv(file, index=index)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def main() -> None:
+    """Entry point of the ``yieldlab`` console script.
+
+    Usage errors are Click's (exit 2, with the usage line); errors in the user's input or
+    files print one line and exit 1, without a traceback.
+    """
+    from . import campaign_commands, demo, model_commands  # noqa: F401  (registers commands)
+
+    try:
+        app()
+    except (YieldlabError, ValueError, TypeError, OSError, KeyError) as exc:
+        text = str(exc).strip()
+        if isinstance(exc, KeyError) and text.startswith("'"):
+            text = text.strip("'")
+        message = text.splitlines()[0] if text else type(exc).__name__
+        Console(stderr=True, soft_wrap=True).print(
+            f"error: {message}", style="red", highlight=False, markup=False
+        )
+        sys.exit(1)

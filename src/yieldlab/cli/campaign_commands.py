@@ -1,0 +1,207 @@
+"""The experiment loop on a campaign file: ``init``, ``design``, ``suggest``, ``record``,
+``status`` (layer 6).
+
+Each step that plans experiments writes a CSV the lab fills in: the experiment id, the
+settings, and an empty column per objective; ``record`` reads it back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import pandas as pd
+import typer
+
+from ..exceptions import StoreError
+from .app import AsJson, Seed, UserError, app, console, frame_table, print_json, write_csv
+
+if TYPE_CHECKING:
+    from ..experiments.campaign import Campaign
+
+CampaignPath = Annotated[Path, typer.Argument(help="The campaign file (SQLite).")]
+Count = Annotated[int, typer.Option("-n", "--n", help="Number of experiments.", min=1)]
+OutCsv = Annotated[
+    Path | None,
+    typer.Option("--out", "-o", help="CSV for the lab (default: next to the campaign file)."),
+]
+METHODS = ["random", "lhs", "sobol", "factorial", "fractional", "ccd", "box-behnken", "d-optimal"]
+
+
+def _open(path: Path):
+    from ..experiments.campaign import Campaign
+
+    if not path.exists():
+        raise UserError(
+            f"{path}: file not found; create it with 'yieldlab init {path} --space space.yaml'"
+        )
+    return Campaign.open(path)
+
+
+def _sheet(campaign, planned: pd.DataFrame) -> pd.DataFrame:
+    """The CSV for the lab: id, settings, predictions if any, an empty objective column."""
+    sheet = planned.copy()
+    for objective in campaign.objectives:
+        if objective.name not in sheet:
+            sheet[objective.name] = pd.NA
+    return sheet
+
+
+def _default_csv(path: Path, kind: str, campaign) -> Path:
+    batch = int(campaign.data["batch"].max()) if len(campaign.data) else 0
+    return path.with_name(f"{path.stem}-{kind}-{batch}.csv")
+
+
+@app.command()
+def init(
+    campaign_path: CampaignPath,
+    space: Annotated[
+        Path, typer.Option("--space", help="YAML file: parameters, objectives, constraints.")
+    ],
+    candidates: Annotated[
+        Path | None,
+        typer.Option(
+            "--candidates", help="Table of allowed settings (e.g. the wells of a plate)."
+        ),
+    ] = None,
+    seed: Seed = 0,
+) -> None:
+    """Create a campaign file from a space file.
+
+    Example: yieldlab init reactor.db --space space.yaml
+    """
+    from ..experiments.campaign import Campaign
+    from ..experiments.spacefile import read_space_file
+    from ..modelling.tables import read_table
+
+    if campaign_path.exists():
+        raise UserError(f"{campaign_path} already exists; choose another name or delete it")
+    if not space.exists():
+        raise UserError(f"{space}: file not found; write the space file first")
+    parameters, objectives = read_space_file(space)
+    if not objectives:
+        raise UserError(
+            f"{space} has no 'objectives' section; add e.g. 'objectives: {{yield: maximize}}'"
+        )
+    table = read_table(candidates) if candidates is not None else None
+    Campaign(
+        parameters, objectives, candidates=table, path=campaign_path, random_state=seed
+    ).close()
+    console.print(
+        f"Campaign {campaign_path} created: {len(parameters.names)} parameters, "
+        f"{len(objectives)} objective(s). Next: yieldlab design {campaign_path} "
+        "-n 8",
+        highlight=False,
+    )
+
+
+@app.command()
+def design(
+    campaign_path: CampaignPath,
+    n: Count = 8,
+    method: Annotated[str, typer.Option("--method", help=f"One of {', '.join(METHODS)}.")] = "lhs",
+    out: OutCsv = None,
+) -> None:
+    """Plan the first experiments (an initial design) and write them to a CSV.
+
+    Example: yieldlab design reactor.db -n 12 --method lhs
+    """
+    if method not in METHODS:
+        raise typer.BadParameter(f"--method {method!r} is not one of {METHODS}")
+    _plan(campaign_path, "design", out, f"experiments ({method})",
+          lambda campaign: campaign.design(n, method=method))  # fmt: skip
+
+
+@app.command()
+def suggest(
+    campaign_path: CampaignPath,
+    n: Count = 1,
+    out: OutCsv = None,
+) -> None:
+    """Suggest the next experiments, with predicted mean and standard deviation.
+
+    Example: yieldlab suggest reactor.db -n 4
+    """
+
+    def choose(campaign: Campaign) -> pd.DataFrame:
+        with console.status("fitting the model and choosing the next experiments ..."):
+            return campaign.suggest(n)
+
+    _plan(campaign_path, "suggest", out, "suggested experiments", choose)
+
+
+def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make) -> None:
+    """Plan experiments with ``make(campaign)``, write the sheet the lab fills in, and
+    say what to do next."""
+    campaign = _open(campaign_path)
+    try:
+        planned = make(campaign)
+        path = write_csv(
+            _sheet(campaign, planned), out or _default_csv(campaign_path, kind, campaign)
+        )
+    finally:
+        campaign.close()
+    console.print(frame_table(planned, title=f"{len(planned)} {what}"))
+    console.print(
+        f"Written to {path}: fill in the results, then yieldlab record {campaign_path} {path}",
+        highlight=False,
+    )
+
+
+@app.command()
+def record(
+    campaign_path: CampaignPath,
+    results: Annotated[Path, typer.Argument(help="CSV (or .xlsx) with settings and results.")],
+) -> None:
+    """Record measured results (all rows or none; an empty result is a failed run).
+
+    Example: yieldlab record reactor.db reactor-suggest-1.csv
+    """
+    from ..modelling.tables import read_table
+
+    table = read_table(results)
+    campaign = _open(campaign_path)
+    try:
+        recorded = campaign.add(table)
+        best = campaign.best()
+    finally:
+        campaign.close()
+    console.print(f"{len(recorded)} results recorded in {campaign_path}.", highlight=False)
+    if len(best):
+        console.print(frame_table(best, title="Best so far"))
+
+
+@app.command()
+def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
+    """Show what has been run, what is pending, and the best result so far.
+
+    Example: yieldlab status reactor.db --json
+    """
+    try:
+        campaign = _open(campaign_path)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        data = campaign.data
+        counts = data["status"].value_counts().to_dict() if len(data) else {}
+        best = campaign.best() if counts.get("done") else pd.DataFrame()
+        pending = data[data["status"] == "pending"]
+    finally:
+        campaign.close()
+    if as_json:
+        print_json(
+            {
+                "campaign": str(campaign_path),
+                "counts": counts,
+                "objectives": [o.to_dict() for o in campaign.objectives],
+                "best": best,
+                "pending": pending,
+            }
+        )
+        return
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items()) or "no experiments yet"
+    console.print(f"{campaign_path}: {summary}", highlight=False)
+    if len(best):
+        console.print(frame_table(best, title="Best so far"))
+    if len(pending):
+        console.print(frame_table(pending, title="Pending experiments"))

@@ -1,0 +1,249 @@
+"""``yieldlab fit``, ``predict``, ``optimize`` and ``report`` (layer 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from .._validation import closest_name
+from .app import AsJson, Seed, UserError, app, console, frame_table, print_json, write_csv
+
+DataPath = Annotated[Path, typer.Argument(help="Table of experiments: .csv, .xlsx or .parquet.")]
+ModelPath = Annotated[Path, typer.Argument(help="A model file written by 'yieldlab fit'.")]
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _load_model(path: Path):
+    from ..modelling.persistence import load
+
+    if not path.exists():
+        raise UserError(f"{path}: file not found; check the path of the model file")
+    return load(path)
+
+
+def _inputs(model, frame: pd.DataFrame) -> pd.DataFrame:
+    names = [str(c) for c in getattr(model, "feature_names_in_", [])]
+    missing = [c for c in names if c not in frame.columns]
+    if missing:
+        hint = closest_name(missing[0], [str(c) for c in frame.columns])
+        extra = f"; did you mean {hint!r}?" if hint else ""
+        source = frame.attrs.get("source", "the table")
+        raise UserError(f"{source} has no column {missing[0]!r}, an input of the model{extra}")
+    return frame[names]
+
+
+@app.command()
+def fit(
+    data: DataPath,
+    target: Annotated[str, typer.Option("--target", "-t", help="Column to model.")],
+    formula: Annotated[
+        str | None,
+        typer.Option("--formula", help='Also try your own law, e.g. "y = a*(1 - exp(-k*time))".'),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Model file to write (default: DATA with .ylm)."),
+    ] = None,
+    cv: Annotated[int, typer.Option("--cv", help="Folds of cross-validation.")] = 5,
+    time_budget: Annotated[
+        float | None, typer.Option("--time-budget", help="Seconds for the whole fit (soft limit).")
+    ] = None,
+    seed: Seed = 0,
+    as_json: AsJson = False,
+) -> None:
+    """Fit models to a table, pick the one that fits best, save it.
+
+    Prints the leaderboard (cross-validated RMSE of every candidate), the winner's
+    coefficients (linear, response-surface and formula models) and which inputs matter.
+
+    Example: yieldlab fit runs.csv --target yield --out runs.ylm
+    """
+    from ..modelling.automodel import AutoModel
+    from ..modelling.persistence import save
+    from ..modelling.tables import check_numeric_columns, read_table, require_column
+    from ..models.formula import FormulaModel
+
+    frame = read_table(data)
+    require_column(frame, target)
+    check_numeric_columns(frame, required=(target,))
+    out = out or data.with_suffix(".ylm")
+    candidates = "auto" if formula is None else ["auto", FormulaModel(formula)]
+    model = AutoModel(candidates=candidates, cv=cv, time_budget=time_budget, random_state=seed)
+    with console.status(f"fitting models of {target!r} to {len(frame)} experiments ..."):
+        model.fit(frame.drop(columns=[target]), frame[target])
+    save(model, out)
+    board = model.leaderboard_[
+        ["name", "rmse", "rmse_se", "r2", "fit_seconds", "status", "selected"]
+    ]
+    if as_json:
+        summary = getattr(model.best_estimator_, "summary", None)
+        print_json(
+            {
+                "model": str(out),
+                "target": target,
+                "selected": model.best_name_,
+                "leaderboard": board,
+                "importances": model.importances_.reset_index(),
+                "coefficients": summary().reset_index() if callable(summary) else None,
+            }
+        )
+        return
+    console.print(frame_table(board, title=f"Leaderboard for {target!r} (cross-validated)"))
+    console.print(f"Selected: {model.best_name_}", highlight=False)
+    summary = getattr(model.best_estimator_, "summary", None)
+    if callable(summary):
+        console.print(frame_table(summary(), title="Coefficients", index=True))
+    console.print(frame_table(model.importances_, title="Which inputs matter", index=True))
+    console.print(f"Model saved to {out}", highlight=False)
+
+
+@app.command()
+def predict(
+    model_path: ModelPath,
+    data: DataPath,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="CSV to write (default: print).")
+    ] = None,
+    level: Annotated[float, typer.Option("--level", help="Interval level.")] = 0.95,
+    as_json: AsJson = False,
+) -> None:
+    """Predict with a saved model, with standard deviation and interval.
+
+    Example: yieldlab predict runs.ylm new_settings.csv --out predictions.csv
+    """
+    from ..modelling.tables import read_table
+
+    model = _load_model(model_path)
+    frame = read_table(data)
+    mean, std = model.predict(_inputs(model, frame), return_std=True)
+    bounds = model.predict_interval(_inputs(model, frame), level=level)
+    target = getattr(model, "target_name_", None) or "prediction"
+    result = frame.copy()
+    result[f"{target}_mean"], result[f"{target}_std"] = mean, std
+    result[f"{target}_low"], result[f"{target}_high"] = bounds[:, 0], bounds[:, 1]
+    if out is not None:
+        write_csv(result, out)
+        console.print(f"{len(result)} predictions written to {out}", highlight=False)
+    elif as_json:
+        print_json(result)
+    else:
+        console.print(frame_table(result, title=f"Predictions ({100 * level:g}% intervals)"))
+
+
+@app.command()
+def optimize(
+    model_path: ModelPath,
+    maximize: Annotated[
+        str | None, typer.Option("--maximize", help="Response to maximise (the model's target).")
+    ] = None,
+    minimize: Annotated[
+        str | None, typer.Option("--minimize", help="Response to minimise (the model's target).")
+    ] = None,
+    space: Annotated[
+        Path | None,
+        typer.Option(
+            "--space", help="YAML space file (default: the ranges of the training data)."
+        ),
+    ] = None,
+    seed: Seed = 0,
+    as_json: AsJson = False,
+) -> None:
+    """The best settings according to a saved model, with the predicted value.
+
+    Example: yieldlab optimize runs.ylm --maximize yield
+    """
+    from ..experiments.optimum import find_optimum
+    from ..experiments.space import Space
+    from ..experiments.spacefile import read_space_file
+
+    if (maximize is None) == (minimize is None):
+        raise typer.BadParameter("give exactly one of --maximize COL or --minimize COL")
+    response = maximize or minimize
+    model = _load_model(model_path)
+    target = getattr(model, "target_name_", None)
+    if target is not None and response != target:
+        raise UserError(
+            f"the model predicts {target!r}, not {response!r}; use "
+            f"--{'maximize' if maximize else 'minimize'} {target}"
+        )
+    if space is not None:
+        search_space = read_space_file(space)[0]
+    else:
+        search_space = Space.from_candidates(model.training_inputs_)
+    inputs = [str(c) for c in model.feature_names_in_]
+
+    def predict_std(settings: pd.DataFrame):
+        frame = settings.reindex(columns=inputs)
+        for column in inputs:
+            if column not in settings:
+                frame[column] = model.training_inputs_[column].median()
+        return model.predict(frame, return_std=True)
+
+    best = find_optimum(predict_std, search_space, maximize=maximize is not None, rng=seed)
+    low, high = best.mean - 1.96 * best.std, best.mean + 1.96 * best.std
+    if as_json:
+        print_json(
+            {
+                "settings": best.settings,
+                "mean": best.mean,
+                "std": best.std,
+                "low": low,
+                "high": high,
+                "response": response,
+            }
+        )
+        return
+    table = pd.DataFrame(
+        {"setting": list(best.settings.values())},
+        index=pd.Index(list(best.settings), name="parameter"),
+    )
+    console.print(frame_table(table, title="Best settings", index=True))
+    console.print(
+        f"predicted {response}: {best.mean:.4g} +/- {best.std:.2g} "
+        f"(95% interval {low:.4g} to {high:.4g})",
+        highlight=False,
+    )
+
+
+@app.command()
+def report(
+    source: Annotated[Path, typer.Argument(help="A model file (.ylm) or a campaign file.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    seed: Seed = 0,
+) -> None:
+    """Write a self-contained HTML report of a model or a campaign.
+
+    Example: yieldlab report runs.ylm --out report.html
+    """
+    from ..experiments.campaign import Campaign
+    from ..modelling.automodel import AutoModel
+    from ..report.campaign_report import campaign_report
+    from ..report.model_report import model_report
+
+    if not source.exists():
+        raise UserError(f"{source}: file not found")
+    with open(source, "rb") as handle:
+        head = handle.read(16)
+    if head == SQLITE_MAGIC:
+        campaign = Campaign.open(source)
+        try:
+            done = campaign.data[campaign.data["status"] == "done"]
+            model = None
+            if len(done) >= 3:
+                name = campaign.objectives[0].name
+                model = AutoModel(random_state=seed).fit(done[campaign.space.names], done[name])
+            document = campaign_report(campaign, model, title=f"Campaign {source.name}")
+        finally:
+            campaign.close()
+    else:
+        model = _load_model(source)
+        X = model.training_inputs_
+        y = pd.Series(model.training_target_, name=model.target_name_ or "target")
+        document = model_report(model, X, y, title=f"Model of {y.name} ({source.name})")
+    path = document.write(out)
+    console.print(f"Report written to {path}", highlight=False)

@@ -1,0 +1,344 @@
+"""Acquisition functions: how much the next experiment at a setting is worth (layer 4).
+
+Every function here is a pure function of a *posterior* (a surrogate's prediction at the
+encoded settings ``Z``) and is tested with a mocked one. The posterior interface, as
+:mod:`.surrogate` implements it:
+
+* ``posterior.predict(Z) -> (mean, std)``, each of shape ``(n, n_objectives)``, the
+  distribution of the noise-free objective values (not of a new noisy measurement);
+* ``posterior.sample(Z, n_samples, rng) -> ndarray (n_samples, n, n_objectives)``, joint
+  draws over the rows of ``Z``;
+* ``posterior.condition(Z) -> posterior``, the *Kriging believer* fantasy: the posterior after
+  observing its own mean at ``Z`` (the mean stays, the uncertainty near ``Z`` shrinks).
+
+What is maximized is a **score**, "larger is better", built by :class:`.scores.Score` from
+the objectives (one objective oriented, a desirability, or a ParEGO scalarization).
+
+Criteria (``kind``):
+
+* ``'ei'``: expected improvement over the incumbent in the log form of Ament et al. 2023
+  (*Unexpected improvements to expected improvement*, NeurIPS): ``log EI`` stays finite and
+  informative far in the tail, where ``EI`` itself underflows to 0 and a maximizer sees a flat
+  landscape. For a linear score it is analytic, ``EI = sigma * h(z)`` with
+  ``h(z) = phi(z) + z Phi(z)``, ``z = (mu - best) / sigma``; for a nonlinear one
+  (target, desirability, Chebyshev) it is a Monte Carlo average over fixed base samples of a
+  softplus-smoothed improvement, as BoTorch's qLogEI.
+* ``'ucb'``: ``mu + beta * sigma`` of the score.
+* ``'thompson'``: the score of one joint posterior draw.
+
+Noise is handled as in noisy EI: the incumbent ``best`` is the largest score of the posterior
+*mean* at the settings already run, not the largest noisy measurement, which a lucky
+measurement would inflate. Batches are chosen greedily with Kriging-believer fantasies
+(Ginsbourger et al. 2010): after each pick, and for every pending experiment, the posterior is
+conditioned on its own mean there, so the next pick sees little left to gain nearby.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from scipy.special import erfcx, ndtr
+
+from .scores import Score
+
+__all__ = [
+    "ACQUISITIONS",
+    "acquisition_function",
+    "expected_improvement",
+    "incumbent",
+    "log_expected_improvement",
+    "log_h",
+    "mc_log_expected_improvement",
+    "select_batch",
+    "upper_confidence_bound",
+]
+
+ACQUISITIONS = ("ei", "ucb", "thompson")
+
+_C1 = 0.5 * np.log(2.0 * np.pi)
+_C2 = 0.5 * np.log(0.5 * np.pi)
+_INV_SQRT_EPS = 1.0 / np.sqrt(np.finfo(float).eps)
+
+
+def _log1mexp(x: np.ndarray) -> np.ndarray:
+    """``log(1 - exp(x))`` for ``x < 0``, accurate on both sides of ``-log 2`` (Maechler)."""
+    x = np.minimum(x, -1e-300)
+    small = x > -np.log(2.0)
+    out = np.empty_like(x)
+    out[small] = np.log(-np.expm1(x[small]))
+    out[~small] = np.log1p(-np.exp(x[~small]))
+    return out
+
+
+def log_h(z: Any) -> np.ndarray:
+    """``log(phi(z) + z Phi(z))``, the log of the standardized expected improvement.
+
+    Three regimes (Ament et al. 2023, eq. 9): directly for ``z > -1``; for
+    ``-1/sqrt(eps) < z <= -1`` with the scaled complementary error function,
+    ``-z^2/2 - log(2 pi)/2 + log(1 - exp(log(erfcx(-z/sqrt 2) |z|) + log(pi/2)/2))``;
+    and below that the asymptote ``-z^2/2 - log(2 pi)/2 - 2 log|z|``.
+
+    Parameters
+    ----------
+    z : array-like of shape (n,)
+
+    Returns
+    -------
+    ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> round(float(log_h(0.0)[0]), 6)  # log(phi(0)) = -log(2 pi)/2
+    -0.918939
+    >>> bool(np.isfinite(log_h(-1e4)[0]))
+    True
+    """
+    z = np.atleast_1d(np.asarray(z, dtype=float))
+    out = np.empty_like(z)
+    upper = z > -1.0
+    zu = z[upper]
+    # NOTE: plain form is exact here: phi and Phi are not small and there is no cancellation.
+    out[upper] = np.log(np.exp(-0.5 * zu**2 - _C1) + zu * ndtr(zu))
+    middle = ~upper & (z > -_INV_SQRT_EPS)
+    zm = z[middle]
+    out[middle] = (
+        -0.5 * zm**2 - _C1 + _log1mexp(np.log(erfcx(-zm / np.sqrt(2.0)) * np.abs(zm)) + _C2)
+    )
+    tail = ~upper & ~middle
+    zt = z[tail]
+    out[tail] = -0.5 * zt**2 - _C1 - 2.0 * np.log(np.abs(zt))
+    return out
+
+
+def log_expected_improvement(mean: Any, std: Any, best: float) -> np.ndarray:
+    """``log E[max(f - best, 0)]`` for ``f ~ N(mean, std^2)``, finite far in the tail.
+
+    Parameters
+    ----------
+    mean, std : array-like of shape (n,)
+        Posterior mean and standard deviation of the score (larger is better).
+    best : float
+        The incumbent score.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+        ``log(std) + log_h((mean - best) / std)``; where ``std == 0`` the improvement is
+        certain, ``log(max(mean - best, 0))`` (``-inf`` when there is none).
+
+    Examples
+    --------
+    >>> round(float(np.exp(log_expected_improvement([0.0], [1.0], 0.0))[0]), 6)
+    0.398942
+    >>> float(log_expected_improvement([-50.0], [1.0], 0.0)[0]) > -1300
+    True
+    """
+    mean = np.atleast_1d(np.asarray(mean, dtype=float))
+    std = np.broadcast_to(np.asarray(std, dtype=float), mean.shape)
+    out = np.empty_like(mean)
+    positive = std > 0
+    z = (mean[positive] - best) / std[positive]
+    out[positive] = np.log(std[positive]) + log_h(z)
+    gain = mean[~positive] - best
+    with np.errstate(divide="ignore"):
+        out[~positive] = np.log(np.maximum(gain, 0.0))
+    return out
+
+
+def expected_improvement(mean: Any, std: Any, best: float) -> np.ndarray:
+    """``E[max(f - best, 0)]`` for ``f ~ N(mean, std^2)``; ``exp`` of the log form (>= 0).
+
+    Examples
+    --------
+    >>> expected_improvement([1.0, 0.0], [0.0, 0.0], 0.5).tolist()
+    [0.5, 0.0]
+    """
+    return np.exp(log_expected_improvement(mean, std, best))
+
+
+def upper_confidence_bound(mean: Any, std: Any, beta: float = 2.0) -> np.ndarray:
+    """``mean + beta * std``: optimism in the face of uncertainty.
+
+    Examples
+    --------
+    >>> upper_confidence_bound([1.0], [0.5], beta=2.0).tolist()
+    [2.0]
+    """
+    return np.asarray(mean, dtype=float) + beta * np.asarray(std, dtype=float)
+
+
+def _log_softplus(x: np.ndarray) -> np.ndarray:
+    """``log(log(1 + exp(x)))`` without overflow or underflow."""
+    # NOTE: softplus(x) = exp(x) (1 + O(exp(x))) below -30, so its log is x itself; the
+    # direct form would underflow to log(0) below about -745.
+    out = np.array(x, dtype=float, copy=True)
+    middle = (x >= -30.0) & (x <= 30.0)
+    out[middle] = np.log(np.log1p(np.exp(x[middle])))
+    high = x > 30.0
+    out[high] = np.log(x[high])
+    return out
+
+
+def mc_log_expected_improvement(samples: Any, best: float, tau: float = 1e-3) -> np.ndarray:
+    """Monte Carlo log expected improvement with a softplus-smoothed improvement.
+
+    ``log mean_s tau * softplus((g_s - best) / tau)`` over the draws ``g_s`` of the score; the
+    smoothing makes it finite and monotone where no draw improves (it is then ordered by how
+    close the draws come), and differs from the exact MC average by at most ``tau log 2``.
+
+    Parameters
+    ----------
+    samples : array-like of shape (n_samples, n)
+        Draws of the score at ``n`` settings.
+    best : float
+        The incumbent score.
+    tau : float, default=1e-3
+        Smoothing temperature, in score units.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+    """
+    samples = np.asarray(samples, dtype=float)
+    logs = _log_softplus((samples - best) / tau) + np.log(tau)
+    top = logs.max(axis=0)
+    return top + np.log(np.mean(np.exp(logs - top), axis=0))
+
+
+def incumbent(posterior: Any, Z_observed: np.ndarray, score: Score) -> float:
+    """The noisy-EI incumbent: the largest score of the posterior mean at the settings run.
+
+    Returns ``-inf`` when nothing has been run (every improvement then counts).
+    """
+    if len(Z_observed) == 0:
+        return -np.inf
+    mean, _ = posterior.predict(Z_observed)
+    values = score(mean)
+    values = values[np.isfinite(values)]
+    return float(values.max()) if values.size else -np.inf
+
+
+def acquisition_function(
+    kind: str,
+    posterior: Any,
+    score: Score,
+    best: float,
+    *,
+    beta: float = 2.0,
+    base_samples: np.ndarray | None = None,
+    tau: float = 1e-3,
+) -> Callable[[np.ndarray], np.ndarray]:
+    """The criterion ``Z -> value`` for ``kind`` in ``{'ei', 'ucb'}`` (deterministic).
+
+    ``base_samples`` of shape (n_samples, n_objectives) are the standard-normal draws reused
+    at every setting (common random numbers, so the Monte Carlo criterion is a smooth
+    function of ``Z``); needed when the score is nonlinear.
+    """
+
+    def value(Z: np.ndarray) -> np.ndarray:
+        mean, std = posterior.predict(Z)
+        if score.linear:
+            mu, sd = score.sign * mean[:, 0], std[:, 0]
+            if kind == "ucb":
+                return upper_confidence_bound(mu, sd, beta)
+            if not np.isfinite(best):
+                return mu + sd  # nothing run yet: all improvements infinite, rank by UCB
+            return log_expected_improvement(mu, sd, best)
+        draws = score(mean[None] + std[None] * base_samples[:, None, :])  # (S, n)
+        if kind == "ucb":
+            return draws.mean(axis=0) + beta * draws.std(axis=0)
+        start = best if np.isfinite(best) else np.nanmin(draws)
+        return mc_log_expected_improvement(np.nan_to_num(draws, nan=-np.inf), start, tau)
+
+    return value
+
+
+def select_batch(
+    kind: str,
+    posterior: Any,
+    maximizer: Any,
+    n: int,
+    make_score: Callable[[int], Score],
+    Z_observed: np.ndarray,
+    rng: np.random.Generator,
+    *,
+    Z_pending: np.ndarray | None = None,
+    beta: float = 2.0,
+    n_mc: int = 128,
+    tau: float = 1e-3,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy diverse batch: ``n`` settings, each the best given the fantasies before it.
+
+    Parameters
+    ----------
+    kind : {'ei', 'ucb', 'thompson'}
+    posterior : posterior
+        See the module docstring.
+    maximizer : object
+        ``maximize(f, rng, exclude)`` returns ``(z, value)``, the best setting of a criterion
+        ``f``; ``pool(rng)`` returns a finite set of settings ``(n_pool, n_encoded)`` for
+        Thompson sampling; both skip the encoded rows in ``exclude``.
+    n : int
+        Batch size.
+    make_score : callable
+        ``make_score(j)`` gives the score of the ``j``-th pick (a fresh random Chebyshev
+        weight per pick gives ParEGO's spread along the front).
+    Z_observed : ndarray of shape (n_observed, n_encoded)
+        Settings already run (for the incumbent).
+    rng : numpy.random.Generator
+    Z_pending : ndarray of shape (n_pending, n_encoded), optional
+        Settings suggested but not yet measured; treated as fantasies like the batch itself.
+    beta : float, default=2.0
+        UCB's weight of the standard deviation.
+    n_mc : int, default=128
+        Monte Carlo draws for nonlinear scores.
+    tau : float, default=1e-3
+        Smoothing of the Monte Carlo improvement, in score units.
+
+    Returns
+    -------
+    Z : ndarray of shape (n, n_encoded)
+    values : ndarray of shape (n,)
+        The criterion's value at each pick when it was picked (``log EI`` for ``'ei'``).
+    """
+    pending = np.zeros((0, Z_observed.shape[1])) if Z_pending is None else Z_pending
+    if len(pending):
+        posterior = posterior.condition(pending)
+    if kind == "thompson":
+        return _thompson_batch(posterior, maximizer, n, make_score, rng, pending)
+    picks, values = [], []
+    for j in range(n):
+        score = make_score(j)
+        seen = (
+            np.vstack([Z_observed, pending, *picks]) if picks else np.vstack([Z_observed, pending])
+        )
+        best = incumbent(posterior, seen, score)
+        base = None if score.linear else rng.standard_normal((n_mc, len(score.objectives)))
+        f = acquisition_function(
+            kind, posterior, score, best, beta=beta, base_samples=base, tau=tau
+        )
+        exclude = np.vstack([pending, *picks]) if picks else pending
+        z, value = maximizer.maximize(f, rng, exclude)
+        picks.append(z[None, :])
+        values.append(value)
+        if j + 1 < n:
+            posterior = posterior.condition(z[None, :])
+    return np.vstack(picks), np.asarray(values, dtype=float)
+
+
+def _thompson_batch(posterior, maximizer, n, make_score, rng, pending):
+    """One joint posterior draw per pick over a shared pool; picks are distinct rows."""
+    pool = maximizer.pool(rng, pending)
+    draws = posterior.sample(pool, n, rng)  # (n, n_pool, n_objectives)
+    taken = np.zeros(len(pool), dtype=bool)
+    picks, values = [], []
+    for j in range(min(n, len(pool))):
+        g = make_score(j)(draws[j])
+        g = np.where(taken | ~np.isfinite(g), -np.inf, g)
+        i = int(np.argmax(g))
+        taken[i] = True
+        picks.append(pool[i])
+        values.append(g[i])
+    return np.vstack(picks), np.asarray(values, dtype=float)

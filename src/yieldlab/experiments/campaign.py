@@ -1,0 +1,463 @@
+"""Campaigns: the experiment loop of design, suggest, run and add (layer 4).
+
+A :class:`Campaign` ties the pieces together and keeps every experiment in a
+:class:`~.store.CampaignStore` (a SQLite file, or memory): the space of settings
+(:mod:`.space`), the objectives (:mod:`.objectives`), the first design (:mod:`.design`), the
+surrogate models (:mod:`.surrogate`) and the next batch (:mod:`.planning`). Suggested
+experiments are recorded as *pending*, so the next batch knows them (they are fantasized like
+the batch itself), and :meth:`Campaign.add` completes them (:mod:`.results`). Several
+processes may share a campaign file: results are never lost, and a batch chosen while
+another process recorded experiments is chosen again before it is recorded.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from .._validation import check_choice, check_positive, check_rng
+from ..exceptions import CampaignError
+from .acquisition import ACQUISITIONS
+from .design import make_design
+from .objectives import Desirability, as_objectives, objective_from_dict, objective_matrix
+from .objectives import pareto_mask as _pareto_mask
+from .planning import optimized_batch, prediction_table, space_filling
+from .results import (
+    META_COLUMNS,
+    PendingMatcher,
+    candidate_index,
+    candidate_rows,
+    check_results,
+    experiment_table,
+    write_csv,
+)
+from .space import Space
+from .store import CampaignStore, StaleSnapshot
+from .surrogate import MODELS, Surrogate
+
+__all__ = ["MULTI_OBJECTIVE", "Campaign"]
+
+MULTI_OBJECTIVE = ("desirability", "pareto")
+# NOTE: another process recording pending experiments between our read and our write makes
+# the batch stale; it is recomputed (each attempt sees the other's rows as pending).
+_ATTEMPTS = 5
+
+
+def _count(name: str, n: Any) -> int:
+    return int(check_positive(name, n, strict=False, integer=True))
+
+
+class Campaign:
+    """An optimization campaign: which experiments to run next, and what they found.
+
+    Parameters
+    ----------
+    space : Space
+        The allowed settings.
+    objectives : Objective or sequence of Objective
+        What to optimize (columns of the results).
+    candidates : DataFrame, optional
+        Allowed settings, one per row (e.g. the wells of a plate); suggestions then come only
+        from rows not yet run or pending. Its index labels identify the rows.
+    path : str or path, optional
+        A new SQLite file for the campaign (resume it with :meth:`open`); default in memory.
+    random_state : None, int or numpy.random.Generator
+        Seed; the same seed and the same results give the same suggestions.
+    acquisition : {'ei', 'ucb', 'thompson'}, default='ei'
+        Log expected improvement, upper confidence bound or Thompson sampling.
+    multi_objective : {'desirability', 'pareto'}, default='desirability'
+        How several objectives combine: expected improvement of the Derringer-Suich
+        desirability, or ParEGO (a random Chebyshev scalarization per suggestion).
+    surrogate : {'auto', 'gp'}, default='auto'
+        Model choice (see :class:`~.surrogate.Surrogate`).
+    beta : float, default=2.0
+        UCB's weight of the standard deviation.
+    n_initial : int, default=5
+        Results needed before the models take over from the space-filling design (the
+        priors of the GP make five enough; more wastes batches on a small screen).
+
+    Examples
+    --------
+    >>> from yieldlab.experiments.parameters import Real
+    >>> from yieldlab.experiments.objectives import Maximize
+    >>> campaign = Campaign(Space([Real("x", 0, 1)]), Maximize("y"), random_state=0)
+    >>> first = campaign.design(5)
+    >>> campaign.add(first.assign(y=-(first["x"] - 0.3) ** 2)).shape[0]
+    5
+    >>> for _ in range(4):
+    ...     batch = campaign.suggest(1)
+    ...     _ = campaign.add(batch.assign(y=-(batch["x"] - 0.3) ** 2))
+    >>> round(float(campaign.best()["x"].iloc[0]), 2)
+    0.3
+    """
+
+    def __init__(
+        self,
+        space: Space,
+        objectives: Any,
+        candidates: pd.DataFrame | None = None,
+        path: str | os.PathLike | None = None,
+        random_state: Any = None,
+        *,
+        acquisition: str = "ei",
+        multi_objective: str = "desirability",
+        surrogate: str = "auto",
+        beta: float = 2.0,
+        n_initial: int = 5,
+    ) -> None:
+        if not isinstance(space, Space):
+            raise TypeError(f"space={space!r} has the wrong type; expected a Space")
+        objectives = as_objectives(objectives)
+        clash = [o.name for o in objectives if o.name in space.names or o.name in META_COLUMNS]
+        if clash:
+            raise ValueError(
+                f"objective {clash[0]!r} has the name of a parameter or a column "
+                "yieldlab adds; rename it"
+            )
+        options = {
+            "acquisition": check_choice("acquisition", acquisition, ACQUISITIONS),
+            "multi_objective": check_choice("multi_objective", multi_objective, MULTI_OBJECTIVE),
+            "surrogate": check_choice("surrogate", surrogate, MODELS),
+            "beta": float(beta),
+            "n_initial": _count("n_initial", n_initial),
+            "seed": int(check_rng(random_state).integers(2**63 - 1)),
+        }
+        rows = []
+        if candidates is not None:
+            if not isinstance(candidates, pd.DataFrame):
+                raise TypeError("candidates must be a pandas DataFrame of allowed settings")
+            valid = space.validate(candidates, where="candidates", allow_extra=True)
+            rows = [
+                (label, dict(zip(space.names, values, strict=True)))
+                for label, values in zip(
+                    candidates.index, valid.itertuples(index=False), strict=True
+                )
+            ]
+        meta = {
+            "format": "yieldlab campaign",
+            "space": space.to_dict(),
+            "objectives": [o.to_dict() for o in objectives],
+            "options": options,
+            "candidates": candidates is not None,
+        }
+        self._attach(CampaignStore.create(path, meta, rows))
+
+    def _attach(self, store: CampaignStore) -> None:
+        self._store = store
+        meta = store.meta()
+        self.space = Space.from_dict(meta["space"])
+        self.objectives = [objective_from_dict(o) for o in meta["objectives"]]
+        self.options = meta["options"]
+        self._state = meta.get("surrogate", {})
+        self.candidates, self._Zc, self._index = None, None, {}
+        if meta.get("candidates"):
+            labels, settings = store.candidates()
+            frame = pd.DataFrame(settings, columns=self.space.names)
+            self.candidates = self.space.validate(frame).set_axis(pd.Index(labels), axis=0)
+            self._Zc = self.space.encode(self.candidates)
+            self._index = candidate_index(self._Zc)
+        self._fitted = None
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> Campaign:
+        """Resume the campaign kept in ``path`` (raises StoreError for a foreign file)."""
+        campaign = cls.__new__(cls)
+        campaign._attach(CampaignStore.open(path))
+        return campaign
+
+    def close(self) -> None:
+        """Close the campaign file."""
+        self._store.close()
+
+    def __repr__(self) -> str:
+        where = self._store.path
+        return (
+            f"Campaign({len(self.space)} parameters, {self.names}, "
+            f"{len(self._store.experiments())} experiments, {where!r})"
+        )
+
+    @property
+    def names(self) -> list[str]:
+        """Objective names."""
+        return [o.name for o in self.objectives]
+
+    # -- the table of experiments --------------------------------------------------------------
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """All experiments: ``experiment``, the settings, the objectives, ``status`` (pending,
+        done or failed), ``batch``, ``source`` (design, suggest or user) and, with
+        candidates, the ``candidate`` row label."""
+        labels = None if self.candidates is None else self.candidates.index
+        return experiment_table(self._store.experiments(), self.space, self.names, labels)
+
+    def _split(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+        data = self.data
+        run = data[data["status"] != "pending"].reset_index(drop=True)
+        pending = data[data["status"] == "pending"]
+        return run, self.space.encode(run), self.space.encode(pending)
+
+    def _rng(self, salt: int, count: int | None = None) -> np.random.Generator:
+        count = len(self._store.experiments()) if count is None else count
+        return np.random.default_rng([self.options["seed"], salt, count])
+
+    # -- what to run -------------------------------------------------------------------------
+
+    def design(self, n: int, method: str = "lhs", **options: Any) -> pd.DataFrame:
+        """The first experiments to run, recorded as pending.
+
+        Parameters
+        ----------
+        n : int
+            Number of runs.
+        method : str, default='lhs'
+            Any method of :func:`~.design.make_design`; further ``options`` go there too.
+
+        Returns
+        -------
+        DataFrame
+            ``experiment`` (its id) and the settings; with candidates, indexed by their labels.
+        """
+        n = _count("n", n)
+
+        def plan() -> tuple[pd.DataFrame, None]:
+            rng = self._rng(1)
+            if self.candidates is None:
+                return make_design(self.space, n, method, rng, **options), None
+            rest = self._remaining()
+            design = make_design(
+                self.space, min(n, len(rest)), method, rng, candidates=rest, **options
+            )
+            return design, None
+
+        return self._propose(plan, "design")
+
+    def _remaining(self) -> pd.DataFrame:
+        used = self._store.experiments()["candidate"].dropna().astype(int)
+        keep = np.ones(len(self.candidates), dtype=bool)
+        keep[used.to_numpy()] = False
+        return self.candidates[keep]
+
+    def _propose(self, plan, source: str) -> pd.DataFrame:
+        """Compute settings with ``plan()`` and record them as pending, recomputing when
+        another process recorded experiments in between (so no two processes are given the
+        same setting)."""
+        for _ in range(_ATTEMPTS):
+            last = self._store.last_id()
+            settings, extra = plan()
+            try:
+                return self._record_pending(settings, source, extra, last)
+            except StaleSnapshot:
+                self._fitted = None
+        raise CampaignError(
+            f"other processes recorded experiments during each of {_ATTEMPTS} attempts to "
+            f"{source} a batch; try again"
+        )
+
+    def _record_pending(self, settings, source, extra, last) -> pd.DataFrame:
+        settings = self.space.validate(settings[self.space.names])
+        rows = candidate_rows(self.space, self._index, settings) if self._Zc is not None else None
+        ids = self._store.add_pending(
+            [
+                dict(zip(self.space.names, r, strict=True))
+                for r in settings.itertuples(index=False)
+            ],
+            source,
+            rows,
+            last_id=last,
+        )
+        out = pd.concat(
+            [
+                pd.DataFrame({"experiment": ids}, index=settings.index),
+                settings,
+                extra.set_axis(settings.index) if extra is not None else None,
+            ],
+            axis=1,
+        )
+        self._fitted = None
+        return out
+
+    def suggest(self, n: int = 1) -> pd.DataFrame:
+        """The next ``n`` experiments, recorded as pending.
+
+        With fewer than ``n_initial`` results, a space-filling design (greedy maximin distance
+        to the experiments run and pending). Otherwise the surrogate models are fitted
+        and the acquisition maximized, batch and pending experiments fantasized
+        (:func:`~.acquisition.select_batch`). Safe with several processes suggesting from
+        the same file: a batch computed while another process recorded experiments is
+        recomputed, so no setting is given out twice.
+
+        Returns
+        -------
+        DataFrame
+            ``experiment``, the settings, ``<objective>_mean`` and ``<objective>_std`` (the
+            prediction of a new measurement) and ``acquisition`` (expected improvement of the
+            score for ``'ei'``, the bound for ``'ucb'``, the drawn score for ``'thompson'``);
+            with candidates, indexed by their labels.
+        """
+        n = _count("n", n)
+        if n == 0:
+            return pd.DataFrame(columns=["experiment", *self.space.names])
+        return self._propose(lambda: self._plan(n), "suggest")
+
+    def _plan(self, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        run, Z, Zp = self._split()
+        done = run[run["status"] == "done"]
+        if len(done) == 0 or len(done) < self.options["n_initial"]:
+            return self._space_filling(n, np.vstack([Z, Zp]))
+        # NOTE: the matrices are small; BLAS threads only contend with each other here
+        with threadpool_limits(1):
+            return self._optimize(n, run, Z, Zp)
+
+    def _optimize(self, n, run, Z, Zp) -> tuple[pd.DataFrame, pd.DataFrame]:
+        posterior = self._posterior(run, Z)
+        picks, values = optimized_batch(
+            posterior,
+            self.space,
+            self.objectives,
+            run,
+            Z,
+            n,
+            self._rng(2),
+            pending=Zp,
+            remaining=None if self._Zc is None else self.space.encode(self._remaining()),
+            acquisition=self.options["acquisition"],
+            multi_objective=self.options["multi_objective"],
+            beta=self.options["beta"],
+        )
+        settings = self.space.decode(picks)
+        if self._Zc is not None:
+            settings.index = self.candidates.index[
+                candidate_rows(self.space, self._index, settings)
+            ]
+        extra = prediction_table(posterior, picks, self.names)
+        extra["acquisition"] = np.exp(values) if self.options["acquisition"] == "ei" else values
+        return settings, extra
+
+    def _space_filling(self, n: int, taken: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+        remaining = None if self.candidates is None else self._remaining()
+        rngs = (self._rng(3, 0), self._rng(4))  # the plan is fixed by the seed alone
+        chosen = space_filling(
+            self.space, n, taken, self.options["n_initial"], rngs, self.candidates, remaining
+        )
+        columns = [f"{o}_{k}" for o in self.names for k in ("mean", "std")] + ["acquisition"]
+        return chosen, pd.DataFrame(np.nan, index=range(len(chosen)), columns=columns)
+
+    # -- models ------------------------------------------------------------------------------
+
+    def _posterior(self, run: pd.DataFrame, Z: np.ndarray):
+        key = (len(run), tuple(run["experiment"]))
+        if self._fitted is None or self._fitted[0] != key:
+            groups = [i for i, p in enumerate(self.space.parameters) for _ in range(p.n_encoded)]
+            surrogate = Surrogate(
+                self.objectives,
+                self.options["surrogate"],
+                state=self._state,
+                random_state=self.options["seed"],
+                groups=groups,
+            )
+            Y = np.column_stack([o.values(run) for o in self.objectives])
+            posterior = surrogate.fit(Z, Y)
+            self._state = surrogate.state
+            self._store.set_meta("surrogate", self._state)
+            self._fitted = (key, posterior)
+        return self._fitted[1]
+
+    def predict(self, settings: pd.DataFrame) -> pd.DataFrame:
+        """Predicted mean and standard deviation of a new measurement of every objective.
+
+        Returns
+        -------
+        DataFrame of shape (n_samples, 2 * n_objectives)
+            ``<objective>_mean`` and ``<objective>_std``, with the index of ``settings``.
+
+        Raises
+        ------
+        CampaignError
+            When no experiment has a result yet.
+        """
+        valid = self.space.validate(settings, where="settings", allow_extra=True)
+        run, Z, _ = self._split()
+        if (run["status"] == "done").sum() == 0:
+            raise CampaignError("no experiment has a result yet; add results before predict()")
+        posterior = self._posterior(run, Z)
+        table = prediction_table(posterior, self.space.encode(valid), self.names)
+        return table.set_axis(valid.index)
+
+    # -- results ---------------------------------------------------------------------------
+
+    def add(self, results: pd.DataFrame) -> pd.DataFrame:
+        """Record measured results (one transaction: all rows or none).
+
+        Parameters
+        ----------
+        results : DataFrame
+            The settings and one column per objective (empty or NaN for a failed run, which is
+            recorded as failed). An ``experiment`` column (from :meth:`design` or
+            :meth:`suggest`) says which pending experiment a row completes; without it a row
+            completes the first pending experiment with the same settings, or is new.
+
+        Returns
+        -------
+        DataFrame
+            The recorded rows as in :attr:`data`.
+
+        Raises
+        ------
+        SpaceError, DataError, CampaignError
+            For unknown or missing columns, settings outside the space or not among the
+            candidates, text in an objective, an unknown or finished experiment id.
+        """
+        frame = check_results(results, self.space, self.names)
+        settings = self.space.validate(frame, where="results", allow_extra=True)
+        Y = np.column_stack([o.values(frame) for o in self.objectives])
+        Z = self.space.encode(settings)
+        rows = None if self._Zc is None else candidate_rows(self.space, self._index, settings)
+        ids = frame["experiment"].tolist() if "experiment" in frame else [None] * len(frame)
+        recorded = self._store.record(
+            [
+                dict(zip(self.space.names, r, strict=True))
+                for r in settings.itertuples(index=False)
+            ],
+            [dict(zip(self.names, y, strict=True)) for y in Y],
+            np.isnan(Y).any(axis=1),
+            PendingMatcher(self.space, Z, ids),
+            rows,
+        )
+        self._fitted = None
+        data = self.data
+        return data.set_index("experiment").loc[recorded].reset_index()
+
+    def cancel(self, experiments: Any = None) -> int:
+        """Forget pending experiments (all by default); returns how many were dropped."""
+        self._fitted = None
+        return self._store.cancel(None if experiments is None else list(experiments))
+
+    def best(self) -> pd.DataFrame:
+        """The best experiment measured so far (one row of :attr:`data`).
+
+        The largest score of a single objective; for several objectives the largest
+        desirability (added as column ``desirability``). Raises CampaignError without results.
+        """
+        done = self.data.query("status == 'done'").reset_index(drop=True)
+        if len(done) == 0:
+            raise CampaignError("no experiment has a result yet")
+        if len(self.objectives) == 1:
+            score = self.objectives[0].score(done)
+        else:
+            score = Desirability(self.objectives).score(done)
+            done["desirability"] = score
+        return done.iloc[[int(np.nanargmax(np.where(np.isnan(score), -np.inf, score)))]]
+
+    def pareto(self) -> pd.DataFrame:
+        """The experiments on the Pareto front of the objectives (rows of :attr:`data`)."""
+        done = self.data.query("status == 'done'")
+        return done[_pareto_mask(objective_matrix(self.objectives, done))]
+
+    def export(self, path: str | os.PathLike) -> None:
+        """Write :attr:`data` as a CSV file (atomically: never half-written)."""
+        write_csv(self.data, path)

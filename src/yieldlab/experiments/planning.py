@@ -1,0 +1,181 @@
+"""Planning the next batch of a campaign from its results (layer 4).
+
+Two ways, as :meth:`~.campaign.Campaign.suggest` uses them: before the models take over,
+:func:`space_filling` continues a space-filling plan (:func:`greedy_maximin`); after,
+:func:`optimized_batch` turns a fitted posterior into a diverse batch by maximizing the
+acquisition (:func:`~.acquisition.select_batch`) over the space or the remaining candidate
+rows, and :func:`prediction_table` says what the models expect of it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .acquisition import select_batch
+from .design import make_design
+from .optimizer import Maximizer
+from .scores import Score, sample_simplex
+from .space import Space
+
+__all__ = ["greedy_maximin", "optimized_batch", "prediction_table", "space_filling"]
+
+_N_INCUMBENTS = 5  # best settings run whose neighbourhoods the maximizer's pool searches
+
+
+def greedy_maximin(Z: np.ndarray, taken: np.ndarray, n: int, n_plan: int) -> list[int]:
+    """Up to ``n`` rows of ``Z``: first the rows of the plan (the first ``n_plan``) not yet
+    taken, in order; then, one at a time, the row farthest from everything taken or chosen.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_pool, n_encoded)
+        The plan's rows, then further candidate rows.
+    taken : ndarray of shape (n_taken, n_encoded)
+        Settings run or pending.
+    n : int
+    n_plan : int
+
+    Returns
+    -------
+    list of int
+        Row numbers of ``Z`` (fewer than ``n`` when every row is taken).
+
+    Examples
+    --------
+    >>> Z = np.array([[0.0], [1.0], [0.5], [0.9]])
+    >>> greedy_maximin(Z, np.array([[0.0]]), 3, 2)
+    [1, 2, 3]
+    """
+    if len(taken):
+        distance = ((Z[:, None, :] - taken[None]) ** 2).sum(-1).min(axis=1)
+    else:
+        distance = np.full(len(Z), np.inf)
+    chosen: list[int] = []
+    for _ in range(min(n, len(Z))):
+        fresh = np.flatnonzero(distance[:n_plan] > 1e-12)
+        i = int(fresh[0]) if fresh.size else int(np.argmax(distance))
+        if distance[i] <= 1e-12:
+            break
+        chosen.append(i)
+        distance = np.minimum(distance, ((Z - Z[i]) ** 2).sum(-1))
+    return chosen
+
+
+def space_filling(
+    space: Space,
+    n: int,
+    taken: np.ndarray,
+    n_plan: int,
+    rngs: tuple[np.random.Generator, np.random.Generator],
+    candidates: pd.DataFrame | None = None,
+    remaining: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The next ``n`` settings of a campaign's initial plan, then the most distant ones.
+
+    The plan is ``n_plan`` Sobol points (mapped to candidate rows in candidates mode) drawn
+    with ``rngs[0]``; its points not yet ``taken`` come first, in order, then greedy maximin
+    distance (:func:`greedy_maximin`) over 512 more Sobol points drawn with ``rngs[1]`` or
+    over the ``remaining`` candidate rows.
+
+    Returns
+    -------
+    DataFrame
+        Up to ``n`` settings (with candidates, indexed by their labels).
+    """
+    size = max(n_plan, 1)
+    if candidates is not None:
+        size = min(size, len(candidates))
+        plan = make_design(space, size, "sobol", rngs[0], candidates=candidates)
+        pool = pd.concat([plan, remaining])
+    else:
+        plan = make_design(space, size, "sobol", rngs[0])
+        more = make_design(space, 512, "sobol", rngs[1])
+        pool = pd.concat([plan, more], ignore_index=True)
+    return pool.iloc[greedy_maximin(space.encode(pool), taken, n, len(plan))]
+
+
+def optimized_batch(
+    posterior: Any,
+    space: Space,
+    objectives: list[Any],
+    run: pd.DataFrame,
+    Z: np.ndarray,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    pending: np.ndarray,
+    remaining: np.ndarray | None = None,
+    acquisition: str = "ei",
+    multi_objective: str = "desirability",
+    beta: float = 2.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The next ``n`` encoded settings and their acquisition values.
+
+    Parameters
+    ----------
+    posterior : JointPosterior
+        The surrogate fitted on the results run.
+    space : Space
+    objectives : list of Objective
+    run : DataFrame
+        The experiments run (done or failed), with the objective columns.
+    Z : ndarray of shape (n_run, n_encoded)
+        Their encoded settings.
+    n : int
+    rng : numpy.random.Generator
+    pending : ndarray of shape (n_pending, n_encoded)
+        Settings suggested and not yet measured (fantasized, never suggested again).
+    remaining : ndarray of shape (n_rows, n_encoded), optional
+        Candidates mode: the encoded candidate rows not yet run or pending.
+    acquisition, multi_objective, beta
+        As :class:`~.campaign.Campaign`.
+
+    Returns
+    -------
+    picks : ndarray of shape (n, n_encoded)
+    values : ndarray of shape (n,)
+        The criterion at each pick (``log EI`` for ``'ei'``).
+    """
+    done = run[run["status"] == "done"]
+    scores = Score(objectives, done)
+    order = np.argsort(-np.nan_to_num(scores.of_results(run), nan=-np.inf))
+    maximizer = Maximizer(space, remaining, Z[order[:_N_INCUMBENTS]])
+    if len(objectives) > 1 and multi_objective == "pareto":
+
+        def make_score(j: int) -> Score:
+            weights = sample_simplex(1, len(objectives), rng)[0]
+            return Score(objectives, done, weights=weights)
+    else:
+
+        def make_score(j: int) -> Score:
+            return scores
+
+    done_scores = scores.of_results(done)
+    done_scores = done_scores[np.isfinite(done_scores)]
+    spread = float(done_scores.std()) if done_scores.size > 1 else 0.0
+    return select_batch(
+        acquisition,
+        posterior,
+        maximizer,
+        n,
+        make_score,
+        Z,
+        rng,
+        Z_pending=pending,
+        beta=beta,
+        tau=1e-3 * (spread if spread > 0 else 1.0),
+    )
+
+
+def prediction_table(posterior: Any, Z: np.ndarray, names: list[str]) -> pd.DataFrame:
+    """``<objective>_mean`` and ``<objective>_std`` of a new measurement (noise included) at
+    the encoded settings ``Z``, one row each."""
+    mean, std = posterior.predict(Z)
+    std = np.sqrt(std**2 + posterior.noise()[None, :])
+    columns = {}
+    for i, name in enumerate(names):
+        columns[f"{name}_mean"], columns[f"{name}_std"] = mean[:, i], std[:, i]
+    return pd.DataFrame(columns)

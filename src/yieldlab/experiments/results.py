@@ -1,0 +1,215 @@
+"""The table of a campaign's experiments, and results coming into it (layer 4).
+
+:func:`experiment_table` turns the stored experiments into the table users read. Before
+:meth:`~.campaign.Campaign.add` writes anything, :func:`check_results` refuses a table with
+unknown or missing columns (naming the closest known name), :func:`candidate_rows` finds
+each setting among the candidate rows of a candidates campaign, and a
+:class:`PendingMatcher` decides, inside the store's write transaction, which pending
+experiment each result completes. :func:`write_csv` exports the table atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._validation import closest_name
+from ..exceptions import CampaignError, DataError, SpaceError, StoreError
+from .space import Space
+
+__all__ = [
+    "META_COLUMNS",
+    "PendingMatcher",
+    "candidate_index",
+    "candidate_rows",
+    "check_results",
+    "experiment_table",
+    "write_csv",
+]
+
+# columns yieldlab adds to the table of experiments (never parameter or objective names)
+META_COLUMNS = ("experiment", "status", "batch", "source", "candidate", "acquisition")
+
+
+def experiment_table(
+    raw: pd.DataFrame, space: Space, objectives: list[str], labels: pd.Index | None = None
+) -> pd.DataFrame:
+    """The table of experiments from the store's rows.
+
+    Parameters
+    ----------
+    raw : DataFrame
+        :meth:`~.store.CampaignStore.experiments`.
+    space : Space
+    objectives : list of str
+    labels : Index, optional
+        Labels of the candidate rows (candidates mode).
+
+    Returns
+    -------
+    DataFrame
+        ``experiment``, the settings, the objectives, ``status`` (pending, done or failed),
+        ``batch``, ``source`` (design, suggest or user) and, with candidates, the
+        ``candidate`` row label.
+    """
+    settings = pd.DataFrame(list(raw["settings"]), columns=space.names)
+    results = pd.DataFrame(list(raw["results"]), columns=objectives, dtype=float)
+    frame = pd.concat(
+        [
+            raw[["id"]].rename(columns={"id": "experiment"}),
+            settings,
+            results,
+            raw[["status", "batch", "source"]],
+        ],
+        axis=1,
+    )
+    if labels is not None:
+        frame["candidate"] = [labels[int(r)] if pd.notna(r) else None for r in raw["candidate"]]
+    return frame
+
+
+def check_results(results: Any, space: Space, objectives: list[str]) -> pd.DataFrame:
+    """``results`` with a fresh index, after checking its type and columns.
+
+    Parameters
+    ----------
+    results : DataFrame
+        Settings and measured objectives; the columns yieldlab adds (``experiment``...)
+        and the predictions of :meth:`~.campaign.Campaign.suggest` may come along.
+    space : Space
+    objectives : list of str
+        Objective names.
+
+    Raises
+    ------
+    TypeError
+        When ``results`` is not a DataFrame.
+    SpaceError
+        For an unknown column (with the closest known name).
+    DataError
+        When an objective column is missing.
+    """
+    if not isinstance(results, pd.DataFrame):
+        raise TypeError(
+            f"results has the wrong type {type(results).__name__}; expected a "
+            f"DataFrame with the columns {space.names + objectives}"
+        )
+    known = {
+        *space.names,
+        *objectives,
+        *META_COLUMNS,
+        *(f"{o}_{k}" for o in objectives for k in ("mean", "std")),
+    }
+    for column in map(str, results.columns):
+        if column not in known:
+            hint = closest_name(column, [*space.names, *objectives])
+            did_you_mean = f"; did you mean {hint!r}?" if hint else ""
+            raise SpaceError(
+                f"results has the unknown column {column!r}{did_you_mean}; "
+                f"expected the parameters {space.names} and the objectives {objectives}"
+            )
+    for name in objectives:
+        if name not in results.columns:
+            raise DataError(
+                f"results has no column {name!r} for the objective; leave a "
+                "cell empty to record a failed run"
+            )
+    return results.reset_index(drop=True)
+
+
+def candidate_index(Zc: np.ndarray) -> dict[bytes, int]:
+    """Lookup of the encoded candidate rows ``Zc`` (rounded to 1e-9): key -> first row."""
+    keys = _keys(Zc)
+    return {key: i for i, key in reversed(list(enumerate(keys)))}
+
+
+def _keys(Z: np.ndarray) -> list[bytes]:
+    rounded = np.ascontiguousarray(np.round(Z, 9) + 0.0)  # + 0.0: no negative zeros
+    return [row.tobytes() for row in rounded]
+
+
+def candidate_rows(space: Space, index: dict[bytes, int], settings: pd.DataFrame) -> list[int]:
+    """Row number of each (validated) setting among the candidates of ``index``
+    (:func:`candidate_index`).
+
+    Raises
+    ------
+    CampaignError
+        When a setting is not a candidate row.
+    """
+    rows = [index.get(key) for key in _keys(space.encode(settings))]
+    missing = [i for i, r in enumerate(rows) if r is None]
+    if missing:
+        row = missing[0]
+        raise CampaignError(
+            f"results, row {row}: the settings {settings.iloc[row].to_dict()!r} are not "
+            "among the candidates; a candidates campaign records only candidate rows"
+        )
+    return rows
+
+
+class PendingMatcher:
+    """Assigns results to pending experiments inside the store's transaction.
+
+    A result with an ``experiment`` id completes that experiment (which must be pending);
+    one without completes the first free pending experiment with the same settings (to
+    ``1e-6`` in encoded units), or is a new experiment.
+
+    Parameters
+    ----------
+    space : Space
+    Z : ndarray of shape (n_results, n_encoded)
+        Encoded settings of the results.
+    ids : list of int or None
+        The ``experiment`` id given with each result, or None.
+    """
+
+    def __init__(self, space: Space, Z: np.ndarray, ids: list[Any]) -> None:
+        self.space, self.Z, self.ids = space, Z, ids
+
+    def __call__(self, pending: pd.DataFrame) -> list[int | None]:
+        """Per result, the id of the pending experiment it completes, or None (new)."""
+        open_ids = set(pending["id"].astype(int))
+        Zp = self.space.encode(pd.DataFrame(list(pending["settings"]), columns=self.space.names))
+        free = np.ones(len(pending), dtype=bool)
+        out: list[int | None] = []
+        for row, (z, given) in enumerate(zip(self.Z, self.ids, strict=True)):
+            if given is not None and not pd.isna(given):
+                if int(given) not in open_ids:
+                    raise CampaignError(
+                        f"results, row {row}: experiment={int(given)!r} is not "
+                        "pending (unknown, or already recorded)"
+                    )
+                open_ids.discard(int(given))
+                free[pending["id"].to_numpy() == int(given)] = False
+                out.append(int(given))
+                continue
+            close = free & (np.abs(Zp - z).max(axis=1) < 1e-6) if len(Zp) else free
+            i = int(np.argmax(close)) if close.any() else None
+            if i is not None:
+                free[i] = False
+                open_ids.discard(int(pending["id"].iloc[i]))
+            out.append(None if i is None else int(pending["id"].iloc[i]))
+        return out
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write ``frame`` as CSV under a temporary name, then rename it into place.
+
+    A crash while writing never leaves a half-written file under ``path``.
+    """
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        frame.to_csv(temporary, index=False)
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise StoreError(f"cannot write {str(path)!r}: {exc}") from None
+    return path

@@ -1,0 +1,412 @@
+"""The campaign file: experiments kept safe in SQLite (layer 4).
+
+One file per campaign, written with the standard library's :mod:`sqlite3`:
+
+* ``PRAGMA application_id`` marks it as a yieldlab campaign and ``PRAGMA user_version``
+  holds the format version, so a foreign SQLite file, a newer format or a file that is not
+  SQLite at all is refused with a one-line :class:`~yieldlab.exceptions.StoreError`;
+* table ``meta`` holds the space, the objectives and the options as JSON;
+* table ``candidates`` the allowed settings of a candidates campaign (with the user's row
+  labels);
+* table ``experiments`` one row per experiment: its settings and results as JSON, its status
+  ``'pending'`` (suggested, not measured), ``'done'`` or ``'failed'`` (a NaN objective), its
+  batch and where it came from.
+
+Safety: the file is created under a temporary name and renamed into place, so a half-created
+file never carries the campaign's name. It runs in WAL mode with a busy timeout, and every
+change (:meth:`CampaignStore.add_pending`, :meth:`CampaignStore.record`,
+:meth:`CampaignStore.cancel`) is one ``BEGIN IMMEDIATE`` transaction: two processes adding
+results at once are serialized and both land, and a process killed in the middle leaves the
+file as it was before the change (SQLite's rollback journal guarantees it). Pending rows are
+written only if no experiment was recorded since the caller read the file
+(:meth:`CampaignStore.last_id`, :class:`StaleSnapshot`), so two processes suggesting at once
+are never given the same setting.
+
+Without a path the same schema lives in memory (``':memory:'``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+from ..exceptions import CampaignError, StoreError
+
+__all__ = ["APPLICATION_ID", "FORMAT_VERSION", "STATUSES", "CampaignStore", "StaleSnapshot"]
+
+APPLICATION_ID = 0x594C4142  # 'YLAB'
+FORMAT_VERSION = 1
+STATUSES = ("pending", "done", "failed")
+_MAGIC = b"SQLite format 3\x00"
+_BUSY_TIMEOUT_S = 60.0
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE candidates (
+    row INTEGER PRIMARY KEY,
+    label TEXT NOT NULL,
+    settings TEXT NOT NULL
+);
+CREATE TABLE experiments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    batch INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+    settings TEXT NOT NULL,
+    results TEXT,
+    candidate INTEGER REFERENCES candidates(row),
+    source TEXT NOT NULL,
+    created TEXT NOT NULL,
+    updated TEXT NOT NULL
+);
+CREATE INDEX experiments_status ON experiments(status);
+"""
+_TABLES = {"meta", "candidates", "experiments"}
+_INSERT_RESULT = (
+    "INSERT INTO experiments (batch, status, settings, results, candidate, source, created, "
+    "updated) VALUES (?, ?, ?, ?, ?, 'user', ?, ?)"
+)
+_UPDATE_RESULT = (
+    "UPDATE experiments SET status = ?, settings = ?, results = ?, updated = ? "
+    "WHERE id = ? AND status = 'pending'"
+)
+
+
+class StaleSnapshot(CampaignError):
+    """Experiments were recorded by another process since the caller read the campaign."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready scalar: NumPy scalars to Python, NaN to None (a missing result)."""
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def dumps(mapping: Mapping[str, Any]) -> str:
+    """JSON text of a flat mapping of names to scalars (``inf`` written as ``Infinity``)."""
+    return json.dumps({str(k): _plain(v) for k, v in mapping.items()})
+
+
+def _write_row(connection: sqlite3.Connection, sql: str, parameters: Sequence[Any]) -> int:
+    """Execute one row's write inside the open transaction; returns the row id."""
+    return connection.execute(sql, parameters).lastrowid
+
+
+class CampaignStore:
+    """A campaign's persistent state in one SQLite file (or in memory).
+
+    Create with :meth:`create`, reopen with :meth:`open`; the constructor is internal.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: str) -> None:
+        self._connection = connection
+        self.path = path
+
+    # -- opening and creating --------------------------------------------------------------
+
+    @staticmethod
+    def _connect(path: str) -> sqlite3.Connection:
+        connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
+        connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
+        return connection
+
+    @classmethod
+    def create(
+        cls,
+        path: str | os.PathLike | None,
+        meta: Mapping[str, Any],
+        candidates: Sequence[tuple[Any, Mapping[str, Any]]] = (),
+    ) -> CampaignStore:
+        """A new campaign file holding ``meta`` (JSON values) and the candidate rows.
+
+        Parameters
+        ----------
+        path : str, path or None
+            The file to create (must not exist); ``None`` keeps the campaign in memory.
+        meta : mapping of str to JSON-serializable
+            ``'space'``, ``'objectives'``, ``'options'``...
+        candidates : sequence of (label, settings)
+            The allowed settings of a candidates campaign.
+
+        Raises
+        ------
+        StoreError
+            When the file exists or cannot be written.
+        """
+        if path is None:
+            connection = cls._connect(":memory:")
+            cls._initialize(connection, meta, candidates)
+            return cls(connection, ":memory:")
+        path = os.fspath(path)
+        if os.path.exists(path):
+            raise StoreError(
+                f"campaign file {path!r} already exists; resume it with Campaign.open({path!r}) "
+                "or choose another path"
+            )
+        temporary = f"{path}.{os.getpid()}.tmp"
+        try:
+            connection = cls._connect(temporary)
+            cls._initialize(connection, meta, candidates)
+            connection.close()
+            os.replace(temporary, path)
+        except (OSError, sqlite3.Error) as exc:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            raise StoreError(f"cannot create the campaign file {path!r}: {exc}") from None
+        return cls.open(path)
+
+    @staticmethod
+    def _initialize(connection, meta, candidates) -> None:
+        connection.execute("BEGIN IMMEDIATE")
+        for statement in _SCHEMA.strip().split(";"):
+            if statement.strip():
+                connection.execute(statement)
+        connection.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [(key, json.dumps(value)) for key, value in meta.items()],
+        )
+        connection.executemany(
+            "INSERT INTO candidates (row, label, settings) VALUES (?, ?, ?)",
+            [(i, json.dumps(_plain(label)), dumps(s)) for i, (label, s) in enumerate(candidates)],
+        )
+        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+        connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
+        connection.execute("COMMIT")
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> CampaignStore:
+        """Open an existing campaign file, checking that it is one.
+
+        Raises
+        ------
+        StoreError
+            When the file is missing, empty, not SQLite, another application's database, a
+            newer format, or damaged.
+        """
+        path = os.fspath(path)
+        if not os.path.isfile(path):
+            raise StoreError(f"campaign file {path!r} does not exist")
+        with open(path, "rb") as handle:
+            header = handle.read(len(_MAGIC))
+        if not header:
+            raise StoreError(f"{path!r} is empty; it is not a yieldlab campaign file")
+        if header != _MAGIC:
+            raise StoreError(
+                f"{path!r} is not a yieldlab campaign file (it is not an SQLite database)"
+            )
+        try:
+            connection = cls._connect(path)
+            cls._check(connection, path)
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+        except sqlite3.Error as exc:
+            raise StoreError(f"{path!r} is damaged or not a campaign file: {exc}") from None
+        return cls(connection, path)
+
+    @staticmethod
+    def _check(connection: sqlite3.Connection, path: str) -> None:
+        application = connection.execute("PRAGMA application_id").fetchone()[0]
+        if application != APPLICATION_ID:
+            raise StoreError(
+                f"{path!r} is an SQLite database of another application (application_id "
+                f"{application:#x}), not a yieldlab campaign file"
+            )
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > FORMAT_VERSION:
+            raise StoreError(
+                f"{path!r} has campaign format {version}, newer than this yieldlab reads "
+                f"({FORMAT_VERSION}); upgrade yieldlab"
+            )
+        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
+        missing = sorted(_TABLES - tables)
+        if missing:
+            raise StoreError(f"{path!r} is damaged: the table(s) {missing} are missing")
+        check = connection.execute("PRAGMA quick_check").fetchone()[0]
+        if check != "ok":
+            raise StoreError(f"{path!r} is damaged: SQLite's integrity check says {check!r}")
+
+    def close(self) -> None:
+        """Close the connection (the file stays consistent whether or not this is called)."""
+        self._connection.close()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def meta(self) -> dict[str, Any]:
+        """The stored metadata, JSON-decoded."""
+        rows = self._read("SELECT key, value FROM meta")
+        return {key: json.loads(value) for key, value in rows}
+
+    def candidates(self) -> tuple[list[Any], list[dict[str, Any]]]:
+        """Labels and settings of the candidate rows, in order."""
+        rows = self._read("SELECT label, settings FROM candidates ORDER BY row")
+        return [json.loads(r[0]) for r in rows], [json.loads(r[1]) for r in rows]
+
+    def experiments(self) -> pd.DataFrame:
+        """One row per experiment: ``id, batch, status, source, candidate, created, updated``
+        and the JSON ``settings`` and ``results`` decoded into dicts."""
+        columns = ["id", "batch", "status", "source", "candidate", "created", "updated"]
+        columns += ["settings", "results"]
+        rows = self._read(f"SELECT {', '.join(columns)} FROM experiments ORDER BY id")
+        decoded = [
+            (*r[:-2], json.loads(r[-2]), json.loads(r[-1]) if r[-1] is not None else {})
+            for r in rows
+        ]
+        return pd.DataFrame(decoded, columns=columns)
+
+    def _read(self, sql: str) -> list[tuple]:
+        try:
+            return self._connection.execute(sql).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the campaign file {self.path!r}: {exc}") from None
+
+    def last_id(self) -> int:
+        """The largest experiment id ever given (0 before the first); it grows with every
+        experiment recorded, by any process, and never comes back (``AUTOINCREMENT``)."""
+        return self._last_id(self._connection)
+
+    @staticmethod
+    def _last_id(connection: sqlite3.Connection) -> int:
+        row = connection.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'experiments'"
+        ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    # -- writing (each call one transaction) ---------------------------------------------------
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        connection = self._connection
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write the campaign file {self.path!r}: {exc}") from None
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        try:
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            connection.execute("ROLLBACK")
+            raise StoreError(f"cannot write the campaign file {self.path!r}: {exc}") from None
+
+    def add_pending(
+        self,
+        settings: Sequence[Mapping[str, Any]],
+        source: str,
+        candidates: Sequence[int | None] | None = None,
+        *,
+        last_id: int | None = None,
+    ) -> list[int]:
+        """Record suggested experiments as pending, as one new batch; returns their ids.
+
+        With ``last_id`` (:meth:`last_id` when the caller read the campaign), raises
+        :class:`StaleSnapshot`, writing nothing, if any experiment was recorded since: the
+        settings were chosen without knowing it (two processes would be given the same).
+        """
+        rows = candidates if candidates is not None else [None] * len(settings)
+        with self._transaction() as connection:
+            if last_id is not None and self._last_id(connection) != last_id:
+                raise StaleSnapshot(
+                    "experiments were recorded by another process while the batch was chosen"
+                )
+            batch = self._next_batch(connection)
+            now = _now()
+            return [
+                _write_row(
+                    connection,
+                    "INSERT INTO experiments (batch, status, settings, candidate, source, "
+                    "created, updated) VALUES (?, 'pending', ?, ?, ?, ?, ?)",
+                    (batch, dumps(s), row, source, now, now),
+                )
+                for s, row in zip(settings, rows, strict=True)
+            ]
+
+    @staticmethod
+    def _next_batch(connection: sqlite3.Connection) -> int:
+        return connection.execute(
+            "SELECT COALESCE(MAX(batch), -1) + 1 FROM experiments"
+        ).fetchone()[0]
+
+    def record(
+        self,
+        settings: Sequence[Mapping[str, Any]],
+        results: Sequence[Mapping[str, Any]],
+        failed: Sequence[bool],
+        match: Callable[[pd.DataFrame], Sequence[int | None]],
+        candidates: Sequence[int | None] | None = None,
+    ) -> list[int]:
+        """Store measured results, all or nothing.
+
+        ``match(pending)`` is called inside the transaction with the pending experiments
+        (columns ``id``, ``settings``, ``candidate``) and returns, per result, the id of the
+        pending experiment it completes or ``None`` for a new one (a new batch).
+
+        Returns
+        -------
+        list of int
+            The experiment id of every result.
+        """
+        rows = candidates if candidates is not None else [None] * len(settings)
+        with self._transaction() as connection:
+            found = connection.execute(
+                "SELECT id, settings, candidate FROM experiments WHERE status = 'pending' "
+                "ORDER BY id"
+            ).fetchall()
+            pending = pd.DataFrame(
+                [(i, json.loads(s), c) for i, s, c in found],
+                columns=["id", "settings", "candidate"],
+            )
+            targets = list(match(pending))
+            batch, now, ids = self._next_batch(connection), _now(), []
+            for s, r, bad, row, target in zip(
+                settings, results, failed, rows, targets, strict=True
+            ):
+                values = ("failed" if bad else "done", dumps(s), dumps(r))
+                if target is None:
+                    ids.append(
+                        _write_row(connection, _INSERT_RESULT, (batch, *values, row, now, now))
+                    )
+                    continue
+                _write_row(connection, _UPDATE_RESULT, (*values, now, int(target)))
+                if connection.execute("SELECT changes()").fetchone()[0] != 1:
+                    raise CampaignError(
+                        f"experiment {int(target)} is no longer pending (another process "
+                        "recorded it); nothing was recorded"
+                    )
+                ids.append(int(target))
+            return ids
+
+    def cancel(self, ids: Sequence[int] | None = None) -> int:
+        """Delete pending experiments (all when ``ids`` is None); returns how many."""
+        with self._transaction() as connection:
+            if ids is None:
+                cursor = connection.execute("DELETE FROM experiments WHERE status = 'pending'")
+            else:
+                cursor = connection.executemany(
+                    "DELETE FROM experiments WHERE id = ? AND status = 'pending'",
+                    [(int(i),) for i in ids],
+                )
+            return cursor.rowcount
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Replace one metadata entry (one transaction)."""
+        with self._transaction() as connection:
+            connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value))
+            )

@@ -1,0 +1,156 @@
+"""The report of an experiment campaign: what was run, what was found, what the model says
+(layer 5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..experiments.objectives import objective_matrix, pareto_mask
+from . import figures
+from .html import HtmlReport
+from .model_report import add_model_sections
+
+__all__ = ["campaign_report"]
+
+
+def _done(campaign: Any) -> pd.DataFrame:
+    data = campaign.data
+    return data[data["status"] != "pending"].reset_index(drop=True)
+
+
+def _overview(
+    report: HtmlReport, campaign: Any, done: pd.DataFrame, optimum: dict[str, float] | None
+) -> None:
+    report.section("Overview")
+    first = campaign.objectives[0]
+    failed = int((done["status"] == "failed").sum())
+    key = {"experiments run": str(len(done)), "rounds": str(int(done["batch"].nunique()))}
+    if failed:
+        key["failed runs"] = str(failed)
+    best = campaign.best() if (done["status"] == "done").any() else None
+    if best is not None and len(best):
+        key[f"best {first.name}"] = f"{float(best[first.name].iloc[0]):.4g}"
+        if optimum and first.name in optimum:
+            key["true optimum"] = f"{optimum[first.name]:.4g}"
+    report.key_figures(key)
+    goals = ", ".join(
+        f"{o.sense} {o.name}" if o.sense != "target" else f"{o.name} close to {o.value}"
+        for o in campaign.objectives
+    )
+    report.paragraph(f"Objectives: {goals}. Parameters: " + ", ".join(campaign.space.names) + ".")
+    if best is not None and len(best):
+        shown = best[[*campaign.space.names, *[o.name for o in campaign.objectives]]]
+        report.table(shown, caption="Best experiment so far", index=False)
+
+
+def _progress(
+    report: HtmlReport, campaign: Any, done: pd.DataFrame, optimum: dict[str, float] | None
+) -> None:
+    report.section("Progress")
+    for objective in campaign.objectives:
+        values = done[objective.name].to_numpy(float)
+        maximize = objective.sense != "min"
+        if objective.sense == "target":
+            values = -np.abs(values - objective.value)
+        starts = done.index[done["batch"].diff().fillna(0) != 0].to_numpy()
+        fig = figures.best_so_far_plot(
+            values,
+            maximize=maximize,
+            optimum=(optimum or {}).get(objective.name) if objective.sense != "target" else None,
+            label=objective.name
+            if objective.sense != "target"
+            else f"-|{objective.name} - {objective.value}|",
+            batches=starts,
+        )
+        report.figure(
+            fig,
+            caption=f"Best {objective.name} found against experiments run "
+            "(vertical lines: rounds)",
+        )
+
+
+def _experiments(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
+    report.section("Experiments")
+    numeric = [p for p in campaign.space.numeric_names]
+    first = campaign.objectives[0].name
+    if numeric:
+        report.figure(
+            figures.experiments_plot(done, numeric, color=first),
+            caption=f"Experiments in the space of the numeric settings, coloured by {first}",
+        )
+    columns = [
+        "experiment",
+        *campaign.space.names,
+        *[o.name for o in campaign.objectives],
+        "status",
+        "batch",
+        "source",
+    ]
+    report.table(done[[c for c in columns if c in done]], caption="All experiments", index=False)
+
+
+def _pareto(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
+    objectives = campaign.objectives
+    if len(objectives) < 2:
+        return
+    finished = done[done["status"] == "done"]
+    if len(finished) < 2:
+        return
+    report.section("Pareto front")
+    first, second = objectives[0], objectives[1]
+    Y = objective_matrix([first, second], finished)  # larger is better in every column
+    front = pareto_mask(Y)
+    fig = figures.pareto_plot(
+        finished[[first.name, second.name]].to_numpy(float), front, [first.name, second.name]
+    )
+    report.figure(
+        fig,
+        caption=f"{first.name} against {second.name}: the experiments no other "
+        "experiment beats on both",
+    )
+    report.table(campaign.pareto(), caption="Non-dominated experiments", index=False)
+
+
+def campaign_report(
+    campaign: Any,
+    model: Any | None = None,
+    optimum: dict[str, float] | None = None,
+    title: str | None = None,
+) -> HtmlReport:
+    """A report of a :class:`~yieldlab.Campaign`: overview, best-so-far curves, the
+    experiments in the space, the Pareto front (several objectives), and the sections of a
+    model report for the first objective when ``model`` is given.
+
+    Parameters
+    ----------
+    campaign : Campaign
+    model : AutoModel, optional
+        Fitted on the campaign's finished experiments (settings -> first objective).
+    optimum : dict, optional
+        Known best value per objective (e.g. a simulator's), drawn as a reference line.
+    title : str, optional
+
+    Returns
+    -------
+    HtmlReport
+    """
+    done = _done(campaign)
+    report = HtmlReport(title or "Experiment campaign")
+    _overview(report, campaign, done, optimum)
+    if len(done):
+        _progress(report, campaign, done, optimum)
+        _experiments(report, campaign, done)
+        _pareto(report, campaign, done)
+    if model is not None:
+        finished = done[done["status"] == "done"]
+        name = campaign.objectives[0].name
+        add_model_sections(
+            report,
+            model,
+            finished[campaign.space.names].reset_index(drop=True),
+            finished[name].reset_index(drop=True).rename(name),
+        )
+    return report

@@ -1,0 +1,102 @@
+"""The experiment loop on a campaign file, end to end, and its bad inputs."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+
+from .conftest import assert_user_error, run_cli
+
+SPACE = """\
+parameters:
+  - {name: temperature, type: real, low: 60, high: 110, unit: C}
+  - {name: pressure, type: real, low: 1, high: 5}
+  - {name: catalyst, type: categorical, values: [Pd, Ni]}
+objectives:
+  yield: maximize
+"""
+
+
+def lab(frame: pd.DataFrame) -> pd.DataFrame:
+    """The 'lab': fills in the yield of each planned experiment."""
+    done = frame.copy()
+    done["yield"] = (
+        80
+        - 0.02 * (done["temperature"] - 85) ** 2
+        - 1.5 * (done["pressure"] - 3.2) ** 2
+        + (done["catalyst"] == "Pd") * 4.0
+    )
+    return done
+
+
+def test_the_experiment_loop(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    result = run_cli("init", "reactor.db", "--space", "space.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = run_cli(
+        "design", "reactor.db", "-n", "6", "--method", "lhs", "--out", "first.csv", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    planned = pd.read_csv(tmp_path / "first.csv")
+    assert len(planned) == 6 and planned["yield"].isna().all()
+    lab(planned).to_csv(tmp_path / "first.csv", index=False)
+    assert run_cli("record", "reactor.db", "first.csv", cwd=tmp_path).returncode == 0
+    for k in range(3):
+        out = f"round{k}.csv"
+        result = run_cli("suggest", "reactor.db", "-n", "3", "--out", out, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        suggested = pd.read_csv(tmp_path / out)
+        assert {"yield_mean", "yield_std"} <= set(suggested.columns)
+        lab(suggested).to_csv(tmp_path / out, index=False)
+        assert run_cli("record", "reactor.db", out, cwd=tmp_path).returncode == 0
+    result = run_cli("status", "reactor.db", "--json", cwd=tmp_path)
+    status = json.loads(result.stdout)
+    assert status["counts"] == {"done": 15}
+    assert status["best"][0]["yield"] > 80.0  # the optimum is 84
+    result = run_cli("report", "reactor.db", "--out", "campaign.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = (tmp_path / "campaign.html").read_text(encoding="utf-8")
+    ET.fromstring(text.split("\n", 1)[1])
+    for section in ("Overview", "Progress", "Experiments", "Model selection"):
+        assert f">{section}</h2>" in text
+
+
+def test_space_file_typo_names_key_and_line(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE.replace("high: 5", "hihg: 5"))
+    result = run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path)
+    assert_user_error(result, "space.yaml, line 3", "hihg")
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_a_file_that_is_not_a_campaign(tmp_path):
+    (tmp_path / "c.db").write_text("just text")
+    assert_user_error(run_cli("status", "c.db", cwd=tmp_path), "c.db")
+    assert_user_error(run_cli("suggest", "missing.db", cwd=tmp_path), "missing.db: file not found")
+
+
+def test_results_outside_the_space_are_refused_and_nothing_is_recorded(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    bad = pd.DataFrame(
+        {
+            "temperature": [80.0, 200.0],
+            "pressure": [2.0, 2.0],
+            "catalyst": ["Pd", "Pd"],
+            "yield": [70.0, 71.0],
+        }
+    )
+    bad.to_csv(tmp_path / "bad.csv", index=False)
+    result = run_cli("record", "c.db", "bad.csv", cwd=tmp_path)
+    assert_user_error(result, "temperature", "200")
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {}
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    assert_user_error(
+        run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path), "c.db already exists"
+    )

@@ -1,0 +1,131 @@
+"""`yieldlab fit`, `predict`, `optimize`, `report` end to end, and their bad inputs."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+
+from .conftest import assert_user_error, reactor_table, run_cli
+
+
+def test_fit_prints_the_leaderboard_and_saves(fitted_model):
+    folder, result = fitted_model
+    data = json.loads(result.stdout)
+    assert (folder / "runs.ylm").exists()
+    assert data["target"] == "yield"
+    names = {row["name"] for row in data["leaderboard"]}
+    assert {"linear", "response_surface"} <= names
+    assert data["selected"] in names
+    top = data["importances"][0]["input"]
+    assert top in {"temperature", "pressure", "catalyst"}
+
+
+def test_predict_writes_mean_std_and_interval(fitted_model):
+    folder, _ = fitted_model
+    new = pd.DataFrame(
+        {"temperature": [85.0, 65.0], "pressure": [3.2, 1.0], "catalyst": ["Pd", "Ni"]}
+    )
+    new.to_csv(folder / "new.csv", index=False)
+    result = run_cli("predict", "runs.ylm", "new.csv", "--out", "pred.csv", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    pred = pd.read_csv(folder / "pred.csv")
+    assert list(pred.columns[-4:]) == ["yield_mean", "yield_std", "yield_low", "yield_high"]
+    # the optimum-like setting predicts near 84, the poor one far lower
+    assert pred["yield_mean"][0] == pytest.approx(84.0, abs=1.5)
+    assert pred["yield_mean"][1] < 75
+    assert (pred["yield_low"] < pred["yield_mean"]).all()
+
+
+def test_optimize_finds_the_known_optimum(fitted_model):
+    folder, _ = fitted_model
+    result = run_cli("optimize", "runs.ylm", "--maximize", "yield", "--json", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    best = json.loads(result.stdout)
+    assert best["settings"]["catalyst"] == "Pd"
+    assert best["settings"]["temperature"] == pytest.approx(85, abs=6)
+    assert best["settings"]["pressure"] == pytest.approx(3.2, abs=0.5)
+    assert best["mean"] == pytest.approx(84.0, abs=1.5)
+    assert best["low"] < best["mean"] < best["high"]
+
+
+def test_model_report_is_valid_html_with_every_section(fitted_model):
+    folder, _ = fitted_model
+    result = run_cli("report", "runs.ylm", "--out", "model.html", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    text = (folder / "model.html").read_text(encoding="utf-8")
+    ET.fromstring(text.split("\n", 1)[1])
+    for section in ("Data", "Model selection", "Which inputs matter", "Response surface"):
+        assert f">{section}</h2>" in text
+
+
+def write(folder, name, text):
+    (folder / name).write_text(text, encoding="utf-8")
+    return name
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragments"),
+    [
+        ("empty.csv", "", ["empty.csv is empty"]),
+        ("header.csv", "temperature,yield\n", ["header.csv has a header but no rows"]),
+        ("colon.csv", "temperature:yield\n1:2\n", ["its delimiter looks like ':'"]),
+        (
+            "dup.csv",
+            "temperature,yield,temperature\n1,2,3\n",
+            ["column 'temperature' appears twice"],
+        ),
+        (
+            "typo.csv",
+            "temperature,yeild\n1,2\n3,4\n",
+            ["target column 'yield' is not in the table", "did you mean 'yeild'"],
+        ),
+    ],
+)
+def test_fit_bad_tables(tmp_path, name, text, fragments):
+    write(tmp_path, name, text)
+    result = run_cli("fit", name, "--target", "yield", cwd=tmp_path)
+    assert_user_error(result, *fragments)
+    assert not (tmp_path / name.replace(".csv", ".ylm")).exists()
+
+
+def test_fit_text_in_a_numeric_column_names_the_row(tmp_path):
+    frame = reactor_table(12)
+    frame["temperature"] = frame["temperature"].round(1).astype(str)
+    frame.loc[6, "temperature"] = "hot"
+    frame.to_csv(tmp_path / "runs.csv", index=False)
+    result = run_cli("fit", "runs.csv", "--target", "yield", cwd=tmp_path)
+    assert_user_error(result, "runs.csv, row 8, column 'temperature': 'hot' is not a number")
+
+
+def test_missing_files(tmp_path):
+    assert_user_error(
+        run_cli("fit", "nothere.csv", "--target", "y", cwd=tmp_path), "nothere.csv: file not found"
+    )
+    assert_user_error(
+        run_cli("predict", "nothere.ylm", "x.csv", cwd=tmp_path), "nothere.ylm: file not found"
+    )
+
+
+def test_a_file_that_is_not_a_model(tmp_path):
+    write(tmp_path, "fake.ylm", "not a zip at all")
+    write(tmp_path, "new.csv", "a\n1\n")
+    result = run_cli("predict", "fake.ylm", "new.csv", cwd=tmp_path)
+    assert_user_error(result, "fake.ylm")
+
+
+def test_predict_with_a_missing_input_column(fitted_model, tmp_path):
+    folder, _ = fitted_model
+    write(tmp_path, "new.csv", "temperature,presure,catalyst\n80,3,Pd\n")
+    result = run_cli("predict", str(folder / "runs.ylm"), "new.csv", cwd=tmp_path)
+    assert_user_error(result, "no column 'pressure'", "did you mean 'presure'")
+
+
+def test_optimize_usage_errors(fitted_model):
+    folder, _ = fitted_model
+    result = run_cli("optimize", "runs.ylm", cwd=folder)
+    assert result.returncode == 2 and "exactly one of --maximize" in result.stderr
+    result = run_cli("optimize", "runs.ylm", "--maximize", "cost", cwd=folder)
+    assert_user_error(result, "the model predicts 'yield', not 'cost'")

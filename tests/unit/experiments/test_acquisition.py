@@ -1,0 +1,233 @@
+"""Acquisition functions against a mocked surrogate with a known mean and std."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+from yieldlab.experiments.acquisition import (
+    acquisition_function,
+    expected_improvement,
+    incumbent,
+    log_expected_improvement,
+    log_h,
+    mc_log_expected_improvement,
+    select_batch,
+    upper_confidence_bound,
+)
+from yieldlab.experiments.objectives import Desirability, Maximize, Minimize, Target
+from yieldlab.experiments.scores import Score, sample_simplex
+
+
+class MockPosterior:
+    """Independent objectives with mean ``f(z)`` and a std that a fantasy at ``z0`` shrinks
+    by ``1 - exp(-|z - z0|^2 / 0.02)`` (like a GP with a short length scale)."""
+
+    def __init__(self, mean_fn, std_fn, fantasies=None):
+        self.mean_fn, self.std_fn = mean_fn, std_fn
+        self.fantasies = np.zeros((0, 1)) if fantasies is None else fantasies
+
+    def predict(self, Z):
+        Z = np.asarray(Z, dtype=float)
+        std = self.std_fn(Z)
+        for z0 in self.fantasies:
+            std = std * np.sqrt(1.0 - np.exp(-((Z - z0) ** 2).sum(1) / 0.02))[:, None]
+        return self.mean_fn(Z), std
+
+    def sample(self, Z, n_samples, rng):
+        mean, std = self.predict(Z)
+        return mean + std * rng.standard_normal((n_samples, *mean.shape))
+
+    def condition(self, Z):
+        return MockPosterior(self.mean_fn, self.std_fn, np.vstack([self.fantasies, Z]))
+
+
+class GridMaximizer:
+    """Exact maximization over a fixed grid of settings (as in candidates mode)."""
+
+    def __init__(self, grid):
+        self.grid = grid
+
+    def _left(self, exclude):
+        if exclude is None or len(exclude) == 0:
+            return self.grid
+        d = np.abs(self.grid[:, None, :] - exclude[None]).max(-1).min(1)
+        return self.grid[d > 1e-12]
+
+    def maximize(self, f, rng, exclude=None):
+        Z = self._left(exclude)
+        values = f(Z)
+        return Z[np.argmax(values)], float(values.max())
+
+    def pool(self, rng, exclude=None, rank=None):
+        return self._left(exclude)
+
+
+def bump(Z):
+    return np.exp(-((Z[:, :1] - 0.3) ** 2) / 0.05)
+
+
+def flat_std(Z):
+    return np.full((len(Z), 1), 0.2)
+
+
+def test_ei_by_hand():
+    # z = (1.2 - 1) / 0.5 = 0.4: EI = 0.5 * (phi(0.4) + 0.4 * Phi(0.4))
+    expected = 0.5 * (norm.pdf(0.4) + 0.4 * norm.cdf(0.4))
+    assert expected_improvement([1.2], [0.5], 1.0)[0] == pytest.approx(expected, rel=1e-12)
+    assert np.exp(log_h(0.4))[0] == pytest.approx(norm.pdf(0.4) + 0.4 * norm.cdf(0.4))
+
+
+def test_log_h_matches_direct_formula_where_it_is_accurate():
+    z = np.linspace(-8, 5, 200)
+    direct = np.log(norm.pdf(z) + z * norm.cdf(z))
+    np.testing.assert_allclose(log_h(z), direct, rtol=1e-9, atol=1e-12)
+
+
+def test_log_ei_finite_in_the_far_tail_where_ei_underflows():
+    mean = np.array([-40.0, -1e3, -1e9])
+    plain = 1.0 * (norm.pdf(mean) + mean * norm.cdf(mean))
+    assert np.all(plain <= 0.0)  # underflow (or cancellation) of the textbook formula
+    values = log_expected_improvement(mean, np.ones(3), 0.0)
+    assert np.all(np.isfinite(values))
+    assert np.all(np.diff(values) < 0)  # still ordered: farther is worse
+    # asymptote log EI ~ -z^2/2 - log(2 pi)/2 - 2 log|z|
+    assert values[1] == pytest.approx(-0.5e6 - 0.5 * np.log(2 * np.pi) - 2 * np.log(1e3))
+
+
+def test_ei_without_uncertainty_is_the_certain_gain():
+    assert expected_improvement([3.0, -1.0], [0.0, 0.0], 1.0).tolist() == [2.0, 0.0]
+    assert log_expected_improvement([-1.0], [0.0], 1.0)[0] == -np.inf
+
+
+def test_ucb_by_hand():
+    assert upper_confidence_bound([1.0, 2.0], [0.5, 0.1], beta=3.0).tolist() == [2.5, 2.3]
+
+
+def test_mc_log_ei_agrees_with_analytic_ei():
+    rng = np.random.default_rng(0)
+    draws = 0.3 + 0.7 * rng.standard_normal((200_000, 1))
+    mc = np.exp(mc_log_expected_improvement(draws, 0.5, tau=1e-4))[0]
+    assert mc == pytest.approx(expected_improvement([0.3], [0.7], 0.5)[0], rel=0.01)
+
+
+def test_mc_log_ei_ranks_points_where_no_draw_improves():
+    draws = np.array([[-5.0, -3.0], [-4.0, -2.5]])
+    values = mc_log_expected_improvement(draws, best=0.0, tau=0.1)
+    assert np.all(np.isfinite(values)) and values[1] > values[0]
+
+
+def test_score_orients_and_combines():
+    Y = np.array([[50.0, 5.0], [100.0, 0.0]])
+    assert Score([Maximize("y")])(Y[:, :1]).tolist() == [50.0, 100.0]
+    assert Score([Minimize("c")])(Y[:, 1:]).tolist() == [-5.0, -0.0]
+    assert Score([Target("t", 52.0)])(Y[:, :1]).tolist() == [-2.0, -48.0]
+    both = [Maximize("y", 0, 100), Minimize("c", 0, 10)]
+    assert Score(both)(Y).tolist() == [0.5, 1.0]
+
+
+def test_score_desirability_matches_the_objectives_module(rng):
+    objectives = [Maximize("y", weight=2.0), Minimize("c"), Target("t", 3.0, 0.0, 5.0)]
+    results = pd.DataFrame(rng.uniform(0, 6, size=(40, 3)), columns=["y", "c", "t"])
+    ours = Score(objectives, results)(results.to_numpy())
+    theirs = Desirability(objectives).score(results)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_chebyshev_score_by_hand():
+    reference = pd.DataFrame({"a": [0.0, 10.0], "b": [0.0, 4.0]})
+    score = Score([Maximize("a"), Minimize("b")], reference, weights=[0.25, 0.75], rho=0.0)
+    # a = 5 -> 0.5; b = 1 -> -1 normalized over [-4, 0] -> 0.75; min(0.125, 0.5625)
+    assert score(np.array([[5.0, 1.0]]))[0] == pytest.approx(0.125)
+
+
+def test_sample_simplex_rows_sum_to_one(rng):
+    w = sample_simplex(50, 3, rng)
+    assert w.shape == (50, 3) and np.all(w >= 0)
+    np.testing.assert_allclose(w.sum(1), 1.0)
+
+
+def test_incumbent_is_the_posterior_mean_not_the_noisy_best():
+    posterior = MockPosterior(bump, flat_std)
+    Z = np.array([[0.3], [0.9]])
+    assert incumbent(posterior, Z, Score([Maximize("y")])) == pytest.approx(1.0)
+    assert incumbent(posterior, np.zeros((0, 1)), Score([Maximize("y")])) == -np.inf
+
+
+def test_ei_criterion_prefers_the_bump_and_minimize_flips_it():
+    posterior = MockPosterior(bump, flat_std)
+    grid = np.linspace(0, 1, 101)[:, None]
+    f = acquisition_function("ei", posterior, Score([Maximize("y")]), best=0.5)
+    assert grid[np.argmax(f(grid)), 0] == pytest.approx(0.3)
+    g = acquisition_function("ei", posterior, Score([Minimize("y")]), best=-0.5)
+    assert grid[np.argmax(g(grid)), 0] in (0.0, 1.0)
+
+
+def test_target_criterion_uses_monte_carlo_and_finds_the_target(rng):
+    posterior = MockPosterior(lambda Z: 10 * Z[:, :1], lambda Z: np.full((len(Z), 1), 0.05))
+    grid = np.linspace(0, 1, 101)[:, None]
+    base = rng.standard_normal((256, 1))
+    f = acquisition_function(
+        "ei", posterior, Score([Target("y", 4.0)]), best=-1.0, base_samples=base, tau=1e-3
+    )
+    assert grid[np.argmax(f(grid)), 0] == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("kind", ["ei", "ucb", "thompson"])
+def test_batches_do_not_repeat_points(kind, rng):
+    posterior = MockPosterior(bump, flat_std)
+    grid = np.linspace(0, 1, 201)[:, None]
+    Z, values = select_batch(
+        kind,
+        posterior,
+        GridMaximizer(grid),
+        5,
+        lambda j: Score([Maximize("y")]),
+        np.array([[0.9]]),
+        rng,
+    )
+    assert Z.shape == (5, 1) and values.shape == (5,)
+    assert len(np.unique(Z[:, 0])) == 5
+    if kind != "thompson":
+        # without fantasies the five best grid points would be neighbours (spread 0.02)
+        assert np.ptp(Z[:, 0]) >= 0.1
+
+
+def test_pending_experiments_are_not_suggested_again(rng):
+    posterior = MockPosterior(bump, flat_std)
+    grid = np.linspace(0, 1, 101)[:, None]
+    pending = np.array([[0.3]])
+    Z, _ = select_batch(
+        "ei",
+        posterior,
+        GridMaximizer(grid),
+        1,
+        lambda j: Score([Maximize("y")]),
+        np.zeros((0, 1)),
+        rng,
+        Z_pending=pending,
+    )
+    assert abs(Z[0, 0] - 0.3) >= 0.03
+
+
+def test_pareto_batch_with_random_chebyshev_weights(rng):
+    posterior = MockPosterior(
+        lambda Z: np.column_stack([Z[:, 0], 1 - Z[:, 0]]), lambda Z: np.full((len(Z), 2), 0.01)
+    )
+    reference = pd.DataFrame({"a": [0.0, 1.0], "b": [1.0, 0.0]})
+    objectives = [Maximize("a"), Maximize("b")]
+    weights = iter([[0.9, 0.1], [0.1, 0.9]])
+    grid = np.linspace(0, 1, 101)[:, None]
+    Z, _ = select_batch(
+        "ei",
+        posterior,
+        GridMaximizer(grid),
+        2,
+        lambda j: Score(objectives, reference, weights=next(weights)),
+        np.array([[0.5]]),
+        rng,
+    )
+    # the augmented Chebyshev optimum is near w_a a = w_b (1 - a): a = 0.1, then a = 0.9
+    assert Z[0, 0] == pytest.approx(0.1, abs=0.03) and Z[1, 0] == pytest.approx(0.9, abs=0.03)

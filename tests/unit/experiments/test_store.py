@@ -1,0 +1,227 @@
+"""The SQLite campaign file: schema checks, transactions, concurrency and crashes."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from yieldlab.exceptions import CampaignError, StoreError
+from yieldlab.experiments.results import write_csv
+from yieldlab.experiments.store import (
+    APPLICATION_ID,
+    FORMAT_VERSION,
+    CampaignStore,
+    StaleSnapshot,
+)
+
+META = {
+    "space": {"parameters": [{"name": "x", "type": "real", "low": 0, "high": 1}]},
+    "objectives": [{"name": "y", "goal": "maximize"}],
+    "options": {"seed": 1},
+}
+
+
+def new_store(tmp_path, name="c.db", candidates=()):
+    return CampaignStore.create(tmp_path / name, META, candidates)
+
+
+def record_new(store, xs, ys):
+    n = len(xs)
+    return store.record(
+        [{"x": x} for x in xs],
+        [{"y": y} for y in ys],
+        [y != y for y in ys],
+        lambda pending: [None] * n,
+    )
+
+
+def test_round_trip_of_meta_candidates_and_experiments(tmp_path):
+    store = new_store(tmp_path, candidates=[("a", {"x": 0.1}), (7, {"x": 0.2})])
+    assert store.meta() == META
+    assert store.candidates() == (["a", 7], [{"x": 0.1}, {"x": 0.2}])
+    ids = store.add_pending([{"x": 0.1}, {"x": 0.2}], "suggest", [0, 1])
+    assert ids == [1, 2]
+    done = store.record([{"x": 0.1}], [{"y": 3.5}], [False], lambda p: [int(p["id"][0])])
+    assert done == [1]
+    record_new(store, [0.5, 0.6], [float("nan"), float("inf")])
+    table = store.experiments()
+    assert table["status"].tolist() == ["done", "pending", "failed", "done"]
+    assert table["batch"].tolist() == [0, 0, 1, 1]
+    assert table["results"].tolist() == [{"y": 3.5}, {}, {"y": None}, {"y": float("inf")}]
+    assert table["source"].tolist() == ["suggest", "suggest", "user", "user"]
+
+
+def test_file_has_application_id_version_and_wal(tmp_path):
+    new_store(tmp_path).close()
+    connection = sqlite3.connect(tmp_path / "c.db")
+    assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == FORMAT_VERSION
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    connection.close()
+
+
+def test_existing_path_is_not_overwritten(tmp_path):
+    new_store(tmp_path).close()
+    with pytest.raises(StoreError, match=r"already exists; resume it with Campaign.open"):
+        new_store(tmp_path)
+
+
+def test_missing_empty_foreign_and_non_sqlite_files_are_refused(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        CampaignStore.open(tmp_path / "nope.db")
+    (tmp_path / "empty.db").write_bytes(b"")
+    with pytest.raises(StoreError, match="is empty; it is not a yieldlab campaign file"):
+        CampaignStore.open(tmp_path / "empty.db")
+    (tmp_path / "text.db").write_text("temperature,yield\n20,3\n")
+    with pytest.raises(StoreError, match=r"not a yieldlab campaign file \(it is not an SQLite"):
+        CampaignStore.open(tmp_path / "text.db")
+    foreign = sqlite3.connect(tmp_path / "foreign.db")
+    foreign.execute("CREATE TABLE t (a)")
+    foreign.commit()
+    foreign.close()
+    with pytest.raises(StoreError, match=r"another application \(application_id 0x0\)"):
+        CampaignStore.open(tmp_path / "foreign.db")
+
+
+def test_newer_format_and_missing_tables_are_refused(tmp_path):
+    new_store(tmp_path).close()
+    connection = sqlite3.connect(tmp_path / "c.db")
+    connection.execute(f"PRAGMA user_version = {FORMAT_VERSION + 1}")
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError, match="newer than this yieldlab reads"):
+        CampaignStore.open(tmp_path / "c.db")
+    new_store(tmp_path, "d.db").close()
+    connection = sqlite3.connect(tmp_path / "d.db")
+    connection.execute("DROP TABLE candidates")
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError, match=r"damaged: the table\(s\) \['candidates'\]"):
+        CampaignStore.open(tmp_path / "d.db")
+
+
+def test_truncated_file_is_reported_in_one_line(tmp_path):
+    store = new_store(tmp_path)
+    record_new(store, [0.1] * 200, [1.0] * 200)
+    store.close()
+    path = tmp_path / "c.db"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(StoreError) as info:
+        CampaignStore.open(path)
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
+
+
+def test_a_failing_record_leaves_nothing_behind(tmp_path):
+    store = new_store(tmp_path)
+    store.add_pending([{"x": 0.1}], "suggest")
+
+    def match(pending):
+        return [1, 1]  # the second row completes an experiment that is no longer pending
+
+    with pytest.raises(CampaignError, match="experiment 1 is no longer pending"):
+        store.record([{"x": 0.1}, {"x": 0.1}], [{"y": 1.0}, {"y": 2.0}], [False, False], match)
+    table = store.experiments()
+    assert table["status"].tolist() == ["pending"] and table["results"].tolist() == [{}]
+
+
+def test_cancel_drops_only_pending(tmp_path):
+    store = new_store(tmp_path)
+    store.add_pending([{"x": 0.1}, {"x": 0.2}, {"x": 0.3}], "design")
+    record_new(store, [0.9], [1.0])
+    assert store.cancel([2]) == 1
+    assert store.cancel() == 2
+    assert store.experiments()["status"].tolist() == ["done"]
+
+
+def test_pending_rows_chosen_on_a_stale_snapshot_are_refused(tmp_path):
+    one = new_store(tmp_path)
+    two = CampaignStore.open(tmp_path / "c.db")  # another process on the same file
+    assert one.last_id() == 0
+    seen = one.last_id()
+    assert two.add_pending([{"x": 0.3}], "suggest", last_id=two.last_id()) == [1]
+    with pytest.raises(StaleSnapshot, match="recorded by another process"):
+        one.add_pending([{"x": 0.3}], "suggest", last_id=seen)
+    assert len(one.experiments()) == 1  # nothing written
+    assert one.add_pending([{"x": 0.7}], "suggest", last_id=one.last_id()) == [2]
+    two.cancel()
+    assert one.last_id() == 2  # ids are never given again, even after a cancel
+
+
+def test_write_csv_replaces_atomically(tmp_path):
+    path = write_csv(pd.DataFrame({"a": [1, 2]}), tmp_path / "out.csv")
+    assert path.read_text() == "a\n1\n2\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from yieldlab.experiments.store import CampaignStore
+    store = CampaignStore.open(sys.argv[1])
+    for i in range(int(sys.argv[3])):
+        store.record([{"x": float(sys.argv[2])}] * 3, [{"y": float(i)}] * 3, [False] * 3,
+                     lambda pending: [None] * 3)
+    print("ok", flush=True)
+""")
+
+
+def test_concurrent_writers_lose_nothing(tmp_path):
+    new_store(tmp_path).close()
+    path = str(tmp_path / "c.db")
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, path, str(w), "20"], stdout=subprocess.PIPE, text=True
+        )
+        for w in range(3)
+    ]
+    outputs = [w.communicate(timeout=120)[0] for w in writers]
+    assert [w.returncode for w in writers] == [0, 0, 0] and outputs == ["ok\n"] * 3
+    table = CampaignStore.open(path).experiments()
+    assert len(table) == 3 * 20 * 3
+    # each add is one batch of 3 rows, never interleaved with another writer's rows
+    per_batch = table.groupby("batch")["settings"].apply(lambda s: {d["x"] for d in s})
+    assert len(per_batch) == 60 and all(len(xs) == 1 for xs in per_batch)
+
+
+KILLED = textwrap.dedent("""
+    import sys, time
+    import yieldlab.experiments.store as store_module
+    from yieldlab.experiments.store import CampaignStore
+    original = store_module._write_row
+    count = [0]
+    def slow(connection, sql, parameters):
+        count[0] += 1
+        if count[0] == 3:  # inside the transaction, rows 1 and 2 already written
+            print("writing", flush=True)
+            time.sleep(60)
+        return original(connection, sql, parameters)
+    store_module._write_row = slow
+    store = CampaignStore.open(sys.argv[1])
+    store.record([{"x": 0.5}] * 5, [{"y": 1.0}] * 5, [False] * 5, lambda pending: [None] * 5)
+""")
+
+
+def test_a_writer_killed_mid_add_leaves_the_file_consistent(tmp_path):
+    store = new_store(tmp_path)
+    record_new(store, [0.1], [7.0])
+    store.close()
+    path = str(tmp_path / "c.db")
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED, path], stdout=subprocess.PIPE, text=True
+    )
+    assert child.stdout.readline() == "writing\n"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    child.stdout.close()
+    assert child.returncode == -signal.SIGKILL
+    reopened = CampaignStore.open(path)  # runs SQLite's integrity check
+    table = reopened.experiments()
+    assert table["results"].tolist() == [{"y": 7.0}]  # the half-done add left no row
+    record_new(reopened, [0.2], [8.0])  # and the file takes new writes
+    assert len(reopened.experiments()) == 2

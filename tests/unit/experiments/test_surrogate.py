@@ -1,0 +1,83 @@
+"""Surrogate models: one model per objective, failed runs, model choice, fantasies."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from yieldlab.experiments.objectives import Maximize, Minimize, Target
+from yieldlab.experiments.surrogate import (
+    JointPosterior,
+    Surrogate,
+    _ModelPosterior,
+    pessimistic,
+)
+
+GROUPS = np.array([0, 1, 2, 2, 2])
+
+
+def mixed_data(rng, n=30):
+    X = np.hstack([rng.random((n, 2)), np.eye(3)[rng.integers(3, size=n)]])
+    y = np.sin(4 * X[:, 0]) + X[:, 1] + 2 * X[:, 3] + 0.05 * rng.standard_normal(n)
+    return X, y
+
+
+def test_failed_runs_teach_the_model_to_avoid_their_region(rng):
+    X = np.linspace(0, 1, 21)[:, None]
+    y = np.sin(3 * X[:, 0]) + 2.0
+    y[X[:, 0] > 0.75] = np.nan  # the process fails at high x
+    posterior = Surrogate([Maximize("y")], model="gp").fit(X, y[:, None])
+    mean, _ = posterior.predict(np.array([[0.5], [0.95]]))
+    assert mean[1, 0] < np.nanmin(y) + 0.1 < mean[0, 0]
+
+
+def test_surrogate_remembers_hyperparameters_and_predicts_every_objective(rng):
+    X, y = mixed_data(rng)
+    Y = np.column_stack([y, -y, y + 1])
+    objectives = [Maximize("a"), Minimize("b"), Target("c", 1.0)]
+    surrogate = Surrogate(objectives, model="gp", groups=GROUPS)
+    posterior = surrogate.fit(X, Y)
+    mean, std = posterior.predict(X[:4])
+    assert mean.shape == std.shape == (4, 3)
+    np.testing.assert_allclose(mean[:, 1], -mean[:, 0], rtol=1e-4, atol=1e-4)
+    assert set(surrogate.state) == {"a", "b", "c"}
+    assert len(surrogate.state["a"]["theta"]) == 3 + 3  # signal, 3 lengths, additive, noise
+    assert posterior.sample(X[:4], 7, rng).shape == (7, 4, 3)
+    assert isinstance(posterior.condition(X[:1]), JointPosterior)
+
+
+def test_automatic_selection_runs_every_few_results(rng):
+    X, y = mixed_data(rng, 24)
+    surrogate = Surrogate(
+        [Maximize("y")], model="auto", reselect_every=5, groups=GROUPS, random_state=0
+    )
+    surrogate.fit(X[:20], y[:20, None])
+    memory = surrogate.state["y"]
+    assert memory["selected_at"] == 20 and memory["model"] in ("gp", "mlp_ensemble")
+    surrogate.fit(X[:24], y[:24, None])  # 4 new results: no new selection
+    assert surrogate.state["y"]["selected_at"] == 20
+
+
+class Constant:
+    def predict(self, Z, return_std=False):
+        return np.zeros(len(Z)), np.ones(len(Z))
+
+
+@pytest.mark.parametrize(
+    ("sense", "target", "expected"),
+    [
+        ("max", None, [3.0, 3.0, 5.0, 3.0]),
+        ("min", None, [3.0, 5.0, 5.0, 5.0]),
+        ("target", 4.8, [3.0, 3.0, 5.0, 3.0]),
+    ],
+)
+def test_pessimistic_imputation(sense, target, expected):
+    y = np.array([3.0, np.nan, 5.0, np.inf])
+    assert pessimistic(y, sense, target).tolist() == expected
+
+
+def test_model_posterior_fantasies_shrink_the_std_nearby():
+    X = np.array([[0.0], [1.0]])
+    posterior = _ModelPosterior(Constant(), X).condition_one(np.array([[0.5]]))
+    _, std = posterior.predict_one(np.array([[0.5], [0.6], [5.0]]))
+    assert std[0] == 0.0 and 0.0 < std[1] < 1.0 and std[2] == pytest.approx(1.0, abs=1e-4)
