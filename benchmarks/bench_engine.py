@@ -4,13 +4,17 @@ Same architecture, data, batch size and Adam settings for all three, float64 and
 yieldlab is measured through ``MLPRegressor`` as a user calls it (input checks and
 standardisation included). PyTorch is optional (``pip install torch==2.13.0``).
 
-Run: ``python benchmarks/bench_engine.py [--quick]``; prints a markdown table.
+Each library is measured in a fresh process of its own. Run:
+``python benchmarks/bench_engine.py [--quick]``; prints a markdown table.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import platform
+import subprocess
+import sys
 import time
 import warnings
 
@@ -137,30 +141,52 @@ def flops_per_sample(n_features: int, hidden: tuple[int, ...]) -> float:
     return 2 * forward + input_grads  # forward, weight gradients, input gradients
 
 
+def measure(name: str, dtype_name: str, peer: str, repeats: int, quick: bool) -> float | None:
+    """Samples per second of one peer on one regime (run in a process of its own)."""
+    n_features, hidden, activation, n, batch, epochs = REGIMES[name]
+    if quick:
+        epochs = max(1, epochs // 3)
+    dtype = np.dtype(dtype_name).type
+    X, y = make_data(n_features, n, dtype)
+    fit = RUNNERS[peer](X, y, hidden, activation, batch, epochs, dtype)
+    return None if fit is None else epochs * n / time_best(fit, repeats)
+
+
+RUNNERS = {"yieldlab": run_yieldlab, "scikit-learn": run_sklearn, "PyTorch": run_torch}
+
+
+def measure_apart(name: str, dtype_name: str, peer: str, repeats: int, quick: bool):
+    """:func:`measure` in a fresh Python process: each library's thread pools (OpenBLAS,
+    PyTorch's OpenMP workers, which keep spinning after a run) start cold and cannot
+    slow down the next library measured."""
+    command = [sys.executable, __file__, "--one", name, dtype_name, peer,
+               "--repeats", str(repeats)] + (["--quick"] if quick else [])  # fmt: skip
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer epochs and one repeat")
     parser.add_argument("--regimes", nargs="*", default=list(REGIMES))
+    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--one", nargs=3, metavar=("REGIME", "DTYPE", "PEER"),
+                        help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
-    repeats = 1 if args.quick else 3
+    repeats = args.repeats or (1 if args.quick else 3)
+    if args.one:
+        print(json.dumps(measure(*args.one, repeats, args.quick)))
+        return
     rows = []
     peaks = {np.float32: gemm_peak(np.float32), np.float64: gemm_peak(np.float64)}
     for name in args.regimes:
-        n_features, hidden, activation, n, batch, epochs = REGIMES[name]
-        if args.quick:
-            epochs = max(1, epochs // 3)
+        n_features, hidden = REGIMES[name][:2]
         for dtype in (np.float64, np.float32):
-            X, y = make_data(n_features, n, dtype)
-            rates = {}
-            for peer, runner in (
-                ("yieldlab", run_yieldlab),
-                ("scikit-learn", run_sklearn),
-                ("PyTorch", run_torch),
-            ):
-                fit = runner(X, y, hidden, activation, batch, epochs, dtype)
-                rates[peer] = None if fit is None else epochs * n / time_best(fit, repeats)
+            dtype_name = np.dtype(dtype).name
+            rates = {peer: measure_apart(name, dtype_name, peer, repeats, args.quick)
+                     for peer in RUNNERS}  # fmt: skip
             gflops = rates["yieldlab"] * flops_per_sample(n_features, hidden) / 1e9
-            rows.append((name, np.dtype(dtype).name, rates, gflops / peaks[dtype]))
+            rows.append((name, dtype_name, rates, gflops / peaks[dtype]))
     print(
         f"machine: {platform.processor() or platform.machine()}, {platform.system()}; "
         f"python {platform.python_version()}, numpy {np.__version__}, scikit-learn "

@@ -195,8 +195,9 @@ def _gram_pass(X: Array, y: Array, fit_intercept: bool):
     if fit_intercept and np.all(np.abs(shift) <= X[:1024].std(axis=0)):
         shift = np.zeros(n)
     y_shift = float(y[:1024].mean()) if fit_intercept else 0.0
-    # without a shift nothing is copied, and one BLAS call over all rows is fastest
-    chunk = _CHUNK if shift.any() else m
+    # cache-sized blocks: X is read from memory once, and the small buffers below are not
+    # fresh pages to fault in on every fit (without a shift, X's blocks are not copied)
+    chunk = _CHUNK
     block, y1 = np.empty((min(chunk, m), n)), np.ones((min(chunk, m), 2))
     G, Zy1, y1y1 = np.zeros((n, n)), np.zeros((2, n)), np.zeros((2, 2))
     for start in range(0, m, chunk):

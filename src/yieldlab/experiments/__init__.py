@@ -50,6 +50,9 @@ _EXPORTS: dict[str, str] = {
     "d_criterion": "design",
     "make_design": "design",
     "model_matrix": "design",
+    "Campaign": "campaign",
+    "ModelOptimum": "optimum",
+    "find_optimum": "optimum",
 }
 
 __all__ = sorted(_EXPORTS)
