@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 
 from yieldlab.experiments.campaign import Campaign
+from yieldlab.experiments.levels import Categorical, Discrete
 from yieldlab.experiments.objectives import Maximize
-from yieldlab.experiments.parameters import Categorical, Discrete, Real
+from yieldlab.experiments.ranges import Real
 from yieldlab.experiments.space import Space
 from yieldlab.simulators import Branin, Hartmann6
 

@@ -26,8 +26,9 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from ._validation import check_rng
+from .experiments.levels import Categorical
 from .experiments.objectives import Maximize, Minimize, Objective
-from .experiments.parameters import Categorical, Real
+from .experiments.ranges import Real
 from .experiments.space import Space
 
 __all__ = ["Branin", "Hartmann6", "Optimum", "Reactor"]

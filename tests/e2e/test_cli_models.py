@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -129,3 +130,20 @@ def test_optimize_usage_errors(fitted_model):
     assert result.returncode == 2 and "exactly one of --maximize" in result.stderr
     result = run_cli("optimize", "runs.ylm", "--maximize", "cost", cwd=folder)
     assert_user_error(result, "the model predicts 'yield', not 'cost'")
+
+
+def test_fit_with_a_formula_recovers_the_law(tmp_path):
+    rng = np.random.default_rng(3)
+    runs = pd.DataFrame({"time": np.linspace(1.0, 60.0, 30)})
+    runs["yield"] = 90.0 * (1.0 - np.exp(-0.08 * runs["time"])) + rng.normal(0, 0.5, 30)
+    runs.to_csv(tmp_path / "kinetics.csv", index=False)
+    result = run_cli(
+        "fit", "kinetics.csv", "--target", "yield", "--formula", "y = a*(1 - exp(-k*time))",
+        "--json", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["selected"] == "formula_model"  # the true law beats the generic candidates
+    estimates = {row["parameter"]: row["estimate"] for row in data["coefficients"]}
+    assert estimates["a"] == pytest.approx(90.0, rel=0.02)
+    assert estimates["k"] == pytest.approx(0.08, rel=0.05)

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from yieldlab.experiments.constraints import LinearConstraint
 from yieldlab.experiments.design import make_design
-from yieldlab.experiments.objectives import hypervolume, pareto_mask
-from yieldlab.experiments.parameters import Categorical, Discrete, Integer, Real
+from yieldlab.experiments.levels import Categorical, Discrete
+from yieldlab.experiments.pareto import hypervolume, pareto_mask
+from yieldlab.experiments.ranges import Integer, Real
 from yieldlab.experiments.space import Space
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -23,8 +23,9 @@ from .._validation import check_choice, check_positive, check_rng
 from ..exceptions import CampaignError
 from .acquisition import ACQUISITIONS
 from .design import make_design
-from .objectives import Desirability, as_objectives, objective_from_dict, objective_matrix
-from .objectives import pareto_mask as _pareto_mask
+from .desirability import Desirability, as_objectives
+from .pareto import objective_matrix
+from .pareto import pareto_mask as _pareto_mask
 from .planning import optimized_batch, prediction_table, space_filling
 from .results import (
     META_COLUMNS,
@@ -36,6 +37,7 @@ from .results import (
     write_csv,
 )
 from .space import Space
+from .specs import objective_from_dict
 from .store import CampaignStore, StaleSnapshot
 from .surrogate import MODELS, Surrogate
 
@@ -82,7 +84,7 @@ class Campaign:
 
     Examples
     --------
-    >>> from yieldlab.experiments.parameters import Real
+    >>> from yieldlab.experiments.ranges import Real
     >>> from yieldlab.experiments.objectives import Maximize
     >>> campaign = Campaign(Space([Real("x", 0, 1)]), Maximize("y"), random_state=0)
     >>> first = campaign.design(5)

@@ -1,59 +1,43 @@
-"""What to optimize: objectives, desirability, Pareto fronts and hypervolume (layer 4).
+"""What to optimize: objectives and their desirability ramps (layer 4).
 
 An objective names a measured column and a goal: :class:`Maximize`, :class:`Minimize` or
 :class:`Target`. A measured value is **failed** when it is NaN (the run gave no result);
 failed values stay NaN in every score, so the caller decides what a failure costs. ``inf``
 is a valid (extreme) value, e.g. an infinite process mass intensity when nothing formed.
 
-Several objectives combine in one of two ways, the user's choice:
+Each objective rates a value ``y`` two ways:
 
-* **Desirability** (Derringer & Suich, J. Qual. Technol. 12, 214, 1980): each value ``y`` is
-  mapped to ``d`` in ``[0, 1]`` between bounds ``L < H``,
+* its **score**, "larger is better": ``y`` (maximize), ``-y`` (minimize), ``-|y - T|``
+  (target ``T``);
+* its **desirability** (Derringer & Suich, J. Qual. Technol. 12, 214, 1980), ``d`` in
+  ``[0, 1]`` between bounds ``L < H``,
 
   - maximize: ``d = clip((y - L) / (H - L), 0, 1)``,
   - minimize: ``d = clip((H - y) / (H - L), 0, 1)``,
   - target ``T``: ``d = (y - L) / (T - L)`` for ``L <= y <= T``,
-    ``d = (H - y) / (H - T)`` for ``T <= y <= H``, ``d = 0`` outside ``[L, H]``,
+    ``d = (H - y) / (H - T)`` for ``T <= y <= H``, ``d = 0`` outside ``[L, H]``.
 
-  and the overall desirability is the weighted geometric mean
-  ``D = (prod_i d_i ** w_i) ** (1 / sum_i w_i)``, so ``D = 0`` when any ``d_i = 0``.
   A bound that is not given is taken from the *reference* data (the measured results, or
   the table being scored when no reference is given), from its finite values only:
   ``L = min(y)``, ``H = max(y)``; for a target, ``L = min(min(y), T)``,
   ``H = max(max(y), T)``. When ``L == H`` the ramp is a step: ``d = 1`` at or beyond the
   good end, else 0.
-* **Pareto**: every objective turned into "larger is better" (:func:`objective_matrix`:
-  ``y``, ``-y``, ``-|y - T|``), then :func:`pareto_mask` finds the non-dominated rows and
-  :func:`hypervolume` measures the region they dominate up to a reference point.
+
+Several objectives combine by the overall desirability (:mod:`.desirability`) or by their
+Pareto front (:mod:`.pareto`).
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError
-from .parameters import spec_error
 
-__all__ = [
-    "OBJECTIVE_TYPES",
-    "Desirability",
-    "Maximize",
-    "Minimize",
-    "Objective",
-    "Target",
-    "as_objectives",
-    "hypervolume",
-    "is_failed",
-    "objective_from_dict",
-    "objective_matrix",
-    "pareto_mask",
-    "score",
-]
+__all__ = ["OBJECTIVE_TYPES", "Maximize", "Minimize", "Objective", "Target"]
 
 
 def _optional_number(owner: str, argument: str, value: Any) -> float | None:
@@ -321,309 +305,3 @@ OBJECTIVE_TYPES: dict[str, type[Objective]] = {
     "target": Target,
 }
 _GOALS = {"max": "maximize", "min": "minimize", "target": "target"}
-
-
-class Desirability:
-    """Several objectives combined into one overall desirability ``D`` in ``[0, 1]``.
-
-    ``D = (prod_i d_i ** w_i) ** (1 / sum_i w_i)``, the weighted geometric mean of the
-    individual Derringer-Suich desirabilities (see the module docstring for ``d_i`` and how
-    missing bounds are taken from the reference data). A failed run (NaN in any objective)
-    scores NaN.
-
-    Parameters
-    ----------
-    objectives : sequence of Objective
-        At least one, with distinct names.
-
-    Examples
-    --------
-    >>> D = Desirability([Maximize("yield", 0, 100), Minimize("cost", 0, 10, weight=2)])
-    >>> results = pd.DataFrame({"yield": [80.0, 40.0], "cost": [5.0, 1.0]})
-    >>> D.score(results).round(4).tolist()
-    [0.5848, 0.6868]
-    """
-
-    def __init__(self, objectives: Sequence[Objective]) -> None:
-        self.objectives = as_objectives(objectives)
-
-    def __repr__(self) -> str:
-        return f"Desirability({self.objectives!r})"
-
-    @property
-    def names(self) -> list[str]:
-        return [o.name for o in self.objectives]
-
-    @property
-    def weights(self) -> np.ndarray:
-        return np.array([o.weight for o in self.objectives])
-
-    def individual(self, results: Any, reference: Any = None) -> pd.DataFrame:
-        """Each objective's desirability, a DataFrame of shape (n_samples, n_objectives)."""
-        index = results.index if isinstance(results, pd.DataFrame) else None
-        columns = {o.name: o.desirability(results, reference) for o in self.objectives}
-        return pd.DataFrame(columns, index=index)
-
-    def score(self, results: Any, reference: Any = None) -> np.ndarray:
-        """Overall desirability, shape (n_samples,), NaN for failed runs."""
-        d = self.individual(results, reference).to_numpy(dtype=float)
-        w = self.weights
-        # NOTE: log(0) = -inf gives exp(-inf) = 0, the correct limit; silence the warning.
-        with np.errstate(divide="ignore"):
-            return np.exp((np.log(d) * w).sum(axis=1) / w.sum())
-
-    __call__ = score
-
-
-def as_objectives(objectives: Any) -> list[Objective]:
-    """A list of objectives from one objective, a Desirability or a sequence of them."""
-    if isinstance(objectives, Objective):
-        return [objectives]
-    if isinstance(objectives, Desirability):
-        return list(objectives.objectives)
-    if isinstance(objectives, str) or not isinstance(objectives, Sequence):
-        raise TypeError(
-            f"objectives={objectives!r} has the wrong type; expected an Objective such as "
-            "Maximize('yield') or a list of them"
-        )
-    out = list(objectives)
-    for item in out:
-        if not isinstance(item, Objective):
-            raise TypeError(
-                f"{item!r} is not an objective; expected Maximize(name), Minimize(name) or "
-                "Target(name, value)"
-            )
-    if not out:
-        raise ValueError("objectives is empty; expected at least one objective")
-    names = [o.name for o in out]
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise ValueError(f"objectives name the columns {duplicated} more than once")
-    return out
-
-
-def score(objectives: Any, results: Any, reference: Any = None) -> np.ndarray:
-    """One number per run to maximize: the objective's score, or the desirability.
-
-    Parameters
-    ----------
-    objectives : Objective, Desirability or sequence of Objective
-        One objective gives its :meth:`Objective.score` (``y``, ``-y`` or ``-|y - T|``);
-        several give the overall :class:`Desirability`.
-    results : DataFrame of shape (n_samples, ...)
-        Holds a column per objective.
-    reference : DataFrame, optional
-        Data the missing desirability bounds come from (for example the measured results
-        when ``results`` are predictions); default ``results``.
-
-    Returns
-    -------
-    ndarray of shape (n_samples,)
-        NaN for a failed run.
-
-    Examples
-    --------
-    >>> score(Minimize("cost"), pd.DataFrame({"cost": [3.0, np.nan]})).tolist()
-    [-3.0, nan]
-    """
-    items = as_objectives(objectives)
-    if len(items) == 1:
-        return items[0].score(results)
-    return Desirability(items).score(results, reference)
-
-
-def objective_matrix(objectives: Any, results: Any) -> np.ndarray:
-    """Every objective as "larger is better", shape (n_samples, n_objectives)."""
-    items = as_objectives(objectives)
-    return np.column_stack([o.score(results) for o in items])
-
-
-def is_failed(objectives: Any, results: Any) -> np.ndarray:
-    """Boolean array of shape (n_samples,): runs where any objective is NaN."""
-    items = as_objectives(objectives)
-    return np.column_stack([o.is_failed(results) for o in items]).any(axis=1)
-
-
-def _oriented(Y: Any, senses: Any, what: str = "Y") -> np.ndarray:
-    """``Y`` with every column turned into "larger is better"."""
-    Y = np.asarray(Y, dtype=float)
-    if Y.ndim != 2:
-        raise ValueError(f"{what} must be 2-D of shape (n_samples, n_objectives); got {Y.shape}")
-    if senses is None:
-        return Y.copy()
-    if isinstance(senses, str) or len(senses) != Y.shape[1]:
-        raise ValueError(
-            f"senses={senses!r} must list one of 'max'/'min' per column ({Y.shape[1]})"
-        )
-    signs = np.array([_sign(s) for s in senses])
-    return Y * signs
-
-
-def _sign(sense: Any) -> float:
-    if isinstance(sense, Objective):
-        if sense.sense == "target":
-            raise ValueError(
-                f"{sense!r} has no direction; use objective_matrix() to turn targets into "
-                "'larger is better' columns first"
-            )
-        sense = sense.sense
-    table = {"max": 1.0, "maximize": 1.0, "min": -1.0, "minimize": -1.0}
-    if sense not in table:
-        raise ValueError(f"sense {sense!r} is not supported; expected 'max' or 'min'")
-    return table[sense]
-
-
-def pareto_mask(Y: Any, senses: Sequence[str] | None = None) -> np.ndarray:
-    """Which rows are non-dominated (on the Pareto front).
-
-    Row ``a`` dominates row ``b`` when ``a`` is at least as good in every objective and
-    strictly better in one. Rows with NaN (failed runs) are never on the front and dominate
-    nothing; identical rows are all kept.
-
-    Parameters
-    ----------
-    Y : array-like of shape (n_samples, n_objectives)
-    senses : sequence of {'max', 'min'}, optional
-        Direction of each column; default all ``'max'``.
-
-    Returns
-    -------
-    ndarray of bool, shape (n_samples,)
-
-    Examples
-    --------
-    >>> pareto_mask([[1, 5], [2, 4], [1, 4], [0, 6]], senses=["max", "max"]).tolist()
-    [True, True, False, True]
-    """
-    Y = _oriented(Y, senses)
-    valid = np.flatnonzero(~np.isnan(Y).any(axis=1))
-    P = Y[valid]
-    efficient = np.ones(len(P), dtype=bool)
-    for i in range(len(P)):
-        if efficient[i]:
-            # NOTE: skipping dominated points is safe: whatever they dominate, their own
-            # dominator dominates too (transitivity), and it is (or was) visited.
-            dominated = np.all(P[i] >= P, axis=1) & np.any(P[i] > P, axis=1)
-            efficient[dominated] = False
-    mask = np.zeros(len(Y), dtype=bool)
-    mask[valid[efficient]] = True
-    return mask
-
-
-def hypervolume(Y: Any, ref: Any, senses: Sequence[str] | None = None) -> float:
-    """Exact hypervolume dominated by the rows of ``Y`` and bounded by ``ref``.
-
-    The volume of the union of the boxes between each point and the reference point, for
-    points strictly better than ``ref`` in every objective (others add nothing). Two
-    objectives: one sweep after sorting, ``O(n log n)``; three or more: slicing along the
-    last objective, ``O(n^(d-1) log n)``, exact but meant for fronts of a few hundred points
-    in 2-4 objectives. Rows with NaN are ignored.
-
-    Parameters
-    ----------
-    Y : array-like of shape (n_samples, n_objectives)
-    ref : array-like of shape (n_objectives,)
-        Reference point, worse than the points of interest.
-    senses : sequence of {'max', 'min'}, optional
-        Direction of each column; default all ``'max'``.
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> hypervolume([[1, 2], [2, 1]], ref=[0, 0])
-    3.0
-    >>> hypervolume([[1.0, 1.0, 1.0]], ref=[2, 2, 2], senses=["min"] * 3)
-    1.0
-    """
-    Y = _oriented(Y, senses)
-    r = _oriented(np.asarray(ref, dtype=float).reshape(1, -1), senses, "ref")[0]
-    if r.shape[0] != Y.shape[1] or not np.all(np.isfinite(r)):
-        raise ValueError(f"ref={ref!r} must hold one finite number per column of Y")
-    Y = Y[~np.isnan(Y).any(axis=1)]
-    # to minimization, relative to the reference point
-    P = r - Y
-    P = P[np.all(P < 0, axis=1)] if len(P) else P.reshape(0, len(r))
-    P = -P
-    # now every row is a positive box size from the origin (maximization at 0)
-    keep = pareto_mask(P) if len(P) else np.zeros(0, dtype=bool)
-    return float(_volume(P[keep]))
-
-
-def _volume(P: np.ndarray) -> float:
-    """Volume of the union of boxes ``[0, p]`` for the rows ``p`` of ``P`` (all > 0)."""
-    n, d = P.shape
-    if n == 0:
-        return 0.0
-    if d == 1:
-        return float(P[:, 0].max())
-    if d == 2:
-        order = np.argsort(-P[:, 0], kind="stable")
-        x, y = P[order, 0], P[order, 1]
-        best_y = np.maximum.accumulate(y)
-        # strips: between successive best heights, as wide as the point that raised it
-        gains = np.diff(np.concatenate([[0.0], best_y]))
-        return float((gains * x).sum())
-    order = np.argsort(-P[:, -1], kind="stable")
-    P = P[order]
-    heights = np.append(P[:, -1], 0.0)
-    total = 0.0
-    for k in range(n):
-        thickness = heights[k] - heights[k + 1]
-        if thickness > 0:
-            front = P[: k + 1, :-1]
-            total += thickness * _volume(front[pareto_mask(front)])
-    return total
-
-
-def objective_from_dict(spec: Mapping[str, Any]) -> Objective:
-    """Build an objective from ``{'name': ..., 'goal': 'maximize' | 'minimize' | 'target',
-    'value': ..., 'low': ..., 'high': ..., 'weight': ...}``.
-
-    Raises
-    ------
-    SpaceError
-        For an unknown goal or key (with a suggestion) or a bad value; the error's ``path``
-        attribute names the key.
-
-    Examples
-    --------
-    >>> objective_from_dict({"name": "purity", "goal": "target", "value": 98})
-    Target('purity', 98.0)
-    """
-    from .._validation import closest_name
-
-    if not isinstance(spec, Mapping):
-        raise spec_error(f"an objective must be a mapping of keys to values; got {spec!r}")
-    goal = spec.get("goal")
-    label = f"objective {spec.get('name', '?')!r}"
-    if goal not in OBJECTIVE_TYPES:
-        hint = closest_name(str(goal), OBJECTIVE_TYPES)
-        did_you_mean = f"; did you mean {hint!r}?" if hint else ""
-        raise spec_error(
-            f"{label}: goal={goal!r} is not supported; expected one of "
-            f"{sorted(OBJECTIVE_TYPES)}{did_you_mean}",
-            ("goal",) if "goal" in spec else (),
-        )
-    allowed = ["name", "goal", "low", "high", "weight"] + (["value"] if goal == "target" else [])
-    for key in spec:
-        if key not in allowed:
-            hint = closest_name(str(key), allowed)
-            did_you_mean = f"; did you mean {hint!r}?" if hint else ""
-            raise spec_error(
-                f"{label}: unknown key {key!r} for goal {goal!r}; expected keys {allowed}"
-                f"{did_you_mean}",
-                (key,),
-            )
-    required = ["name"] + (["value"] if goal == "target" else [])
-    for key in required:
-        if key not in spec:
-            raise spec_error(f"{label}: key {key!r} is missing")
-    arguments = {k: v for k, v in spec.items() if k != "goal"}
-    try:
-        return OBJECTIVE_TYPES[goal](**arguments)
-    except (TypeError, ValueError) as exc:
-        bad = [k for k in arguments if f"{k}=" in str(exc)]
-        raise spec_error(f"{label}: {exc}", (bad[0],) if bad else ()) from None

@@ -89,7 +89,7 @@ def find_optimum(
 
     Examples
     --------
-    >>> from yieldlab.experiments.parameters import Real
+    >>> from yieldlab.experiments.ranges import Real
     >>> space = Space([Real("T", 20, 80)])
     >>> def predict(frame):
     ...     return -(frame["T"].to_numpy() - 55.0) ** 2, np.zeros(len(frame))

@@ -31,9 +31,10 @@ from typing import Any
 
 from .._validation import closest_name
 from ..exceptions import SpaceError
-from .objectives import Objective, objective_from_dict
-from .parameters import Parameter, parameter_from_dict, spec_error
+from .objectives import Objective
+from .parameters import Parameter
 from .space import Space
+from .specs import objective_from_dict, parameter_from_dict, spec_error
 
 __all__ = ["read_space_file", "space_from_spec"]
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..experiments.objectives import objective_matrix, pareto_mask
+from ..experiments.pareto import objective_matrix, pareto_mask
 from . import figures
 from .html import HtmlReport
 from .model_report import add_model_sections

@@ -57,7 +57,8 @@ def grid_of_size(space: Space, n: int) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from yieldlab.experiments.parameters import Real, Categorical
+    >>> from yieldlab.experiments.levels import Categorical
+    >>> from yieldlab.experiments.ranges import Real
     >>> space = Space([Real("T", 20, 80), Real("t", 1, 5), Categorical("c", ["a", "b"])])
     >>> len(grid_of_size(space, 20))
     18

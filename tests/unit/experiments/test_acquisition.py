@@ -17,7 +17,8 @@ from yieldlab.experiments.acquisition import (
     select_batch,
     upper_confidence_bound,
 )
-from yieldlab.experiments.objectives import Desirability, Maximize, Minimize, Target
+from yieldlab.experiments.desirability import Desirability
+from yieldlab.experiments.objectives import Maximize, Minimize, Target
 from yieldlab.experiments.scores import Score, sample_simplex
 
 

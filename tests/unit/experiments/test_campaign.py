@@ -12,8 +12,9 @@ import pytest
 
 from yieldlab.exceptions import CampaignError, DataError, SpaceError, StoreError
 from yieldlab.experiments.campaign import Campaign
+from yieldlab.experiments.levels import Categorical, Discrete
 from yieldlab.experiments.objectives import Maximize, Minimize, Target
-from yieldlab.experiments.parameters import Categorical, Discrete, Real
+from yieldlab.experiments.ranges import Real
 from yieldlab.experiments.space import Space
 from yieldlab.simulators import Branin, Reactor
 

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from yieldlab.exceptions import SpaceError
+from yieldlab.experiments.levels import Categorical, Discrete
 from yieldlab.experiments.optimizer import Maximizer
-from yieldlab.experiments.parameters import Categorical, Discrete, Integer, Real
+from yieldlab.experiments.ranges import Integer, Real
 from yieldlab.experiments.space import Space
 
 

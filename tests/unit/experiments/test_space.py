@@ -1,4 +1,4 @@
-"""Space: constraints, exclusions, the two representations, sampling and space files."""
+"""Space: construction, validation, the two representations and space files."""
 
 from __future__ import annotations
 
@@ -8,25 +8,11 @@ import pytest
 
 from yieldlab.exceptions import SpaceError
 from yieldlab.experiments.constraints import Exclusion, LinearConstraint
+from yieldlab.experiments.levels import Discrete
 from yieldlab.experiments.objectives import Maximize, Minimize, Target
-from yieldlab.experiments.parameters import Categorical, Discrete, Integer, Real
+from yieldlab.experiments.ranges import Real
 from yieldlab.experiments.space import Space
 from yieldlab.experiments.spacefile import read_space_file
-
-
-@pytest.fixture
-def space() -> Space:
-    return Space(
-        [
-            Real("a", 0, 1),
-            Real("b", 0, 1),
-            Integer("n", 1, 4),
-            Discrete("c", [0.1, 0.2, 0.5]),
-            Categorical("cat", ["Pd", "Ni", "Cu"]),
-        ],
-        constraints=["a + b <= 1"],
-        exclude=[{"cat": "Cu", "a": {"low": 0.8}}],
-    )
 
 
 def _row(**values):
@@ -95,26 +81,6 @@ class TestConstruction:
         with pytest.raises(SpaceError, match="no parameters"):
             Space([])
 
-    def test_constraint_with_unknown_name_suggests_the_closest(self):
-        with pytest.raises(
-            SpaceError, match="'temprature', which is not a parameter.*did you mean 'temperature'"
-        ):
-            Space([Real("temperature", 0, 1)], constraints=["temprature <= 0.5"])
-
-    def test_constraint_on_a_categorical_is_refused(self):
-        with pytest.raises(SpaceError, match="'cat' is categorical"):
-            Space([Real("a", 0, 1), Categorical("cat", ["x"])], constraints=["a + cat <= 1"])
-
-    def test_constraint_that_can_never_hold_is_refused(self):
-        with pytest.raises(SpaceError, match="can never hold"):
-            Space([Real("a", 0, 1), Real("b", 0, 1)], constraints=["a + b >= 3"])
-
-    def test_exclusion_with_unknown_level_is_refused(self):
-        with pytest.raises(SpaceError, match=r"exclude\[0\]: 'Pt' is not a setting of 'cat'"):
-            Space([Categorical("cat", ["Pd"])], exclude=[{"cat": "Pt"}])
-        with pytest.raises(SpaceError, match="is categorical; list levels"):
-            Space([Categorical("cat", ["Pd"])], exclude=[{"cat": {"low": 1}}])
-
     def test_properties(self, space):
         assert space.names == ["a", "b", "n", "c", "cat"]
         assert space.numeric_names == ["a", "b", "n", "c"]
@@ -153,15 +119,6 @@ class TestValidate:
         with pytest.raises(SpaceError, match=r"row 1, column 'n': 7.0 is outside \[1, 4\]"):
             space.validate(frame)
 
-    def test_constraint_violation_names_the_row_and_constraint(self, space):
-        frame = pd.concat([_row(), _row(a=0.8, b=0.5)], ignore_index=True)
-        with pytest.raises(SpaceError, match=r"row 1: .* constraint 'a \+ b <= 1' .* is 1.3"):
-            space.validate(frame, where="plate")
-
-    def test_excluded_combination(self, space):
-        with pytest.raises(SpaceError, match=r"row 0: the combination \{'cat': 'Cu', 'a': 0.9\}"):
-            space.validate(_row(a=0.9, b=0.0, cat="Cu"))
-
     def test_type_errors(self, space):
         with pytest.raises(TypeError, match="expected a pandas DataFrame"):
             space.validate(np.zeros((2, 5)))
@@ -183,124 +140,6 @@ class TestRepresentations:
         np.testing.assert_allclose(space.project(P), P)
         with pytest.raises(ValueError, match=r"shape \(n_samples, 7\)"):
             space.decode(Z[:, :3])
-
-    def test_is_feasible_never_raises_for_values(self, space):
-        frame = pd.concat(
-            [_row(), _row(a=0.8, b=0.5), _row(n=9), _row(cat="Pt"), _row(a=0.9, b=0, cat="Cu")],
-            ignore_index=True,
-        )
-        assert space.is_feasible(frame).tolist() == [True, False, False, False, False]
-
-    def test_linear_constraints_in_encoded_coordinates(self, rng):
-        space = Space(
-            [Real("x", 10, 20), Real("y", -1, 1), Discrete("z", [0, 2, 4])],
-            constraints=["x + 5*y <= 18", "x - z >= 11"],
-        )
-        A, b = space.linear_constraints_encoded()
-        Z = rng.random((2000, 3))
-        Z[:, 2] = rng.integers(0, 3, 2000) / 2
-        lhs = Z @ A.T
-        inside = (lhs <= b + 1e-12).all(axis=1)
-        assert space.is_feasible(space.decode(Z)).tolist() == inside.tolist()
-        assert 0.1 < inside.mean() < 0.9
-
-    def test_linear_constraints_encoded_refuses_log_parameters(self):
-        space = Space([Real("x", 1, 10, log=True), Real("y", 0, 1)], constraints=["x + y <= 5"])
-        with pytest.raises(SpaceError, match="log-scaled"):
-            space.linear_constraints_encoded()
-
-
-class TestSample:
-    def test_unrestricted_sample_is_uniform_and_reproducible(self, rng):
-        space = Space([Real("x", 0, 10), Categorical("c", ["a", "b"])])
-        a = space.sample(4000, np.random.default_rng(1))
-        pd.testing.assert_frame_equal(a, space.sample(4000, np.random.default_rng(1)))
-        assert a["x"].mean() == pytest.approx(5, abs=0.2)
-        assert (a["c"] == "a").mean() == pytest.approx(0.5, abs=0.03)
-
-    def test_restricted_sample_is_feasible(self, space, rng):
-        sample = space.sample(500, rng)
-        assert len(sample) == 500 and space.is_feasible(sample).all()
-        # a + b <= 1 keeps half of the square, uniformly
-        assert sample["a"].mean() == pytest.approx(1 / 3, abs=0.03)
-
-    def test_empty_tables(self, space):
-        empty = space.sample(0, 0)
-        assert empty.shape == (0, 5) and list(empty.columns) == space.names
-        assert space.encode(empty).shape == (0, 7)
-        assert space.validate(empty).shape == (0, 5)
-
-    def test_too_small_region_is_a_clear_error(self):
-        space = Space([Real("a", 0, 1), Real("b", 0, 1)], constraints=["a + b <= 1e-5"])
-        with pytest.raises(SpaceError, match="could only draw 0 of 10 .* too small a region"):
-            space.sample(10, 0, max_draws=20_000)
-
-    def test_grid(self, space):
-        grid = space.grid(feasible_only=False)
-        assert len(grid) == 3 * 3 * 3 * 3 * 3
-        feasible = space.grid()
-        assert space.is_feasible(feasible).all()
-        assert len(feasible) == len(grid) - int((~space.is_feasible(grid)).sum())
-        assert len(space.grid({"a": 2, "c": 2}, feasible_only=False)) == 2 * 3 * 3 * 2 * 3
-        with pytest.raises(SpaceError, match="did you mean 'cat'"):
-            space.grid({"catt": 2})
-
-
-class TestFromCandidates:
-    def test_infers_types(self):
-        table = pd.DataFrame(
-            {
-                "base": ["KOAc", "CsOAc", "KOPiv", "CsOPiv"] * 25,
-                "temperature": [90, 105, 120, 105] * 25,
-                "stages": list(range(1, 26)) * 4,
-                "ratio": np.linspace(0.1, 2.0, 100),
-                "conc": [0.057, 0.1, 0.153, 0.1] * 25,
-                "flag": [True, False] * 50,
-                "yield": np.arange(100.0),
-            }
-        )
-        space = Space.from_candidates(
-            table,
-            columns=["base", "temperature", "stages", "ratio", "conc", "flag"],
-            max_levels=10,
-        )
-        assert space["base"] == Categorical("base", ["CsOAc", "CsOPiv", "KOAc", "KOPiv"])
-        assert space["temperature"] == Discrete("temperature", [90, 105, 120])
-        assert space["stages"] == Integer("stages", 1, 25)
-        assert space["ratio"] == Real("ratio", 0.1, 2.0)
-        assert space["conc"] == Discrete("conc", [0.057, 0.1, 0.153])
-        assert space["flag"] == Categorical("flag", [False, True])
-        assert "yield" not in space
-
-    def test_explicit_parameters_win_and_are_checked(self):
-        table = pd.DataFrame({"T": [20.0, 50.0, 80.0], "cat": ["a", "b", "a"]})
-        space = Space.from_candidates(table, parameters=[Real("T", 0, 100)])
-        assert space["T"] == Real("T", 0, 100)
-        with pytest.raises(SpaceError, match=r"candidates, row 2, column 'T': 80.0 is outside"):
-            Space.from_candidates(table, parameters=[Real("T", 0, 60)])
-
-    def test_missing_values_and_columns(self):
-        table = pd.DataFrame({"T": [20.0, np.nan], "cat": ["a", "b"]})
-        with pytest.raises(SpaceError, match=r"row 1, column 'T': the value is missing"):
-            Space.from_candidates(table)
-        with pytest.raises(SpaceError, match="no column 'cta'; did you mean 'cat'"):
-            Space.from_candidates(table, columns=["cta"])
-
-    def test_direct_arylation_table(self, shared_data):
-        path = shared_data / "experiments" / "direct_arylation_shields2021"
-        table = pd.read_csv(path / "edboplus_experiments_yield_and_cost.csv")
-        columns = [
-            c
-            for c in table.columns
-            if c.lower() in {"base", "ligand", "solvent", "concentration", "temperature"}
-        ]
-        assert len(columns) == 5
-        space = Space.from_candidates(table, columns=columns)
-        kinds = sorted(space[c].kind for c in columns)
-        assert kinds == ["categorical"] * 3 + ["discrete"] * 2
-        assert space.n_encoded == 4 + 12 + 4 + 1 + 1
-        assert space.is_feasible(table).all()
-        assert len(space.encode(table)) == 1728
 
 
 class TestSerialization:

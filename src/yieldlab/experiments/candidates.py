@@ -1,0 +1,74 @@
+"""A table of allowed settings: the parameters it implies (layer 4).
+
+:func:`infer_parameters` turns each column of a candidates table into a parameter, for
+:meth:`.Space.from_candidates` (which documents the rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .._validation import closest_name
+from ..exceptions import SpaceError
+from .levels import Categorical, Discrete
+from .parameters import Parameter
+from .ranges import Integer, Real
+
+__all__ = ["infer_parameters"]
+
+
+def infer_parameters(
+    candidates: pd.DataFrame,
+    *,
+    columns: Sequence[str] | None = None,
+    max_levels: int = 20,
+    parameters: Sequence[Parameter] = (),
+) -> list[Parameter]:
+    """One parameter per column of ``candidates``: the given one, else inferred.
+
+    The arguments and rules are those of :meth:`.Space.from_candidates`; the parameters
+    come in the order of ``columns`` (default all), then the given ones not among them.
+
+    Raises
+    ------
+    TypeError
+        When ``candidates`` is not a DataFrame.
+    SpaceError
+        For a missing value or an unknown column.
+    """
+    if not isinstance(candidates, pd.DataFrame):
+        raise TypeError("candidates must be a pandas DataFrame of allowed settings")
+    columns = [str(c) for c in candidates.columns] if columns is None else list(columns)
+    given = {p.name: p for p in parameters}
+    for name in [*columns, *given]:
+        if name not in candidates.columns:
+            hint = closest_name(name, [str(c) for c in candidates.columns])
+            did_you_mean = f"; did you mean {hint!r}?" if hint else ""
+            raise SpaceError(f"the candidates have no column {name!r}{did_you_mean}")
+    columns += [name for name in given if name not in columns]
+    return [given.get(c) or _infer(candidates[c], c, max_levels) for c in columns]
+
+
+def _infer(column: pd.Series, name: str, max_levels: int) -> Parameter:
+    missing = np.flatnonzero(column.isna().to_numpy())
+    if missing.size:
+        raise SpaceError(
+            f"candidates, row {int(missing[0])}, column {name!r}: the value is missing; every "
+            "allowed setting needs a value for every parameter"
+        )
+    if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+        levels = sorted(pd.unique(column.to_numpy()), key=lambda v: (str(type(v)), v))
+        return Categorical(name, levels)
+    levels = np.unique(column.to_numpy(dtype=float))
+    if pd.api.types.is_integer_dtype(column):
+        low, high = int(levels[0]), int(levels[-1])
+        fills = len(levels) == high - low + 1 and len(levels) > 1
+        if fills or len(levels) > max_levels:
+            return Integer(name, low, high)
+        return Discrete(name, [int(v) for v in levels])
+    if len(levels) <= max_levels:
+        return Discrete(name, levels.tolist())
+    return Real(name, float(levels[0]), float(levels[-1]))
