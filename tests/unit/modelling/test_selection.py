@@ -18,6 +18,7 @@ from yieldlab.modelling.selection import (
     fold_rmse,
     make_splits,
     one_standard_error,
+    paired_standard_error,
     standard_error,
 )
 from yieldlab.modelling.uncertainty import PredictiveStd, blend_folds, greedy_weights
@@ -82,15 +83,31 @@ def test_standard_error_is_nadeau_bengio_corrected():
 
 
 def test_one_standard_error_prefers_the_simpler_model_within_the_band():
-    simple = np.array([1.02, 1.06, 0.97, 1.03])
+    simple = np.array([1.01, 1.05, 0.96, 1.02])
     complex_ = np.array([1.00, 1.00, 1.00, 1.00])
-    pooled = {"simple": 1.02, "complex": 1.0}
+    pooled = {"simple": 1.01, "complex": 1.0}
     ranks = {"simple": 1.0, "complex": 4.0}
     errors = {"simple": simple, "complex": complex_}
     assert one_standard_error(errors, pooled, ranks, 0.2) == "simple"
     # consistently 20% worse on every fold: a real difference, the best is kept
     errors["simple"] = complex_ * 1.2 + np.array([0.0, 0.01, -0.01, 0.0])
     assert one_standard_error(errors, {"simple": 1.2, "complex": 1.0}, ranks, 0.2) == "complex"
+
+
+def test_one_standard_error_band_is_the_plain_paired_standard_error():
+    # the simple model is 0.10 worse on average; the differences have sd 0.1 over 16
+    # splits, so the plain standard error is 0.025 and the simple model is out of the band
+    # (the Nadeau-Bengio corrected error, 0.1 * sqrt(1/16 + 0.25) = 0.056, is wider still)
+    rng = np.random.default_rng(0)
+    noise = rng.normal(size=16)
+    noise = (noise - noise.mean()) / noise.std(ddof=1) * 0.1
+    complex_ = np.full(16, 1.0)
+    errors = {"simple": complex_ + 0.10 + noise, "complex": complex_}
+    ranks = {"simple": 1.0, "complex": 4.0}
+    assert paired_standard_error(errors["simple"] - complex_) == pytest.approx(0.025)
+    assert one_standard_error(errors, {"simple": 1.1, "complex": 1.0}, ranks, 0.2) == "complex"
+    errors["simple"] = complex_ + 0.02 + noise  # within 0.025: the simpler model wins
+    assert one_standard_error(errors, {"simple": 1.02, "complex": 1.0}, ranks, 0.2) == "simple"
 
 
 def test_cross_validate_is_the_same_for_any_number_of_jobs(rng):
