@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -163,6 +164,35 @@ def test_time_budget_skips_candidates_that_would_not_fit(rng, monkeypatch):
     assert status["cheap"] == status["medium"] == "ok"
     assert status["expensive"] == "skipped: time budget (20 s)"
     assert "expensive" not in contenders
+
+
+class Sleepy(Constant):
+    """A constant whose fit takes a fixed wall time."""
+
+    def __init__(self, value=0.0, fail=False, sleep=0.0):
+        super().__init__(value, fail)
+        self.sleep = sleep
+
+    def fit(self, X, y):
+        time.sleep(self.sleep)
+        return super().fit(X, y)
+
+
+def test_time_budget_scales_the_estimates_by_the_pace_measured_so_far(rng):
+    """On a machine 15x slower than estimated (a loaded lab PC), the next candidate's
+    estimate is scaled up too: 5 x 0.2 s estimated becomes 15 s, past the 7 s left."""
+    X, y = _data(rng)
+    candidates = [
+        ("slow", Sleepy(1.0, sleep=0.15), 0.01),  # 0.75 s measured for 0.05 s estimated
+        ("next", Constant(2.0), 0.2),
+    ]
+    _, status, _ = _run(candidates, X, y, make_splits(40, 5, 1, seed=0), time_budget=10.0)
+    assert status["slow"] == "ok"
+    assert status["next"] == "skipped: time budget (10 s)"
+    # at the estimated pace the same schedule runs both
+    candidates[0] = ("slow", Sleepy(1.0, sleep=0.0), 0.01)
+    _, status, _ = _run(candidates, X, y, make_splits(40, 5, 1, seed=0), time_budget=10.0)
+    assert status["next"] == "ok"
 
 
 def test_time_budget_stops_further_repeats(rng):
