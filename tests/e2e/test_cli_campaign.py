@@ -100,3 +100,16 @@ def test_init_refuses_to_overwrite(tmp_path):
     assert_user_error(
         run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path), "c.db already exists"
     )
+
+
+def test_design_seed_makes_the_plan_reproducible(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    plans = []
+    for name, seed in (("a.db", "5"), ("b.db", "5"), ("c.db", "6")):
+        assert run_cli("init", name, "--space", "space.yaml", cwd=tmp_path).returncode == 0
+        out = name.replace(".db", ".csv")
+        result = run_cli("design", name, "-n", "4", "--seed", seed, "--out", out, cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        plans.append(pd.read_csv(tmp_path / out)[["temperature", "pressure", "catalyst"]])
+    pd.testing.assert_frame_equal(plans[0], plans[1])  # same seed, same plan
+    assert not plans[0].equals(plans[2])

@@ -19,6 +19,10 @@ from .app import AsJson, Seed, UserError, app, console, frame_table, print_json,
 if TYPE_CHECKING:
     from ..experiments.campaign import Campaign
 
+CallSeed = Annotated[
+    int | None,
+    typer.Option("--seed", help="Random seed for this call (default: the one fixed at init)."),
+]
 CampaignPath = Annotated[Path, typer.Argument(help="The campaign file (SQLite).")]
 Count = Annotated[int, typer.Option("-n", "--n", help="Number of experiments.", min=1)]
 OutCsv = Annotated[
@@ -101,6 +105,7 @@ def design(
     n: Count = 8,
     method: Annotated[str, typer.Option("--method", help=f"One of {', '.join(METHODS)}.")] = "lhs",
     out: OutCsv = None,
+    seed: CallSeed = None,
 ) -> None:
     """Plan the first experiments (an initial design) and write them to a CSV.
 
@@ -109,7 +114,7 @@ def design(
     if method not in METHODS:
         raise typer.BadParameter(f"--method {method!r} is not one of {METHODS}")
     _plan(campaign_path, "design", out, f"experiments ({method})",
-          lambda campaign: campaign.design(n, method=method))  # fmt: skip
+          lambda campaign: campaign.design(n, method=method), seed)  # fmt: skip
 
 
 @app.command()
@@ -117,6 +122,7 @@ def suggest(
     campaign_path: CampaignPath,
     n: Count = 1,
     out: OutCsv = None,
+    seed: CallSeed = None,
 ) -> None:
     """Suggest the next experiments, with predicted mean and standard deviation.
 
@@ -127,14 +133,17 @@ def suggest(
         with console.status("fitting the model and choosing the next experiments ..."):
             return campaign.suggest(n)
 
-    _plan(campaign_path, "suggest", out, "suggested experiments", choose)
+    _plan(campaign_path, "suggest", out, "suggested experiments", choose, seed)
 
 
-def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make) -> None:
-    """Plan experiments with ``make(campaign)``, write the sheet the lab fills in, and
-    say what to do next."""
+def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, seed) -> None:
+    """Plan experiments with ``make(campaign)`` (with ``seed`` for this call instead of
+    the campaign's, when given), write the sheet the lab fills in, and say what to do
+    next."""
     campaign = _open(campaign_path)
     try:
+        if seed is not None:
+            campaign.options["seed"] = seed
         planned = make(campaign)
         path = write_csv(
             _sheet(campaign, planned), out or _default_csv(campaign_path, kind, campaign)
