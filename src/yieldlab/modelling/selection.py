@@ -17,9 +17,11 @@ fold) does not hide a real difference.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import re
+import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -151,24 +153,36 @@ def fit_fold(
     shuffles are the costly part, and one K-fold already gives every row once).
     """
     result = FoldResult(index, split.test)
+    # NOTE: warnings.catch_warnings swaps process-wide filters, so threads of a threading
+    # backend would restore each other's; the caller silences warnings around the whole
+    # parallel run instead, and only the main thread (or a worker process) does it here.
+    main = threading.current_thread() is threading.main_thread()
     try:
-        with warnings.catch_warnings(), threadpool_limits(limits=1):
-            warnings.simplefilter("ignore")
-            model = clone(estimator)
-            train = pd.DataFrame(X[split.train], columns=columns)
-            test = pd.DataFrame(X[split.test], columns=columns)
-            start = time.perf_counter()
-            model.fit(train, y[split.train])
-            result.seconds = time.perf_counter() - start
-            result.mean, result.std = predict_mean_std(model, test)
-            result.params = dict(getattr(model, "params_", {}) or {})
-            if split.repeat == 0:
-                rng = np.random.default_rng(seed)
-                result.importance = permutation_importance(model, test, y[split.test], groups, rng)
+        with warnings.catch_warnings() if main else contextlib.nullcontext():
+            if main:
+                warnings.simplefilter("ignore")
+            with threadpool_limits(limits=1):
+                result = _fit_and_score(estimator, X, y, columns, groups, split, seed, result)
     except Exception as exc:
         result.error = f"{type(exc).__name__}: {exc}"
     if result.mean is not None and not np.all(np.isfinite(result.mean)):
         result.error = "prediction is not finite"
+    return result
+
+
+def _fit_and_score(estimator, X, y, columns, groups, split, seed, result) -> FoldResult:
+    """The body of :func:`fit_fold`: fit a clone, predict, and measure importance."""
+    model = clone(estimator)
+    train = pd.DataFrame(X[split.train], columns=columns)
+    test = pd.DataFrame(X[split.test], columns=columns)
+    start = time.perf_counter()
+    model.fit(train, y[split.train])
+    result.seconds = time.perf_counter() - start
+    result.mean, result.std = predict_mean_std(model, test)
+    result.params = dict(getattr(model, "params_", {}) or {})
+    if split.repeat == 0:
+        rng = np.random.default_rng(seed)
+        result.importance = permutation_importance(model, test, y[split.test], groups, rng)
     return result
 
 
@@ -299,7 +313,9 @@ class _Runner:
                                      self.splits[s], self.seed + 1000 * c + s)
             for c, s in jobs
         )  # fmt: skip
-        outputs = joblib.Parallel(n_jobs=self.n_jobs)(tasks)
+        with warnings.catch_warnings():  # for threads, see fit_fold
+            warnings.simplefilter("ignore")
+            outputs = joblib.Parallel(n_jobs=self.n_jobs)(tasks)
         for (c, _), result in zip(jobs, outputs, strict=True):
             name = self.candidates[c][0]
             self.results[name].append(result)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import itertools
 import time
+import warnings
 
+import joblib
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
@@ -193,6 +195,27 @@ def test_time_budget_scales_the_estimates_by_the_pace_measured_so_far(rng):
     candidates[0] = ("slow", Sleepy(1.0, sleep=0.0), 0.01)
     _, status, _ = _run(candidates, X, y, make_splits(40, 5, 1, seed=0), time_budget=10.0)
     assert status["next"] == "ok"
+
+
+class Warner(Constant):
+    """Warns at the end of a fit that takes longer on every other call."""
+
+    calls = itertools.count()
+
+    def fit(self, X, y):
+        time.sleep(0.05 * (next(Warner.calls) % 2))
+        warnings.warn("a candidate's harmless warning", UserWarning, stacklevel=1)
+        return super().fit(X, y)
+
+
+def test_warnings_in_threads_do_not_fail_folds(rng):
+    """Under a threading backend a fold that finished first must not restore the test's
+    warnings-are-errors filters while another fold is still fitting."""
+    X, y = _data(rng)
+    with joblib.parallel_config(backend="threading", n_jobs=2):
+        results, status, _ = _run([("w", Warner(1.0), 0.0)], X, y, make_splits(40, 5, 2, 0))
+    assert status["w"] == "ok"
+    assert all(f.error is None for f in results["w"])
 
 
 def test_time_budget_stops_further_repeats(rng):
