@@ -119,7 +119,8 @@ def validate_xy(
                     "y must be numeric for a regression; it contains text such as "
                     f"{y_arr.ravel()[0]!r}. Use a classifier for a categorical target"
                 ) from None
-        check_finite("y", y_arr.astype(np.float64) if y_arr.dtype.kind in "biuf" else y_arr)
+        is_number = y_arr.dtype.kind in "biuf"
+        check_finite("y", np.asarray(y_arr, dtype=np.float64) if is_number else y_arr)
     X_out, y_out = validate_data(
         estimator,
         X,
