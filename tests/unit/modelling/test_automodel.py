@@ -227,6 +227,27 @@ def test_one_se_off_keeps_the_lowest_rmse_and_blend_is_offered(rng):
     assert sum(weights.values()) == pytest.approx(1.0, abs=1e-2)
 
 
+def test_one_se_rule_is_offered_the_blend(rng, monkeypatch):
+    import yieldlab.modelling.automodel as automodel
+
+    seen = {}
+
+    def spy(errors, pooled, ranks, fraction, prefer=None, members=None):
+        seen.update(names=set(errors), prefer=prefer, members=members)
+        return one_standard_error(errors, pooled, ranks, fraction, prefer, members)
+
+    one_standard_error = automodel.one_standard_error
+    monkeypatch.setattr(automodel, "one_standard_error", spy)
+    X, y = _quadratic(rng, 60)
+    model = AutoModel(candidates=CHEAP, random_state=0).fit(X, y)
+    assert "blend" in seen["names"] and seen["prefer"] == "blend"
+    assert set(seen["members"]) <= seen["names"] - {"blend"}
+    assert sum(seen["members"].values()) == pytest.approx(1.0)
+    assert model.best_name_ in seen["names"]
+    AutoModel(candidates=CHEAP, blend=False, random_state=0).fit(X, y)
+    assert "blend" not in seen["names"] and seen["prefer"] is None
+
+
 @pytest.mark.slow
 def test_time_budget_on_a_large_table_skips_what_does_not_fit():
     rng = np.random.default_rng(0)

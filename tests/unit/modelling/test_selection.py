@@ -97,6 +97,28 @@ def test_one_standard_error_prefers_the_simpler_model_within_the_band():
     assert one_standard_error(errors, {"simple": 1.2, "complex": 1.0}, ranks, 0.2) == "complex"
 
 
+def test_one_standard_error_keeps_the_preferred_blend_only_within_the_band():
+    best = np.array([1.00, 1.00, 1.00, 1.00])
+    ranks = {"linear": 1.0, "gp": 3.0, "blend": 7.0}
+    errors = {
+        "gp": best,
+        "linear": best + np.array([0.01, 0.05, -0.04, 0.02]),
+        "blend": best + np.array([0.01, -0.01, 0.02, -0.02]),
+    }
+    pooled = {"gp": 1.0, "linear": 1.01, "blend": 1.01}
+    # all three within the band: the blend, not the simplest (linear) ...
+    members = {"linear": 0.3, "gp": 0.7}
+    assert one_standard_error(errors, pooled, ranks, 0.2, "blend", members) == "blend"
+    assert one_standard_error(errors, pooled, ranks, 0.2) == "linear"
+    # ... unless the simplest carries a third of the blend's weight: the data agree on it
+    agree = {"linear": 0.34, "gp": 0.66}
+    assert one_standard_error(errors, pooled, ranks, 0.2, "blend", agree) == "linear"
+    # the blend 10% worse on every split: out of the band, the simplest in it is kept
+    errors["blend"] = best * 1.1 + [0.0, 0.01, -0.01, 0.0]
+    pooled["blend"] = 1.1
+    assert one_standard_error(errors, pooled, ranks, 0.2, "blend", members) == "linear"
+
+
 def test_one_standard_error_band_is_the_plain_paired_standard_error():
     # the simple model is 0.10 worse on average; the differences have sd 0.1 over 16
     # splits, so the plain standard error is 0.025 and the simple model is out of the band
