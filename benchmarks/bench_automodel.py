@@ -204,7 +204,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default="concrete,energy,kin8nm")
     parser.add_argument("--splits", type=int, default=20)
-    parser.add_argument("--small-seeds", type=int, default=5)
+    parser.add_argument("--small-seeds", type=int, default=10)
     parser.add_argument("--sections", default="uci,small,timing,budget")
     parser.add_argument("--n-jobs", type=int, default=None, help="n_jobs of the UCI fits")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
