@@ -170,10 +170,13 @@ def check_finite(name: str, array: np.ndarray, columns: list[str] | None = None)
     # overflow it, and then the full check decides.
     if array.dtype.kind == "f" and array.flags.c_contiguous and array.dtype.itemsize >= 4:
         flat = array.reshape(-1)
-        if np.isfinite(flat @ flat):
-            return
-    elif array.dtype.kind in "fc" and np.isfinite(np.sum(array)):
-        return
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(flat @ flat):
+                return
+    elif array.dtype.kind in "fc":
+        with np.errstate(over="ignore", invalid="ignore"):
+            if np.isfinite(np.sum(array)):
+                return
     finite = np.isfinite(array)
     if finite.all():
         return
