@@ -168,15 +168,14 @@ def check_finite(name: str, array: np.ndarray, columns: list[str] | None = None)
     # NOTE: a NaN or inf anywhere makes the sum of squares non-finite, so one BLAS dot
     # (several times faster than np.sum) clears the common case; a huge finite value can
     # overflow it, and then the full check decides.
-    if array.dtype.kind == "f" and array.flags.c_contiguous and array.dtype.itemsize >= 4:
-        flat = array.reshape(-1)
-        with np.errstate(over="ignore", invalid="ignore"):
-            if np.isfinite(flat @ flat):
-                return
-    elif array.dtype.kind in "fc":
-        with np.errstate(over="ignore", invalid="ignore"):
-            if np.isfinite(np.sum(array)):
-                return
+    with np.errstate(over="ignore", invalid="ignore"):
+        if array.dtype.kind == "f" and array.flags.c_contiguous and array.dtype.itemsize >= 4:
+            flat = array.reshape(-1)
+            total = flat @ flat
+        else:
+            total = np.sum(array) if array.dtype.kind in "fc" else np.nan
+    if np.isfinite(total):
+        return
     finite = np.isfinite(array)
     if finite.all():
         return

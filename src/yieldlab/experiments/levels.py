@@ -9,7 +9,6 @@ stratified over the levels.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -21,6 +20,7 @@ from .parameters import (
     _RTOL,
     Parameter,
     _as_numbers,
+    _check_levels,
     _check_name,
     _check_number,
     _column,
@@ -57,11 +57,8 @@ class Discrete(Parameter):
     def __post_init__(self) -> None:
         _check_name(self.name)
         owner = f"Discrete({self.name!r})"
-        if isinstance(self.values, str | bytes | Mapping) or not hasattr(self.values, "__iter__"):
-            raise TypeError(
-                f"{owner}: values={self.values!r} has the wrong type; expected a list of numbers"
-            )
-        levels = [_check_number(owner, "values", v) for v in list(self.values)]
+        values = _check_levels(owner, self.values, "a list of numbers")
+        levels = [_check_number(owner, "values", v) for v in values]
         if not levels:
             raise ValueError(f"{owner}: values is empty; expected at least one number")
         duplicated = sorted({float(v) for v in levels if levels.count(v) > 1})
@@ -180,11 +177,7 @@ class Categorical(Parameter):
     def __post_init__(self) -> None:
         _check_name(self.name)
         owner = f"Categorical({self.name!r})"
-        if isinstance(self.values, str | bytes | Mapping) or not hasattr(self.values, "__iter__"):
-            raise TypeError(
-                f"{owner}: values={self.values!r} has the wrong type; expected a list of levels"
-            )
-        levels = [_plain(v) for v in self.values]
+        levels = [_plain(v) for v in _check_levels(owner, self.values, "a list of levels")]
         for level in levels:
             if isinstance(level, float) and not np.isfinite(level):
                 raise ValueError(f"{owner}: values contains {level!r}; levels must be finite")

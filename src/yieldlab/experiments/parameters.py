@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import numbers
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 import numpy as np
@@ -59,6 +60,13 @@ def _check_number(owner: str, argument: str, value: Any) -> float:
     if not np.isfinite(value):
         raise ValueError(f"{owner}: {argument}={value!r} is invalid; expected a finite number")
     return value
+
+
+def _check_levels(owner: str, values: Any, expected: str) -> list:
+    """``values`` as a list; a string, a mapping or a non-iterable is refused."""
+    if isinstance(values, str | bytes | Mapping) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{owner}: values={values!r} has the wrong type; expected {expected}")
+    return list(values)
 
 
 def _soft_numbers(values: Any) -> tuple[np.ndarray, np.ndarray]:
