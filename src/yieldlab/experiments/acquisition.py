@@ -23,14 +23,22 @@ Criteria (``kind``):
   ``h(z) = phi(z) + z Phi(z)``, ``z = (mu - best) / sigma``; for a nonlinear one
   (target, desirability, Chebyshev) it is a Monte Carlo average over fixed base samples of a
   softplus-smoothed improvement, as BoTorch's qLogEI.
+* ``'nei'``: the same criterion with the noisy-EI incumbent (below).
 * ``'ucb'``: ``mu + beta * sigma`` of the score.
 * ``'thompson'``: the score of one joint posterior draw.
 
-Noise is handled as in noisy EI: the incumbent ``best`` is the largest score of the posterior
-*mean* at the settings already run, not the largest noisy measurement, which a lucky
-measurement would inflate. Batches are chosen greedily with Kriging-believer fantasies
-(Ginsbourger et al. 2010): after each pick, and for every pending experiment, the posterior is
-conditioned on its own mean there, so the next pick sees little left to gain nearby.
+The incumbent ``best`` of ``'ei'`` is the best score *measured* so far (Jones et al. 1998;
+also Optuna's GP sampler), raised to the posterior mean's score at a fantasized setting (a
+pick of the batch or a pending experiment) where that is higher. ``'nei'`` is the noisy-EI
+plug-in instead: the incumbent is the largest score of the posterior *mean* at the settings
+already run, so a lucky noisy measurement does not inflate it. On noisy Hartmann 6 (60
+evaluations, noise sd 0.1, 50 seeds) the measured best gave a median final regret of 0.051
+(mean 0.12, 3 runs of 50 above 0.3) against 0.14 (mean 0.31, 9 runs above 0.3) for the
+plug-in, whose lower bar kept EI inside the first basin it found in the runs we traced;
+without noise the two agree. Batches are chosen greedily with Kriging-believer
+fantasies (Ginsbourger et al. 2010): after each pick, and for every pending experiment, the
+posterior is conditioned on its own mean there, so the next pick sees little left to gain
+nearby.
 """
 
 from __future__ import annotations
@@ -55,7 +63,7 @@ __all__ = [
     "upper_confidence_bound",
 ]
 
-ACQUISITIONS = ("ei", "ucb", "thompson")
+ACQUISITIONS = ("ei", "nei", "ucb", "thompson")
 
 _C1 = 0.5 * np.log(2.0 * np.pi)
 _C2 = 0.5 * np.log(0.5 * np.pi)
@@ -207,17 +215,52 @@ def mc_log_expected_improvement(samples: Any, best: float, tau: float = 1e-3) ->
     return top + np.log(np.mean(np.exp(logs - top), axis=0))
 
 
-def incumbent(posterior: Any, Z_observed: np.ndarray, score: Score) -> float:
-    """The noisy-EI incumbent: the largest score of the posterior mean at the settings run.
+def incumbent(
+    posterior: Any, Z_seen: np.ndarray, score: Score, observed: np.ndarray | None = None
+) -> float:
+    """The incumbent of expected improvement: the best score so far.
 
-    Returns ``-inf`` when nothing has been run (every improvement then counts).
+    Parameters
+    ----------
+    posterior : posterior
+    Z_seen : ndarray of shape (n_seen, n_encoded)
+        Settings run, pending or already picked for the batch (encoded).
+    score : Score
+    observed : ndarray of shape (n_done, n_objectives), optional
+        Measured objective values (NaN for a failed run). Given, the incumbent is their
+        best score, or the posterior mean's score at a row of ``Z_seen`` where that is
+        higher (a fantasized pick); omitted, only the posterior mean counts (the noisy-EI
+        plug-in).
+
+    Returns
+    -------
+    float
+        ``-inf`` when nothing has been run or measured (every improvement then counts).
+
+    Examples
+    --------
+    >>> from yieldlab.experiments.objectives import Maximize
+    >>> class Flat:
+    ...     def predict(self, Z):
+    ...         return np.full((len(Z), 1), 2.0), np.ones((len(Z), 1))
+    >>> score = Score([Maximize("y")])
+    >>> incumbent(Flat(), np.zeros((2, 1)), score, observed=np.array([[3.0], [np.nan]]))
+    3.0
+    >>> incumbent(Flat(), np.zeros((2, 1)), score)
+    2.0
     """
-    if len(Z_observed) == 0:
-        return -np.inf
-    mean, _ = posterior.predict(Z_observed)
+    best = -np.inf
+    if observed is not None and len(observed):
+        measured = score(np.asarray(observed, dtype=float))
+        measured = measured[np.isfinite(measured)]
+        if measured.size:
+            best = float(measured.max())
+    if len(Z_seen) == 0:
+        return best
+    mean, _ = posterior.predict(Z_seen)
     values = score(mean)
     values = values[np.isfinite(values)]
-    return float(values.max()) if values.size else -np.inf
+    return max(best, float(values.max())) if values.size else best
 
 
 def acquisition_function(
@@ -230,7 +273,8 @@ def acquisition_function(
     base_samples: np.ndarray | None = None,
     tau: float = 1e-3,
 ) -> Callable[[np.ndarray], np.ndarray]:
-    """The criterion ``Z -> value`` for ``kind`` in ``{'ei', 'ucb'}`` (deterministic).
+    """The criterion ``Z -> value`` for ``kind`` in ``{'ei', 'nei', 'ucb'}`` (deterministic;
+    ``'nei'`` differs from ``'ei'`` only in the incumbent ``best`` it is given).
 
     ``base_samples`` of shape (n_samples, n_objectives) are the standard-normal draws reused
     at every setting (common random numbers, so the Monte Carlo criterion is a smooth
@@ -265,6 +309,7 @@ def select_batch(
     rng: np.random.Generator,
     *,
     Z_pending: np.ndarray | None = None,
+    Y_observed: np.ndarray | None = None,
     beta: float = 2.0,
     n_mc: int = 128,
     tau: float = 1e-3,
@@ -273,7 +318,7 @@ def select_batch(
 
     Parameters
     ----------
-    kind : {'ei', 'ucb', 'thompson'}
+    kind : {'ei', 'nei', 'ucb', 'thompson'}
     posterior : posterior
         See the module docstring.
     maximizer : object
@@ -290,6 +335,9 @@ def select_batch(
     rng : numpy.random.Generator
     Z_pending : ndarray of shape (n_pending, n_encoded), optional
         Settings suggested but not yet measured; treated as fantasies like the batch itself.
+    Y_observed : ndarray of shape (n_done, n_objectives), optional
+        Measured objective values, whose best score is the incumbent of ``'ei'`` (see
+        :func:`incumbent`); ignored by ``'nei'``.
     beta : float, default=2.0
         UCB's weight of the standard deviation.
     n_mc : int, default=128
@@ -314,7 +362,7 @@ def select_batch(
         seen = (
             np.vstack([Z_observed, pending, *picks]) if picks else np.vstack([Z_observed, pending])
         )
-        best = incumbent(posterior, seen, score)
+        best = incumbent(posterior, seen, score, None if kind == "nei" else Y_observed)
         base = None if score.linear else rng.standard_normal((n_mc, len(score.objectives)))
         f = acquisition_function(
             kind, posterior, score, best, beta=beta, base_samples=base, tau=tau

@@ -69,8 +69,11 @@ class Campaign:
         A new SQLite file for the campaign (resume it with :meth:`open`); default in memory.
     random_state : None, int or numpy.random.Generator
         Seed; the same seed and the same results give the same suggestions.
-    acquisition : {'ei', 'ucb', 'thompson'}, default='ei'
-        Log expected improvement, upper confidence bound or Thompson sampling.
+    acquisition : {'ei', 'nei', 'ucb', 'thompson'}, default='ei'
+        Log expected improvement over the best result measured, the same over the best
+        posterior mean at the settings run (noisy-EI plug-in, not inflated by a lucky
+        measurement but prone to stay in the first basin found; see
+        :mod:`.acquisition`), upper confidence bound or Thompson sampling.
     multi_objective : {'desirability', 'pareto'}, default='desirability'
         How several objectives combine: expected improvement of the Derringer-Suich
         desirability, or ParEGO (a random Chebyshev scalarization per suggestion).
@@ -298,7 +301,8 @@ class Campaign:
         DataFrame
             ``experiment``, the settings, ``<objective>_mean`` and ``<objective>_std`` (the
             prediction of a new measurement) and ``acquisition`` (expected improvement of the
-            score for ``'ei'``, the bound for ``'ucb'``, the drawn score for ``'thompson'``);
+            score for ``'ei'`` and ``'nei'``, the bound for ``'ucb'``, the drawn score for
+            ``'thompson'``);
             with candidates, indexed by their labels.
         """
         n = _count("n", n)
@@ -337,7 +341,8 @@ class Campaign:
                 candidate_rows(self.space, self._index, settings)
             ]
         extra = prediction_table(posterior, picks, self.names)
-        extra["acquisition"] = np.exp(values) if self.options["acquisition"] == "ei" else values
+        expected = self.options["acquisition"] in ("ei", "nei")
+        extra["acquisition"] = np.exp(values) if expected else values
         return settings, extra
 
     def _space_filling(self, n: int, taken: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -165,6 +165,7 @@ def optimized_batch(
         Z,
         rng,
         Z_pending=pending,
+        Y_observed=np.column_stack([o.values(done) for o in objectives]),
         beta=beta,
         tau=1e-3 * (spread if spread > 0 else 1.0),
     )

@@ -150,11 +150,52 @@ def test_sample_simplex_rows_sum_to_one(rng):
     np.testing.assert_allclose(w.sum(1), 1.0)
 
 
-def test_incumbent_is_the_posterior_mean_not_the_noisy_best():
+def test_incumbent_plug_in_is_the_posterior_mean_not_the_noisy_best():
     posterior = MockPosterior(bump, flat_std)
     Z = np.array([[0.3], [0.9]])
     assert incumbent(posterior, Z, Score([Maximize("y")])) == pytest.approx(1.0)
     assert incumbent(posterior, np.zeros((0, 1)), Score([Maximize("y")])) == -np.inf
+
+
+def test_incumbent_is_the_measured_best_raised_by_fantasies():
+    posterior = MockPosterior(bump, flat_std)  # mean 1.0 at 0.3, ~0 at 0.9
+    score = Score([Maximize("y")])
+    measured = np.array([[1.4], [np.nan], [0.2]])  # a lucky 1.4 at 0.3, a failed run
+    Z = np.array([[0.3], [0.5], [0.9]])
+    assert incumbent(posterior, Z, score, measured) == pytest.approx(1.4)
+    # a fantasized pick whose mean beats every measurement raises the bar
+    assert incumbent(posterior, Z, score, np.array([[0.5]])) == pytest.approx(1.0)
+    # minimized: the smallest measurement is the best score
+    low = Score([Minimize("y")])
+    assert incumbent(posterior, np.zeros((0, 1)), low, np.array([[0.7], [0.4]])) == -0.4
+    assert incumbent(posterior, np.zeros((0, 1)), score, np.array([[np.nan]])) == -np.inf
+
+
+def test_ei_and_nei_differ_only_in_the_incumbent(rng):
+    posterior = MockPosterior(bump, flat_std)
+    grid = np.linspace(0, 1, 201)[:, None]
+    measured = np.array([[5.0]])  # far above the model's mean anywhere
+
+    def first(kind):
+        Z, values = select_batch(
+            kind,
+            posterior,
+            GridMaximizer(grid),
+            1,
+            lambda j: Score([Maximize("y")]),
+            np.array([[0.3]]),
+            np.random.default_rng(0),
+            Y_observed=measured,
+        )
+        return Z[0, 0], values[0]
+
+    z_ei, v_ei = first("ei")
+    z_nei, v_nei = first("nei")
+    assert z_ei == pytest.approx(0.3) and z_nei == pytest.approx(0.3)
+    # log EI over a bar of 5.0 is far below log EI over the posterior mean's 1.0
+    assert v_ei < v_nei - 5.0
+    f = acquisition_function("ei", posterior, Score([Maximize("y")]), best=5.0)
+    assert v_ei == pytest.approx(float(f(np.array([[0.3]]))[0]))
 
 
 def test_ei_criterion_prefers_the_bump_and_minimize_flips_it():
@@ -176,7 +217,7 @@ def test_target_criterion_uses_monte_carlo_and_finds_the_target(rng):
     assert grid[np.argmax(f(grid)), 0] == pytest.approx(0.4)
 
 
-@pytest.mark.parametrize("kind", ["ei", "ucb", "thompson"])
+@pytest.mark.parametrize("kind", ["ei", "nei", "ucb", "thompson"])
 def test_batches_do_not_repeat_points(kind, rng):
     posterior = MockPosterior(bump, flat_std)
     grid = np.linspace(0, 1, 201)[:, None]
