@@ -279,9 +279,16 @@ def solve_normal_equations(
     Returns
     -------
     LeastSquaresFit or None
+        None also when the Gram matrix is not finite (a NaN or inf in ``X`` or ``y``, or
+        overflow).
     """
     m, n = X.shape
-    G, g, center, y0, offset, yy = _gram_pass(X, y, fit_intercept)
+    # NOTE: a NaN or inf in X or y (or a sum of squares that overflows) leaves the Gram
+    # pass non-finite: the caller checks X and falls back to QR (fit_least_squares)
+    with np.errstate(invalid="ignore", over="ignore"):
+        G, g, center, y0, offset, yy = _gram_pass(X, y, fit_intercept)
+    if not (np.isfinite(G).all() and np.isfinite(g).all() and np.isfinite(yy)):
+        return None
     sq = np.diag(G).copy()
     # NOTE: a constant column centres to rounding noise, which scaling would blow up to a
     # unit-norm column; such columns, and large mean/spread ratios, go to the QR path.

@@ -49,7 +49,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_choice, check_positive
+from .._validation import check_choice, check_finite, check_positive
 from ..exceptions import DivergenceError
 from .least_squares import LeastSquaresFit, solve_normal_equations
 from .optimizers import GradientDescent
@@ -180,13 +180,14 @@ def fit_least_squares(
     diagnostics: bool = True,
     max_iter: int = 100_000,
     tol: float = 1e-10,
+    finite: bool = True,
 ) -> LeastSquaresFit:
     """Least-squares (or ridge) fit of ``y = b0 + X b``, with what inference needs.
 
     Parameters
     ----------
     X : ndarray of shape (n_samples, n_features)
-        Finite float64 design (validated by the caller).
+        Float64 design (validated by the caller), finite unless ``finite=False``.
     y : ndarray of shape (n_samples,)
     fit_intercept : bool, default=True
     solver : {'auto', 'cholesky', 'qr', 'svd', 'gd'}, default='auto'
@@ -208,6 +209,11 @@ def fit_least_squares(
         are then None); the other solvers always compute them.
     max_iter, tol :
         Gradient descent only, see :func:`gradient_descent`.
+    finite : bool, default=True
+        Whether the caller has checked ``X`` for NaN and infinity. False saves that pass
+        over ``X`` when the normal equations run: a NaN or inf makes their Gram matrix
+        non-finite, and only then (or before any other solver) is ``X`` checked, raising
+        the ``ValueError`` of :func:`~yieldlab._validation.check_finite`.
 
     Returns
     -------
@@ -233,6 +239,8 @@ def fit_least_squares(
             X, y, fit_intercept=fit_intercept, alpha=alpha,
             check_condition=solver != "cholesky", diagnostics=diagnostics or solver == "gd",
         )  # fmt: skip
+    if fit is None and not finite:
+        check_finite("X", X)
     if fit is None:
         fit = solve_orthogonal(
             X, y, fit_intercept=fit_intercept, alpha=alpha, X_tail=X_tail,

@@ -84,7 +84,13 @@ def validate_features(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
 
 
 def validate_xy(
-    estimator: Any, X: Any, y: Any, *, multi_output: bool = False, numeric_y: bool = True
+    estimator: Any,
+    X: Any,
+    y: Any,
+    *,
+    multi_output: bool = False,
+    numeric_y: bool = True,
+    finite_x: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Check ``X`` and ``y`` together in ``fit``; see :func:`validate_features`.
 
@@ -97,6 +103,11 @@ def validate_xy(
         Accept a 2-D ``y``.
     numeric_y : bool, default=True
         Require a numeric target (regression); classifiers pass False.
+    finite_x : bool, default=True
+        Check an array ``X`` for NaN and infinity here. False leaves it to the caller, who
+        must check before using ``X`` (the normal equations see a NaN or inf for free in
+        the Gram matrix, see :func:`~yieldlab.engine.linear.fit_least_squares`); a
+        DataFrame is always checked, naming its columns.
 
     Returns
     -------
@@ -131,6 +142,6 @@ def validate_xy(
         multi_output=multi_output,
         y_numeric=numeric_y,
     )
-    if not isinstance(X, pd.DataFrame):
+    if finite_x and not isinstance(X, pd.DataFrame):
         check_finite("X", X_out)
     return X_out, y_out

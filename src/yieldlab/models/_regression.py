@@ -85,11 +85,14 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
         X: np.ndarray,
         names: list[str],
         feature_names: list[str],
+        finite: bool = True,
     ) -> None:
         """Fit ``y ~ D`` and set every fitted attribute.
 
         ``X`` holds the validated inputs (for constant columns and replicated runs),
-        ``names`` the design's term names, ``feature_names`` the input column names.
+        ``names`` the design's term names, ``feature_names`` the input column names;
+        ``finite=False`` when ``D`` is not yet checked for NaN and infinity (see
+        :func:`~yieldlab.engine.linear.fit_least_squares`).
         """
         fit_intercept = bool(self.fit_intercept)
         n_samples, n_terms = D.shape[0], D.shape[1] + int(fit_intercept)
@@ -104,6 +107,7 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
             D, y, fit_intercept=fit_intercept, solver=self.solver, alpha=float(self.alpha),
             X_tail=D_tail, diagnostics=self._diagnostics(n_samples),
             max_iter=getattr(self, "max_iter", 100_000), tol=getattr(self, "tol", 1e-10),
+            finite=finite,
         )  # fmt: skip
         self._warn(fit, term_names, X, feature_names)
         pure = None

@@ -137,9 +137,10 @@ class LinearRegression(LeastSquaresRegressor):
         self._check_params()
         check_int("max_iter", self.max_iter, 1)
         check_positive("tol", self.tol)
-        X_valid, y_valid = validate_xy(self, X, y)
+        # NOTE: X is checked for NaN and inf by the fit (for free in the normal equations)
+        X_valid, y_valid = validate_xy(self, X, y, finite_x=False)
         names = feature_names(X, X_valid.shape[1])
-        self._fit_design(X_valid, None, y_valid, X_valid, names, names)
+        self._fit_design(X_valid, None, y_valid, X_valid, names, names, finite=False)
         return self
 
     def _design(self, X: np.ndarray) -> tuple[np.ndarray, None]:

@@ -3,6 +3,8 @@ force where there is one: leave-one-out refits, dropped-term refits), aliasing, 
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -203,6 +205,23 @@ def test_diagnostics_off_keeps_the_coefficients(data):
     np.testing.assert_allclose(lean.coef_, full.coef_, rtol=1e-12)
     assert np.isnan(lean.fit_statistics_["pred_r2"]) and lean.residuals_ is None
     assert lean.fit_statistics_["r2"] == pytest.approx(full.fit_statistics_["r2"])
+
+
+@pytest.mark.parametrize("n_rows", [200, 20_000])  # QR path; normal equations (Gram pass)
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("row", [0, 7])  # row 0 also feeds the Gram pass's shift
+def test_non_finite_array_is_named_on_every_solver_path(n_rows, value, row):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((n_rows, 10))
+    y = X @ np.arange(10.0)
+    X[row, 4] = value
+    word = "NaN" if np.isnan(value) else ("inf" if value > 0 else "-inf")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning from inside NumPy on the way
+        with pytest.raises(ValueError, match=rf"X contains {word} at row {row}, column 4 \("):
+            LinearRegression().fit(X, y)
+    X[row, 4] = 1.0  # once repaired, the large fit takes the normal equations
+    assert LinearRegression().fit(X, y).solver_ == ("cholesky" if n_rows > 1000 else "qr")
 
 
 def test_bad_input_is_named(data):
