@@ -36,6 +36,9 @@ class Optimizer:
         Step size ``eta > 0``.
     """
 
+    # True when _update takes a fourth argument, square_sum, and adds grads**2 into it
+    _fuses_square = False
+
     def __init__(self, learning_rate: float) -> None:
         self.learning_rate = check_positive("learning_rate", learning_rate)
         self.t = 0
@@ -47,12 +50,27 @@ class Optimizer:
         self.t = 0
         self._state = None
 
-    def step(self, params: Array, grads: Array) -> None:
-        """Update ``params`` in place from ``grads`` (arrays of the same shape)."""
+    def step(self, params: Array, grads: Array, square_sum: Array | None = None) -> None:
+        """Update ``params`` in place from ``grads`` (arrays of the same shape).
+
+        Parameters
+        ----------
+        params, grads : ndarray
+        square_sum : ndarray of the same shape, optional
+            ``grads**2`` is added to it (the training loop sums it for the per-layer
+            gradient norms); Adam reuses the square it computes anyway.
+        """
         if self._state is None:
             self._state = self._init_state(params)
         self.t += 1
+        if square_sum is not None and self._fuses_square:
+            self._update(params, grads, self._state, square_sum)
+            return
         self._update(params, grads, self._state)
+        if square_sum is not None:
+            square = self._state.setdefault("square", np.empty_like(square_sum))
+            np.multiply(grads, grads, out=square)
+            square_sum += square
 
     def _init_state(self, params: Array) -> dict[str, Array]:
         state = {"tmp": np.empty_like(params)}
@@ -149,7 +167,11 @@ class Adam(Optimizer):
         w <- w - eta * weight_decay * w           (AdamW, weights only)
 
     The update is computed as ``eta sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps')``
-    with ``eps' = eps sqrt(1 - b2^t)``, which is the same number with fewer passes.
+    with ``eps' = eps sqrt(1 - b2^t)``, which is the same number with fewer passes. The
+    moments are kept as ``m = s1 M`` and ``v = s2 V`` with scalar factors
+    ``s1 = b1^k``, ``s2 = b2^k``: the decay is a multiplication of a scalar, and the
+    vectors take one pass each, ``M <- M + (1 - b1) / s1 g`` (the factor is folded into
+    the vector before it underflows). Same numbers up to rounding.
 
     Parameters
     ----------
@@ -185,41 +207,69 @@ class Adam(Optimizer):
         self.epsilon = float(check_positive("epsilon", epsilon))
         self.weight_decay = float(check_positive("weight_decay", weight_decay, strict=False))
 
+    _fuses_square = True
+
     def _init_state(self, params: Array) -> dict[str, Array]:
         state = super()._init_state(params)
-        state["m"] = np.zeros_like(params)
-        state["v"] = np.zeros_like(params)
+        state["M"] = np.zeros_like(params)  # m = s1 M
+        state["V"] = np.zeros_like(params)  # v = s2 V
+        self._scales = [1.0, 1.0]
+        # NOTE: below this the scale factors are folded into M and V, which stay within
+        # g / fold (float32 overflows near 3e38)
+        self._fold = 1e-30 if params.dtype == np.float64 else 1e-6
         return state
 
-    def _update(self, params: Array, grads: Array, state: dict[str, Array]) -> None:
-        m, v, tmp = state["m"], state["v"], state["tmp"]
+    def moments(self) -> tuple[Array, Array] | None:
+        """The first and second moment estimates ``m`` and ``v`` (copies), or None before
+        the first step."""
+        if self._state is None:
+            return None
+        s1, s2 = self._scales
+        return s1 * self._state["M"], s2 * self._state["V"]
+
+    def _update(
+        self, params: Array, grads: Array, state: dict[str, Array], square_sum=None
+    ) -> None:
+        M, V, tmp = state["M"], state["V"], state["tmp"]
         b1, b2, t = self.beta1, self.beta2, self.t
-        correction2 = math.sqrt(1.0 - b2**t)
-        step = self.learning_rate * correction2 / (1.0 - b1**t)
         if self.weight_decay:
             n = params.size if self.decay_size is None else self.decay_size
             params[:n] *= 1.0 - self.learning_rate * self.weight_decay
         fast = "axpy" in state and grads.flags.c_contiguous and grads.dtype == params.dtype
+        # m <- b1 m + (1 - b1) g  as  s1 <- b1 s1,  M <- M + (1 - b1) / s1 g  (and for v)
+        s1, s2 = self._scales[0] * b1, self._scales[1] * b2
+        for k, (vector, scale) in enumerate(((M, s1), (V, s2))):
+            if scale < self._fold:  # fold the factor in before it underflows (at once if b = 0)
+                vector *= scale
+                scale = 1.0
+            self._scales[k] = scale
+        s1, s2 = self._scales
         if fast:
-            axpy, scal = state["axpy"], state["scal"]
-            scal(b1, m)
-            axpy(grads, m, a=1.0 - b1)  # m <- b1 m + (1 - b1) g
+            axpy = state["axpy"]
+            axpy(grads, M, a=(1.0 - b1) / s1)
             np.multiply(grads, grads, out=tmp)
-            scal(b2, v)
-            axpy(tmp, v, a=1.0 - b2)  # v <- b2 v + (1 - b2) g^2
+            axpy(tmp, V, a=(1.0 - b2) / s2)
         else:
-            m *= b1
-            np.multiply(grads, 1.0 - b1, out=tmp)
-            m += tmp
-            v *= b2
+            np.multiply(grads, (1.0 - b1) / s1, out=tmp)
+            M += tmp
             np.multiply(grads, grads, out=tmp)
-            tmp *= 1.0 - b2
-            v += tmp
-        np.sqrt(v, out=tmp)
-        tmp += self.epsilon * correction2
-        np.divide(m, tmp, out=tmp)
+            if square_sum is not None:
+                square_sum += tmp
+                square_sum = None
+            tmp *= (1.0 - b2) / s2
+            V += tmp
+        if square_sum is not None:
+            square_sum += tmp
+        # eta m_hat / (sqrt(v_hat) + eps) = step * M / (sqrt(V) + eps'), with
+        # m_hat = s1 M / (1 - b1^t) and v_hat = s2 V / (1 - b2^t)
+        correction2 = math.sqrt(1.0 - b2**t)
+        root2 = math.sqrt(s2)
+        step = self.learning_rate * s1 * correction2 / ((1.0 - b1**t) * root2)
+        np.sqrt(V, out=tmp)
+        tmp += self.epsilon * correction2 / root2
+        np.divide(M, tmp, out=tmp)
         if fast:
-            axpy(tmp, params, a=-step)
+            state["axpy"](tmp, params, a=-step)
         else:
             tmp *= step
             params -= tmp

@@ -276,10 +276,9 @@ class _EpochLoop:
         self.full_ws = network.workspace(batch_size)
         tail = n - self.starts[-1]
         self.tail_ws = network.workspace(tail) if tail != batch_size else self.full_ws
-        self.sq = np.empty(network.n_weights, dtype=network.dtype)
-        self.sq_sum = np.empty(network.n_weights, dtype=network.dtype)
-        bounds = [s.start for s in network.weight_slices]
-        self.bounds = np.array(bounds, dtype=np.intp)
+        # sum over the epoch's steps of the squared gradient (all parameters: Adam adds
+        # the square it computes anyway); the norms take the weights' part
+        self.sq_sum = np.empty_like(network.gradients)
 
     def run(self, opt: Optimizer) -> tuple[float, Array]:
         network, bs, l2 = self.network, self.batch_size, self.l2
@@ -289,8 +288,7 @@ class _EpochLoop:
             np.take(self.X, order, axis=0, out=Xs)
             np.take(self.Y, order, axis=0, out=Ys)
         params, grads = network.parameters, network.gradients
-        weights_grad = grads[: network.n_weights]
-        sq, sq_sum = self.sq, self.sq_sum
+        sq_sum = self.sq_sum
         sq_sum[...] = 0.0
         forward, backward, step = network.forward, network.backward, opt.step
         full_ws, tail_ws, last = self.full_ws, self.tail_ws, self.starts[-1]
@@ -300,11 +298,9 @@ class _EpochLoop:
             xb, yb = Xs[start : start + bs], Ys[start : start + bs]
             forward(xb, ws)
             total += backward(xb, yb, ws, l2) * xb.shape[0]
-            np.multiply(weights_grad, weights_grad, out=sq)
-            sq_sum += sq
-            step(params, grads)
-        per_layer = np.add.reduceat(sq_sum, self.bounds) / len(self.starts)
-        return total / Xs.shape[0], np.sqrt(per_layer)
+            step(params, grads, sq_sum)
+        per_layer = np.array([sq_sum[s].sum() for s in network.weight_slices])
+        return total / Xs.shape[0], np.sqrt(per_layer / len(self.starts))
 
 
 def _train_lbfgs(

@@ -42,6 +42,24 @@ def test_forward_is_the_notes_formula(rng):
     assert np.allclose(net.predict(X), expected)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("contiguous", [True, False])
+def test_dense_forward_writes_z_and_a_in_place(rng, dtype, contiguous):
+    # the BLAS path (bias as the product's starting value) and NumPy's fallback for a
+    # strided input give z = a W^T + b, written into the given buffers
+    net = Network([Dense(5, 7, activation="relu")], random_state=0, dtype=np.dtype(dtype).name)
+    layer = net.layers[0]
+    layer.b = rng.normal(size=7)
+    wide = rng.normal(size=(6, 10)).astype(dtype)
+    a_prev = np.ascontiguousarray(wide[:, :5]) if contiguous else wide[:, ::2]
+    z, a = np.empty((6, 7), dtype=dtype), np.empty((6, 7), dtype=dtype)
+    out = layer.forward(a_prev, z, a)
+    expected = a_prev.astype(np.float64) @ layer.W.T.astype(np.float64) + layer.b
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    assert out is a and np.allclose(z, expected, rtol=tol, atol=tol)
+    assert np.allclose(a, np.maximum(expected, 0.0), rtol=tol, atol=tol)
+
+
 def test_same_seed_same_weights_different_seed_different_weights():
     assert np.array_equal(make(1).parameters, make(1).parameters)
     assert not np.array_equal(make(1).parameters, make(2).parameters)

@@ -69,3 +69,74 @@ def test_invalid_settings_are_named():
         Adam(beta1=1.0)
     with pytest.raises(ValueError, match="optimizer='rmsprop' is not supported"):
         get_optimizer("rmsprop", 0.1)
+
+
+def _textbook_adam(w, gradients, lr, b1, b2, eps):
+    """Kingma & Ba's algorithm 1, written out."""
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    for t, g in enumerate(gradients, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w = w - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+    return w, m, v
+
+
+@pytest.mark.parametrize(
+    ("size", "b1", "b2"),
+    [(50, 0.9, 0.999), (50, 0.0, 0.999), (50, 0.9, 0.0), (9000, 0.9, 0.999), (50, 0.5, 0.5)],
+)
+def test_adam_matches_the_textbook_rule_over_many_steps(size, b1, b2):
+    # 1,500 steps: the scale factors s1 = b1^k are folded into the moments many times
+    # (b1 = 0.9 passes 1e-30 after 656 steps); 9,000 entries take the NumPy path
+    rng = np.random.default_rng(3)
+    w0 = rng.normal(size=size)
+    gradients = [rng.normal(size=size) * 10.0 ** rng.uniform(-6, 2) for _ in range(1500)]
+    expected, m, v = _textbook_adam(w0, gradients, 1e-3, b1, b2, 1e-8)
+    w, opt = w0.copy(), Adam(1e-3, beta1=b1, beta2=b2)
+    for g in gradients:
+        opt.step(w, g)
+    assert np.max(np.abs(w - expected)) < 1e-12 * np.max(np.abs(expected - w0))
+    for moment, reference in zip(opt.moments(), (m, v), strict=True):
+        assert np.max(np.abs(moment - reference)) < 1e-12 * np.max(np.abs(reference))
+
+
+def test_adam_in_float32_stays_finite_and_close_to_float64():
+    rng = np.random.default_rng(4)
+    w0 = rng.normal(size=40)
+    gradients = [rng.normal(size=40) * 1e3 for _ in range(800)]
+    expected, _, _ = _textbook_adam(w0, gradients, 1e-3, 0.9, 0.999, 1e-8)
+    w, opt = w0.astype(np.float32), Adam(1e-3)
+    for g in gradients:
+        opt.step(w, g.astype(np.float32))
+    assert w.dtype == np.float32 and np.all(np.isfinite(opt.moments()[1]))
+    assert np.max(np.abs(w - expected)) < 1e-4
+
+
+def test_adam_matches_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    w0 = rng.normal(size=30)
+    gradients = [rng.normal(size=30) for _ in range(300)]
+    param = torch.nn.Parameter(torch.tensor(w0, dtype=torch.float64))
+    reference = torch.optim.Adam([param], lr=1e-2, betas=(0.8, 0.99), eps=1e-8)
+    w, opt = w0.copy(), Adam(1e-2, beta1=0.8, beta2=0.99)
+    for g in gradients:
+        param.grad = torch.tensor(g, dtype=torch.float64)
+        reference.step()
+        opt.step(w, g)
+    assert np.allclose(w, param.detach().numpy(), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("make", [lambda: Adam(0.01), lambda: GradientDescent(0.1, momentum=0.5)])
+def test_step_adds_the_squared_gradient_to_square_sum(make):
+    # the training loop's per-layer gradient norms: Adam adds the square it computes
+    g1, g2 = np.array([3.0, -0.5, 2.0]), np.array([1.0, 4.0, -1.0])
+    total = np.zeros(3)
+    opt, w = make(), np.zeros(3)
+    opt.step(w, g1, total)
+    opt.step(w, g2, total)
+    assert np.array_equal(total, [10.0, 16.25, 5.0])
+    reference, w_ref = make(), np.zeros(3)
+    reference.step(w_ref, g1)
+    reference.step(w_ref, g2)
+    assert np.array_equal(w, w_ref)  # the sum does not change the update
