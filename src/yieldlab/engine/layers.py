@@ -29,6 +29,11 @@ __all__ = ["INITIALIZERS", "Dense", "glorot_uniform", "he_normal"]
 
 Array = np.ndarray
 _GEMM = {"d": blas.dgemm, "f": blas.sgemm}  # by dtype.char (f2py routines do not pickle)
+# NOTE: SciPy's BLAS is its own OpenBLAS, with its own thread pool. Up to m n k = 64^3
+# OpenBLAS runs a product on one thread; above it the two libraries' pools would take
+# turns and spin against each other (a 512-512 network trained 3-5x slower), so larger
+# products stay with NumPy.
+_GEMM_MAX_WORK = 64**3
 
 
 def glorot_uniform(rng: np.random.Generator, n_out: int, n_in: int) -> Array:
@@ -165,7 +170,7 @@ class Dense:
             ``a``.
         """
         W = self._W
-        gemm = _GEMM.get(W.dtype.char)
+        gemm = _GEMM.get(W.dtype.char) if z.size * self.n_in <= _GEMM_MAX_WORK else None
         if (
             gemm is not None
             and z.flags.c_contiguous
