@@ -34,6 +34,7 @@ from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_rng
+from ..models._data import standardize
 from ..models.linear import AliasingWarning, LinearRegression
 from ..models.mlp import LBFGS_MAX_ROWS, MLPRegressor
 from ..models.response_surface import (
@@ -241,10 +242,7 @@ class GaussianProcessCandidate(RegressorMixin, BaseEstimator):
         rng = check_rng(self.random_state)
         self.warp_, self.warp_columns_ = fit_warp(X)
         X = apply_warp(self.warp_, self.warp_columns_, X)
-        self.x_mean_ = X.mean(axis=0)
-        scale = X.std(axis=0)
-        self.x_scale_ = np.where(scale > 0, scale, 1.0)
-        Z = (X - self.x_mean_) / self.x_scale_
+        Z, self.x_mean_, self.x_scale_ = standardize(X)
         n, p = Z.shape
         kernel = ConstantKernel(1.0, (1e-3, 1e3)) * Matern(
             np.ones(p), (1e-2, 1e3), nu=self.nu

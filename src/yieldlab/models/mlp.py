@@ -23,7 +23,7 @@ from .._validation import check_choice, check_positive, check_rng
 from ..engine import Dense, History, Network, train
 from ..engine.activations import ACTIVATIONS, ALIASES, Activation
 from ..engine.losses import Loss
-from ._data import validate_features, validate_xy
+from ._data import standardize, validate_features, validate_xy
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -196,10 +196,8 @@ class _BaseMLP(BaseEstimator):
         return {}
 
     def _standardize_fit(self, X: np.ndarray) -> np.ndarray:
-        self.x_mean_ = X.mean(axis=0)
-        scale = X.std(axis=0)
-        self.x_scale_ = np.where(scale > 0, scale, 1.0)
-        return (X - self.x_mean_) / self.x_scale_
+        Xs, self.x_mean_, self.x_scale_ = standardize(X)
+        return Xs
 
     def _forward(self, X: Any) -> np.ndarray:
         check_is_fitted(self, "network_")
@@ -372,14 +370,12 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         X, y = validate_xy(self, X, y, multi_output=True)
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
         self._y_ndim = y.ndim
-        self.y_mean_ = Y.mean(axis=0)
-        scale = Y.std(axis=0)
-        self.y_scale_ = np.where(scale > 0, scale, 1.0)
+        Ys, self.y_mean_, self.y_scale_ = standardize(Y)
         loss = {"squared_error": "mse", "mse": "mse", "huber": "huber"}.get(self.loss, self.loss)
         if isinstance(loss, str) and loss not in ("mse", "huber"):
             check_choice("loss", self.loss, ["squared_error", "huber"])
         Xs = self._standardize_fit(X)
-        self._train(Xs, (Y - self.y_mean_) / self.y_scale_, "identity", loss)
+        self._train(Xs, Ys, "identity", loss)
         return self
 
     def predict(self, X: Any) -> np.ndarray:

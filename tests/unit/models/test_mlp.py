@@ -40,6 +40,19 @@ def test_target_scale_does_not_matter(rng):
     assert model.score(X, y) > 0.999
 
 
+def test_a_constant_input_column_is_not_blown_up_by_its_rounding_noise(rng):
+    # 0.1 repeated 37 times has a floating-point spread of 4e-17: dividing by it turned
+    # the column into -1s and a later 0.2 into 2.4e15
+    X = np.column_stack([rng.uniform(-1, 1, 37), np.full(37, 0.1)])
+    y = 3.0 * X[:, 0] + 1.0
+    model = MLPRegressor(hidden_layer_sizes=(), random_state=0).fit(X, y)
+    assert model.x_scale_[1] == 1.0 and model.x_mean_[1] == pytest.approx(0.1)
+    X_new = np.array([[0.5, 0.1], [0.5, 0.2]])
+    prediction = model.predict(X_new)
+    assert prediction[0] == pytest.approx(2.5, abs=1e-3)
+    assert abs(prediction[1] - prediction[0]) < 1.0
+
+
 def test_adam_path_with_early_stopping(rng):
     X = rng.uniform(-2, 2, size=(1500, 2))
     y = np.sin(X[:, 0]) * np.cos(X[:, 1]) + 0.05 * rng.normal(size=1500)
