@@ -68,7 +68,9 @@ class Optimizer:
             return
         self._update(params, grads, self._state)
         if square_sum is not None:
-            square = self._state.setdefault("square", np.empty_like(square_sum))
+            if "square" not in self._state:
+                self._state["square"] = np.empty_like(square_sum)
+            square = self._state["square"]
             np.multiply(grads, grads, out=square)
             square_sum += square
 
@@ -245,21 +247,18 @@ class Adam(Optimizer):
             self._scales[k] = scale
         s1, s2 = self._scales
         if fast:
-            axpy = state["axpy"]
-            axpy(grads, M, a=(1.0 - b1) / s1)
-            np.multiply(grads, grads, out=tmp)
-            axpy(tmp, V, a=(1.0 - b2) / s2)
+            state["axpy"](grads, M, a=(1.0 - b1) / s1)
         else:
             np.multiply(grads, (1.0 - b1) / s1, out=tmp)
             M += tmp
-            np.multiply(grads, grads, out=tmp)
-            if square_sum is not None:
-                square_sum += tmp
-                square_sum = None
-            tmp *= (1.0 - b2) / s2
-            V += tmp
+        np.multiply(grads, grads, out=tmp)
         if square_sum is not None:
             square_sum += tmp
+        if fast:
+            state["axpy"](tmp, V, a=(1.0 - b2) / s2)
+        else:
+            tmp *= (1.0 - b2) / s2
+            V += tmp
         # eta m_hat / (sqrt(v_hat) + eps) = step * M / (sqrt(V) + eps'), with
         # m_hat = s1 M / (1 - b1^t) and v_hat = s2 V / (1 - b2^t)
         correction2 = math.sqrt(1.0 - b2**t)
