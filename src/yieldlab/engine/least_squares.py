@@ -26,6 +26,7 @@ Array = np.ndarray
 _EPS = float(np.finfo(np.float64).eps)
 _RCOND_CHOLESKY = 1e-6  # cond(Gram) <= 1e6, i.e. cond(Z) <= 1e3: refinement converges at once
 _CHUNK = 1 << 13  # rows per block in the streaming passes (blocks stay in cache)
+_GRAM_BLOCK = 1 << 17  # values per block of the Gram pass (1 MiB: stays in the L2 cache)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,9 @@ class LeastSquaresFit:
     n_iter : int
         Refinement steps, or gradient-descent iterations for ``'gd'``.
     converged : bool
+    tss : float or None
+        Total sum of squares of ``y`` (about its mean with an intercept, about zero
+        without), when the solver had it accurately on the way; else None.
     """
 
     coef: Array
@@ -88,6 +92,7 @@ class LeastSquaresFit:
     rss: float
     converged: bool = True
     alias_relations: dict = field(default_factory=dict)
+    tss: float | None = None
 
     @property
     def params(self) -> Array:
@@ -183,7 +188,8 @@ def _gram_pass(X: Array, y: Array, fit_intercept: bool):
     """One streaming pass: ``Z^T Z``, ``Z^T [y, 1]`` and ``[y, 1]^T [y, 1]``, ``Z = X - shift``.
 
     Returns the centred Gram matrix, ``Xc^T yc``, the column means, the mean of ``y``, the
-    offsets ``|mean - shift| / std`` and ``yc^T yc``.
+    offsets ``|mean - shift| / std``, ``yc^T yc`` and whether that last one lost less than
+    a bit to the correction of the shift (then it is the total sum of squares).
 
     ``shift`` (the mean of the first rows) is near the column means, so centring exactly
     afterwards, ``Xc^T Xc = Z^T Z - S S^T / n`` with ``S = Z^T 1``, cancels little (when
@@ -191,32 +197,43 @@ def _gram_pass(X: Array, y: Array, fit_intercept: bool):
     stay in cache, so each row of ``X`` is read from memory once.
     """
     m, n = X.shape
-    shift = X[:1024].mean(axis=0) if fit_intercept else np.zeros(n)
-    if fit_intercept and np.all(np.abs(shift) <= X[:1024].std(axis=0)):
-        shift = np.zeros(n)
-    y_shift = float(y[:1024].mean()) if fit_intercept else 0.0
-    # cache-sized blocks: X is read from memory once, and the small buffers below are not
-    # fresh pages to fault in on every fit (without a shift, X's blocks are not copied)
-    chunk = _CHUNK
-    block, y1 = np.empty((min(chunk, m), n)), np.ones((min(chunk, m), 2))
-    G, Zy1, y1y1 = np.zeros((n, n)), np.zeros((2, n)), np.zeros((2, 2))
+    # a power of two of rows near _GRAM_BLOCK values (8,192 rows of 10 columns)
+    chunk = min(1 << max(9, (_GRAM_BLOCK // n).bit_length() - 1), m)
+    yt = np.ones((2, chunk))  # [y - y_shift; 1] of a block, rows contiguous for BLAS
+    shift, y_shift = np.zeros(n), 0.0
+    if fit_intercept:
+        head = X[:1024]
+        k = head.shape[0]
+        mean = yt[1, :k] @ head / k
+        # shift unless |mean| <= std on the first rows, i.e. 2 mean^2 <= mean of squares
+        if np.any(2.0 * mean**2 > np.einsum("ij,ij->j", head, head) / k):
+            shift = mean
+        y_shift = float(y[:k] @ yt[1, :k]) / k
+    # cache-sized blocks: X is read from memory once, and the small buffers are not fresh
+    # pages to fault in on every fit (without a shift, X's blocks are not copied)
+    block = np.empty((chunk, n)) if shift.any() else None
+    G, Zy1 = np.zeros((n, n), order="F"), np.zeros((2, n), order="F")
+    yy = sy = 0.0
     for start in range(0, m, chunk):
-        rows = slice(start, start + chunk)
-        c = min(chunk, m - start)
-        np.subtract(y[rows], y_shift, out=y1[:c, 0])
-        B = np.subtract(X[rows], shift, out=block[:c]) if shift.any() else X[rows]
-        # NOTE: B.T of a C-ordered block is Fortran-ordered, as BLAS wants, at no cost.
+        B = X[start : start + chunk]
+        Y = yt[:, : B.shape[0]]
+        np.subtract(y[start : start + chunk], y_shift, out=Y[0])
+        if block is not None:
+            B = np.subtract(B, shift, out=block[: B.shape[0]])
+        # NOTE: B.T of a C-ordered block and Y.T are Fortran-ordered, as BLAS wants
         G = blas.dsyrk(1.0, B.T, beta=1.0, c=G, trans=0, lower=0, overwrite_c=1)
-        Zy1 += y1[:c].T @ B
-        y1y1 += [[y1[:c, 0] @ y1[:c, 0], y1[:c, 0].sum()], [0.0, c]]
+        Zy1 = blas.dgemm(1.0, Y.T, B.T, beta=1.0, c=Zy1, trans_a=1, trans_b=1, overwrite_c=1)
+        yy += Y[0] @ Y[0]
+        sy += Y[0] @ Y[1]
     G = np.triu(G) + np.triu(G, 1).T
     if not fit_intercept:
-        return G, Zy1[0], np.zeros(n), 0.0, np.zeros(n), y1y1[0, 0]
-    S, sy = Zy1[1], y1y1[0, 1]
+        return G, Zy1[0], np.zeros(n), 0.0, np.zeros(n), yy, True
+    S = Zy1[1]
     gram = G - np.outer(S, S) / m
     offset = np.abs(S / m) / np.sqrt(np.maximum(np.diag(gram), 1e-300) / m)
-    yy = y1y1[0, 0] - sy**2 / m
-    return gram, Zy1[0] - S * sy / m, shift + S / m, y_shift + sy / m, offset, yy
+    tss = yy - sy**2 / m
+    tss_ok = bool(sy**2 / m <= 0.5 * tss)  # the correction cancels less than one bit
+    return gram, Zy1[0] - S * sy / m, shift + S / m, y_shift + sy / m, offset, tss, tss_ok
 
 
 def _normal_pass(X, y, center, b, y0, V, fit_intercept, leverage: bool):
@@ -286,9 +303,12 @@ def solve_normal_equations(
     # NOTE: a NaN or inf in X or y (or a sum of squares that overflows) leaves the Gram
     # pass non-finite: the caller checks X and falls back to QR (fit_least_squares)
     with np.errstate(invalid="ignore", over="ignore"):
-        G, g, center, y0, offset, yy = _gram_pass(X, y, fit_intercept)
+        G, g, center, y0, offset, yy, tss_ok = _gram_pass(X, y, fit_intercept)
     if not (np.isfinite(G).all() and np.isfinite(g).all() and np.isfinite(yy)):
         return None
+    # yy sums squares about the first rows' mean less the correction to the mean; when the
+    # correction is small against it (the common case) yy is the TSS to full precision
+    tss = float(yy) if tss_ok else None
     sq = np.diag(G).copy()
     # NOTE: a constant column centres to rounding noise, which scaling would blow up to a
     # unit-norm column; such columns, and large mean/spread ratios, go to the QR path.
@@ -329,12 +349,14 @@ def solve_normal_equations(
         BG = Bs @ (Gs - np.diag(alpha / s**2))
         W, dof = _psd_factor(BG @ Bs), float(np.trace(BG))
     if fit_intercept:
-        W = np.block([[s0 / np.sqrt(m), np.zeros((1, n))], [np.zeros((n, 1)), W]])
+        W_full = np.zeros((n + 1, n + 1))  # block diagonal: the intercept, then W
+        W_full[0, 0], W_full[1:, 1:] = s0[0] / np.sqrt(m), W
+        W = W_full
     k = n + int(fit_intercept)
     return LeastSquaresFit(
         coef=b, intercept=y0 - float(center @ b) if fit_intercept else 0.0, residuals=r,
         leverage=lev, aliased=np.zeros(k, dtype=bool), center=center,
         scale=np.r_[s0, s] if fit_intercept else s, cov_factor=W, rank=k,
         dof_model=dof + int(fit_intercept), condition=condition, solver="cholesky",
-        n_iter=n_iter, fit_intercept=fit_intercept, rss=max(float(rss), 0.0),
+        n_iter=n_iter, fit_intercept=fit_intercept, rss=max(float(rss), 0.0), tss=tss,
     )  # fmt: skip

@@ -83,6 +83,22 @@ def validate_features(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
     return out
 
 
+def _is_plain(X: Any, y: Any) -> bool:
+    """True for a float64 ndarray ``X`` of shape (n, p >= 1), n >= 1, and a float64 ndarray
+    ``y`` of shape (n,): the arrays scikit-learn's ``validate_data`` returns as they are."""
+    return (
+        type(X) is np.ndarray
+        and type(y) is np.ndarray
+        and X.dtype == np.float64
+        and y.dtype == np.float64
+        and X.ndim == 2
+        and y.ndim == 1
+        and X.shape[0] >= 1
+        and X.shape[1] >= 1
+        and y.shape[0] == X.shape[0]
+    )
+
+
 def validate_xy(
     estimator: Any,
     X: Any,
@@ -118,6 +134,16 @@ def validate_xy(
         raise ValueError(
             f"{type(estimator).__name__} requires y to be passed, but the target y is None"
         )
+    if numeric_y and _is_plain(X, y):
+        # what validate_data would return unchanged; it costs 0.2 ms per call in
+        # scikit-learn's input sniffing, a tenth of a 100,000-row linear fit
+        check_finite("y", y)
+        if finite_x:
+            check_finite("X", X)
+        estimator.n_features_in_ = X.shape[1]
+        if hasattr(estimator, "feature_names_in_"):  # as validate_data(reset=True) does
+            del estimator.feature_names_in_
+        return X, y
     if isinstance(X, pd.DataFrame):
         _check_frame(X, "X")
     if numeric_y:

@@ -89,8 +89,11 @@ def fit_statistics(fit, y: np.ndarray, pure: tuple[float, int] | None) -> dict:
     c = int(fit.fit_intercept)
     dof_resid = m - fit.dof_model
     rss = np.float64(fit.rss)  # NumPy floats: x / 0 gives inf or nan, as for an exact fit
-    yc = y - y.mean() if c else y
-    tss = np.float64(yc @ yc)
+    if fit.tss is not None:
+        tss = np.float64(fit.tss)
+    else:
+        yc = y - y.mean() if c else y
+        tss = np.float64(yc @ yc)
     var = rss / dof_resid if dof_resid > 0 else np.nan
     dof_terms = fit.dof_model - c
     with np.errstate(divide="ignore", invalid="ignore"):

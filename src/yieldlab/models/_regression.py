@@ -113,7 +113,8 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
         pure = None
         if self._diagnostics(n_samples):
             pure = pure_error(X, y)
-        else:  # the same answer whichever solver ran (QR computes them anyway)
+        elif fit.residuals is not None or fit.leverage is not None:
+            # the same answer whichever solver ran (QR computes them anyway)
             fit = replace(fit, residuals=None, leverage=None)
         self._store(fit, y, term_names, pure)
 

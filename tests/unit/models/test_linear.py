@@ -283,3 +283,35 @@ def test_auto_diagnostics_skip_the_second_pass_on_large_tables():
     assert np.allclose(forced.coef_, large.coef_, rtol=1e-12)
     with pytest.raises(TypeError, match="diagnostics='yes' has the wrong type"):
         LinearRegression(diagnostics="yes").fit(X, y)
+
+
+@pytest.mark.parametrize("offset", [0.0, 1e6])  # y near zero; y far from zero after row 1,024
+def test_r2_from_the_gram_pass_matches_the_direct_sums(offset):
+    # the normal equations take the total sum of squares from their Gram pass unless the
+    # correction to the first rows' mean would cancel digits: both branches, exact R^2
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(70_000, 4))  # m n^2 >= 1e6: the normal equations
+    y = X @ [1.0, -2.0, 0.5, 3.0] + rng.normal(size=70_000)
+    y[1024:] += offset
+    model = LinearRegression(diagnostics=False).fit(X, y)
+    assert model.solver_ == "cholesky"
+    residuals = y - model.predict(X)
+    tss = np.sum((y - y.mean()) ** 2)
+    assert model.fit_statistics_["tss"] == pytest.approx(tss, rel=1e-12)
+    assert model.fit_statistics_["r2"] == pytest.approx(1 - residuals @ residuals / tss, rel=1e-12)
+    no_intercept = LinearRegression(fit_intercept=False, diagnostics=False).fit(X, y)
+    assert no_intercept.fit_statistics_["tss"] == pytest.approx(y @ y, rel=1e-12)
+
+
+def test_array_refit_forgets_the_column_names_of_a_frame(data):
+    # float64 arrays skip scikit-learn's input sniffing: the bookkeeping must still follow
+    X, y = data
+    model = LinearRegression().fit(X, y)
+    assert list(model.feature_names_in_) == ["temperature", "pressure", "time"]
+    model.fit(X.to_numpy()[:, :2], y)
+    assert not hasattr(model, "feature_names_in_") and model.n_features_in_ == 2
+    assert model.summary().index.tolist() == ["intercept", "x0", "x1"]
+    with pytest.raises(ValueError, match=r"y contains NaN at row 2"):
+        model.fit(X.to_numpy(), np.where(np.arange(25) == 2, np.nan, y))
+    with pytest.raises(ValueError, match="X has 3 features, but LinearRegression is expecting 2"):
+        model.predict(X.to_numpy())
