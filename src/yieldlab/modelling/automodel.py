@@ -83,17 +83,20 @@ class AutoModel(RegressorMixin, BaseEstimator):
     one_se : bool, default=True
         Apply the one-standard-error rule: among the candidates whose cross-validated error
         is within one (paired) standard error of the best, keep the simplest, or the blend
-        when it is one of them and the simplest is not its main member (see ``blend``).
-        False keeps the lowest RMSE.
+        unless the simplest is a readable model (linear, response surface, formula) that
+        carries a third of the blend's weight (see ``blend``). False keeps the lowest
+        RMSE.
     blend : bool, default=True
         Also consider ``blend``: a weighted average of the candidates still in the race,
         weights by greedy ensemble selection on out-of-fold predictions (chosen without
         the fold they are scored on). Candidates within one standard error of the best
         cannot be told apart by the data; averaging them hedges the choice (on 30-60-row
         tables the simplest of them was sometimes a polynomial that extrapolated several
-        times worse than cross-validation showed). The simplest is still kept when it
-        carries at least a third of the blend's weight. False makes the rule pick the
-        simplest single candidate.
+        times worse than cross-validation showed, and one black box picked over the
+        average of similar ones mostly added variance). The blend is taken when it is
+        within three standard errors of the best; a readable simplest candidate is still
+        kept when it carries at least a third of the blend's weight. False makes the
+        rule pick the simplest single candidate.
 
     Attributes
     ----------

@@ -45,6 +45,7 @@ ALLOWED = frozenset(
         "yieldlab.modelling.encoding.TableEncoder",
         "yieldlab.modelling.uncertainty.Calibrator",
         "yieldlab.modelling.uncertainty.PredictiveStd",
+        "yieldlab.modelling.uncertainty.Blend",
         "yieldlab.modelling.candidates.RidgeResponseSurface",
         "yieldlab.modelling.candidates.GaussianProcessCandidate",
         "yieldlab.modelling.candidates.MLPEnsemble",

@@ -204,3 +204,18 @@ def test_untrusted_skops_types_are_refused(tmp_path):
     with pytest.raises(StoreError, match="holds the untrusted type .*refusing"):
         load(path)
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_blend_round_trips(table, tmp_path):
+    # the blend is what automatic modelling selects most often on small tables
+    from yieldlab.modelling.candidates import RidgeResponseSurface
+    from yieldlab.modelling.uncertainty import Blend, PredictiveStd
+
+    X, y = table
+    Xn = np.column_stack([X["T"], X["catalyst"] == "Pt"]).astype(float)
+    members = [("linear", PredictiveStd(LinearRegression())), ("rs", RidgeResponseSurface())]
+    blend = Blend(members, [0.3, 0.7]).fit(Xn, y)
+    save(blend, tmp_path / "b.ylm")
+    loaded = load(tmp_path / "b.ylm")
+    _same_predictions(blend, loaded, Xn)
+    assert [(name, w) for name, _, w in loaded.members_] == [("linear", 0.3), ("rs", 0.7)]

@@ -110,10 +110,18 @@ def test_one_standard_error_keeps_the_preferred_blend_only_within_the_band():
     members = {"linear": 0.3, "gp": 0.7}
     assert one_standard_error(errors, pooled, ranks, 0.2, "blend", members) == "blend"
     assert one_standard_error(errors, pooled, ranks, 0.2) == "linear"
-    # ... unless the simplest carries a third of the blend's weight: the data agree on it
+    # ... unless the simplest is readable and carries a third of the blend's weight
     agree = {"linear": 0.34, "gp": 0.66}
     assert one_standard_error(errors, pooled, ranks, 0.2, "blend", agree) == "linear"
-    # the blend 10% worse on every split: out of the band, the simplest in it is kept
+    assert one_standard_error(errors, pooled, ranks, 0.2, "blend", {"linear": 0.3}) == "blend"
+    # a black box is never kept over the blend it dominates: the blend hedges it
+    black_box = {"linear": 6.0, "gp": 3.0, "blend": 7.0}
+    assert one_standard_error(errors, pooled, black_box, 0.2, "blend", {"gp": 0.9}) == "blend"
+    # the blend 2 standard errors behind the best: still taken, it hedges noisy folds ...
+    errors["blend"] = best + np.array([0.02, 0.01, 0.04, 0.01])  # mean 0.02, se 0.0071
+    pooled["blend"] = 1.02
+    assert one_standard_error(errors, pooled, ranks, 0.2, "blend", members) == "blend"
+    # ... but 10% worse on every split (12 standard errors) the simplest in the band is kept
     errors["blend"] = best * 1.1 + [0.0, 0.01, -0.01, 0.0]
     pooled["blend"] = 1.1
     assert one_standard_error(errors, pooled, ranks, 0.2, "blend", members) == "linear"
