@@ -202,13 +202,12 @@ def _gram_pass(X: Array, y: Array, fit_intercept: bool):
     yt = np.ones((2, chunk))  # [y - y_shift; 1] of a block, rows contiguous for BLAS
     shift, y_shift = np.zeros(n), 0.0
     if fit_intercept:
-        head = X[:1024]
-        k = head.shape[0]
-        mean = yt[1, :k] @ head / k
+        head, ones = X[:1024], np.ones(min(m, 1024))
+        mean = ones @ head / ones.size
         # shift unless |mean| <= std on the first rows, i.e. 2 mean^2 <= mean of squares
-        if np.any(2.0 * mean**2 > np.einsum("ij,ij->j", head, head) / k):
+        if np.any(2.0 * mean**2 > np.einsum("ij,ij->j", head, head) / ones.size):
             shift = mean
-        y_shift = float(y[:k] @ yt[1, :k]) / k
+        y_shift = float(y[: ones.size] @ ones) / ones.size
     # cache-sized blocks: X is read from memory once, and the small buffers are not fresh
     # pages to fault in on every fit (without a shift, X's blocks are not copied)
     block = np.empty((chunk, n)) if shift.any() else None

@@ -315,3 +315,15 @@ def test_array_refit_forgets_the_column_names_of_a_frame(data):
         model.fit(X.to_numpy(), np.where(np.arange(25) == 2, np.nan, y))
     with pytest.raises(ValueError, match="X has 3 features, but LinearRegression is expecting 2"):
         model.predict(X.to_numpy())
+
+
+def test_wide_design_on_the_normal_equations_matches_lstsq():
+    # 300 columns: the Gram pass's blocks (512 rows) are shorter than the 1,024 first rows
+    # that decide its shift
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(3000, 300)) + 3.0
+    y = X @ rng.normal(size=300) + 1.0 + 0.01 * rng.normal(size=3000)
+    model = LinearRegression(diagnostics=False).fit(X, y)
+    assert model.solver_ == "cholesky"
+    reference = np.linalg.lstsq(design(X), y, rcond=None)[0]
+    np.testing.assert_allclose(np.r_[model.intercept_, model.coef_], reference, atol=1e-11)
