@@ -84,8 +84,8 @@ class AutoModel(RegressorMixin, BaseEstimator):
         Apply the one-standard-error rule: among the candidates whose cross-validated error
         is within one (paired) standard error of the best, keep the simplest, or the blend
         unless the simplest is a readable model (linear, response surface, formula) that
-        carries a third of the blend's weight (see ``blend``). False keeps the lowest
-        RMSE.
+        is the best outright or carries a third of the blend's weight (see ``blend``).
+        False keeps the lowest RMSE.
     blend : bool, default=True
         Also consider ``blend``: a weighted average of the candidates still in the race,
         weights by greedy ensemble selection on out-of-fold predictions (chosen without
@@ -95,8 +95,8 @@ class AutoModel(RegressorMixin, BaseEstimator):
         times worse than cross-validation showed, and one black box picked over the
         average of similar ones mostly added variance). The blend is taken when it is
         within three standard errors of the best; a readable simplest candidate is still
-        kept when it carries at least a third of the blend's weight. False makes the
-        rule pick the simplest single candidate.
+        kept when it is the best outright or carries at least a third of the blend's
+        weight. False makes the rule pick the simplest single candidate.
 
     Attributes
     ----------

@@ -413,14 +413,15 @@ def one_standard_error(
         ``n_test / n_samples`` of a split (``1 / K`` for K-fold).
     prefer : str, optional
         The blend of the contenders. It is taken, when it is within three standard errors
-        of the best, unless the simplest candidate in the one-SE band is readable and
-        carries at least a third of the blend's weight (the data agree on it: e.g. a
-        quadratic response surface on a true quadratic, where a Gaussian process fits as
-        well). Picking one black box over an average of similar ones only adds variance:
-        on 30-120-row tables the blend's test error was lower than the selected single
-        model's in 26 of 28 cases where they differed, and betting on the simplest failed
-        badly when it extrapolated worse than cross-validation could show (a response
-        surface picked on 60 rows of concrete: test RMSE 36, the blend's 11).
+        of the best, unless the simplest candidate in the one-SE band is readable and the
+        data agree on it: it is the best candidate itself, or it carries at least a third
+        of the blend's weight (e.g. a quadratic response surface on a true quadratic,
+        where a Gaussian process fits as well). Picking one black box over an average of
+        similar ones only adds variance: on 30-120-row tables the blend's test error was
+        lower than the selected single model's in 26 of 28 cases where they differed, and
+        betting on the simplest failed badly when it extrapolated worse than
+        cross-validation could show (a response surface picked on 60 rows of concrete: test
+        RMSE 36, the blend's 11).
     members : dict of str to float, optional
         The blend's weights.
 
@@ -455,7 +456,9 @@ def one_standard_error(
     simplest = min(eligible, key=lambda n: (complexity[n], pooled[n]))
     if prefer is None or prefer not in band or simplest == prefer:
         return simplest
-    agreed = (members or {}).get(simplest, 0.0) >= _AGREE
+    # a readable model is kept when the data agree on it: the blend leans on it, or it is
+    # the best candidate outright (nothing to hedge towards)
+    agreed = simplest == best or (members or {}).get(simplest, 0.0) >= _AGREE
     if complexity[simplest] <= _READABLE and agreed:
         return simplest
     return prefer if band[prefer] <= _HEDGE_BAND else simplest

@@ -114,6 +114,13 @@ def test_one_standard_error_keeps_the_preferred_blend_only_within_the_band():
     agree = {"linear": 0.34, "gp": 0.66}
     assert one_standard_error(errors, pooled, ranks, 0.2, "blend", agree) == "linear"
     assert one_standard_error(errors, pooled, ranks, 0.2, "blend", {"linear": 0.3}) == "blend"
+    # a readable model that is the best outright is kept, whatever its blend weight (the
+    # blend 2.1 standard errors behind it)
+    best_linear = {"linear": best, "gp": best + np.array([0.3, 0.1, 0.2, 0.2]),
+                   "blend": best + np.array([0.0, 0.1, 0.02, 0.08])}  # fmt: skip
+    best_pooled = {"linear": 1.0, "gp": 1.2, "blend": 1.05}
+    light = {"linear": 0.2, "gp": 0.8}
+    assert one_standard_error(best_linear, best_pooled, ranks, 0.2, "blend", light) == "linear"
     # a black box is never kept over the blend it dominates: the blend hedges it
     black_box = {"linear": 6.0, "gp": 3.0, "blend": 7.0}
     assert one_standard_error(errors, pooled, black_box, 0.2, "blend", {"gp": 0.9}) == "blend"
