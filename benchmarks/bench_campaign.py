@@ -4,8 +4,9 @@ Three benchmarks, each printed as a markdown table:
 
 1. ``arylation``: the direct arylation screen of Shields et al. (Nature 2021), 1,728
    reactions, in candidates mode with batches of 5: experiments until the best yield (100 %)
-   is found, over seeded runs, next to the published EDBO runs and the 50 chemists of the
-   human-vs-optimizer game (best-so-far after 10/20/30/50 experiments).
+   is found (and until 95 and 99, the flat top of the screen), over seeded runs, next to
+   the published EDBO runs and the 50 chemists of the human-vs-optimizer game (best-so-far
+   after 10/20/30/50 experiments).
 2. ``functions``: Branin (30 evaluations) and Hartmann 6 (60), without and with noise:
    final regret (noise-free value of the best point evaluated minus the optimum) of
    yieldlab, random search, Optuna's TPE and Optuna's GP sampler.
@@ -72,8 +73,15 @@ def arylation_run(frame: pd.DataFrame, seed: int, budget: int = 300) -> np.ndarr
     return np.asarray(found)
 
 
-def _to_best(runs: list[np.ndarray]) -> list[int | None]:
-    return [int(np.argmax(r >= 100.0)) + 1 if (r >= 100.0).any() else None for r in runs]
+def _to_best(runs: list[np.ndarray], level: float = 100.0) -> list[int | None]:
+    """Experiments each run needed to reach a yield of ``level`` (None: never)."""
+    return [int(np.argmax(r >= level)) + 1 if (r >= level).any() else None for r in runs]
+
+
+def _median_to(runs: list[np.ndarray], level: float) -> str:
+    """Median experiments to ``level``; ``-`` when fewer than half the runs reached it."""
+    median = np.median([h or np.inf for h in _to_best(runs, level)])
+    return f"{median:.0f}" if np.isfinite(median) else "-"
 
 
 def _best_so_far(runs: list[np.ndarray], k: int) -> np.ndarray:
@@ -111,9 +119,12 @@ def bench_arylation(seeds: int) -> str:
             "optimizer": name,
             "runs": len(group),
             "found 100": f"{len(within)}/{len(group)}",
-            "median to 100": f"{np.median([h or np.inf for h in hits]):.0f}",
+            "median to 100": _median_to(group, 100.0),
             "max to 100": max(within) if len(within) == len(hits) else "not all",
             "within 80": sum(h <= 80 for h in within),
+            # NOTE: the top of the screen is flat: 99.22, 99.81, 99.98, 100, 100 (all with
+            # CgMe-PPh); these say how fast each optimizer reaches it, not which 100 it hits
+            "median to 95 / 99": f"{_median_to(group, 95.0)} / {_median_to(group, 99.0)}",
         }
         for k in CHECKPOINTS:
             best = _best_so_far(group, k)
@@ -126,6 +137,7 @@ def bench_arylation(seeds: int) -> str:
         "median to 100",
         "max to 100",
         "within 80",
+        "median to 95 / 99",
         *[f"best@{k} median / mean" for k in CHECKPOINTS],
     ]
     return (
