@@ -39,7 +39,7 @@ from .results import (
 from .space import Space
 from .specs import objective_from_dict
 from .store import CampaignStore, StaleSnapshot
-from .surrogate import MODELS, Surrogate
+from .surrogate import MODELS, Surrogate, model_inputs
 
 __all__ = ["MULTI_OBJECTIVE", "Campaign"]
 
@@ -359,13 +359,14 @@ class Campaign:
     def _posterior(self, run: pd.DataFrame, Z: np.ndarray):
         key = (len(run), tuple(run["experiment"]))
         if self._fitted is None or self._fitted[0] != key:
-            groups = [i for i, p in enumerate(self.space.parameters) for _ in range(p.n_encoded)]
+            W, groups = model_inputs(self.space)
             surrogate = Surrogate(
                 self.objectives,
                 self.options["surrogate"],
                 state=self._state,
                 random_state=self.options["seed"],
                 groups=groups,
+                embedding=W,
             )
             Y = np.column_stack([o.values(run) for o in self.objectives])
             posterior = surrogate.fit(Z, Y)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import SpaceError
+from .descriptors import check_descriptors, descriptor_table, embedding
 from .parameters import (
     _RTOL,
     Parameter,
@@ -160,6 +161,19 @@ class Categorical(Parameter):
     Encoded one-hot, one column per level in the order given, named ``'name=level'``;
     decoding takes the level of the largest entry.
 
+    Parameters
+    ----------
+    name : str
+    values : sequence of str, int, float or bool
+        The levels.
+    descriptors : DataFrame, mapping, str or path, optional
+        Numeric properties of each level (e.g. DFT descriptors of ligands): a table with one
+        row per level (indexed by the levels) and one column per descriptor, a mapping
+        ``{descriptor: [value per level]}`` or a CSV file whose first column holds the
+        levels. The surrogate model of a campaign then measures how different two levels are
+        by their descriptors (see :mod:`.descriptors`) instead of counting every two levels
+        as equally different. The encoding stays one-hot.
+
     Examples
     --------
     >>> cat = Categorical("catalyst", ["Pd", "Ni", "Cu"])
@@ -167,12 +181,18 @@ class Categorical(Parameter):
     [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
     >>> cat.decode([[0.2, 0.1, 0.7]]).tolist()
     ['Cu']
+    >>> solvent = Categorical("solvent", ["DMAc", "BuOAc"], descriptors={"dipole": [3.7, 1.9]})
+    >>> solvent.descriptor_table()
+           dipole
+    DMAc      3.7
+    BuOAc     1.9
     """
 
     kind: ClassVar[str] = "categorical"
     is_numeric: ClassVar[bool] = False
     name: str
     values: tuple[Any, ...]
+    descriptors: Any = None
 
     def __post_init__(self) -> None:
         _check_name(self.name)
@@ -193,9 +213,27 @@ class Categorical(Parameter):
         if duplicated:
             raise ValueError(f"{owner}: values has duplicates {duplicated}; list each once")
         object.__setattr__(self, "values", tuple(levels))
+        if self.descriptors is not None:
+            canonical = check_descriptors(owner, levels, self.descriptors)
+            object.__setattr__(self, "descriptors", canonical)
 
     def __repr__(self) -> str:
-        return f"Categorical({self.name!r}, {list(self.values)!r})"
+        if self.descriptors is None:
+            return f"Categorical({self.name!r}, {list(self.values)!r})"
+        names = [name for name, _ in self.descriptors]
+        shown = names if len(names) <= 4 else f"<{len(names)} descriptors>"
+        return f"Categorical({self.name!r}, {list(self.values)!r}, descriptors={shown})"
+
+    def descriptor_table(self) -> pd.DataFrame | None:
+        """The descriptors as a table (one row per level), or None without descriptors."""
+        if self.descriptors is None:
+            return None
+        return descriptor_table(list(self.values), self.descriptors)
+
+    def embedding(self) -> np.ndarray | None:
+        """Coordinates of the levels for the surrogate model (:func:`.descriptors.embedding`),
+        shape (n_levels, n_components); None without descriptors (one-hot)."""
+        return None if self.descriptors is None else embedding(self.descriptors)
 
     @property
     def n_encoded(self) -> int:
@@ -264,7 +302,10 @@ class Categorical(Parameter):
         return self._from_index(np.arange(len(self.values)))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "type": "categorical", "values": list(self.values)}
+        out = {"name": self.name, "type": "categorical", "values": list(self.values)}
+        if self.descriptors is not None:
+            out["descriptors"] = {name: list(column) for name, column in self.descriptors}
+        return out
 
 
 def _level_index(u: Any, n_levels: int) -> np.ndarray:

@@ -8,6 +8,7 @@ The format is :meth:`Space.to_dict` plus an ``objectives`` section::
       - {name: stages, type: integer, low: 1, high: 4}
       - {name: concentration, type: discrete, values: [0.1, 0.2, 0.5], unit: mol/L}
       - {name: catalyst, type: categorical, values: [Pd, Ni, Cu]}
+      - {name: solvent, type: categorical, values: [DMAc, BuOAc], descriptors: solvents.csv}
     constraints:
       - "temperature + 0.5*time <= 200"
     exclude:
@@ -16,6 +17,10 @@ The format is :meth:`Space.to_dict` plus an ``objectives`` section::
       - {name: yield, goal: maximize, low: 0, high: 100}
       - {name: cost, goal: minimize, weight: 0.5}
       - {name: purity, goal: target, value: 98}
+
+A categorical parameter's ``descriptors`` (see :class:`Categorical`) are either written out,
+``{dipole: [3.7, 1.9], ...}`` with one value per level, or the path of a CSV file whose
+first column holds the levels, relative to the space file.
 
 ``parameters`` and ``objectives`` may also be mappings from the name to the rest
 (``temperature: {type: real, low: 60, high: 160}``; ``yield: maximize``). Every error names
@@ -151,6 +156,19 @@ def _describe(path: tuple) -> str:
     return str(head) + "".join(f"[{p!r}]" for p in rest)
 
 
+def _relative_to(data: Any, folder: Path) -> Any:
+    """``data`` with every parameter's ``descriptors: <relative CSV path>`` made relative to
+    ``folder`` (the space file's), so the file means the same from any working directory."""
+    if not isinstance(data, Mapping):
+        return data
+    entries = data.get("parameters")
+    items = list(entries.values()) if isinstance(entries, Mapping) else entries
+    for entry in items if isinstance(items, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("descriptors"), str):
+            entry["descriptors"] = str(folder / entry["descriptors"])
+    return data
+
+
 def read_space_file(path: str | Path) -> tuple[Space, list[Objective]]:
     """Read a YAML space file (format in the module docstring).
 
@@ -199,7 +217,7 @@ def read_space_file(path: str | Path) -> tuple[Space, list[Objective]]:
         raise SpaceError(f"{where} is empty; expected a 'parameters' section")
     lines = _marks(node, (), {}, where)
     try:
-        return space_from_spec(data)
+        return space_from_spec(_relative_to(data, file.parent))
     except SpaceError as exc:
         error_path = tuple(p if isinstance(p, int) else str(p) for p in getattr(exc, "path", ()))
         line = next(

@@ -32,7 +32,7 @@ _KEYS: dict[str, tuple[str, ...]] = {
     "real": ("low", "high", "unit", "log"),
     "integer": ("low", "high", "unit", "log"),
     "discrete": ("values", "unit"),
-    "categorical": ("values",),
+    "categorical": ("values", "descriptors"),
 }
 
 

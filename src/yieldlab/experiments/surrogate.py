@@ -30,7 +30,53 @@ import numpy as np
 from .._validation import check_rng
 from .gp import GaussianProcess
 
-__all__ = ["MODELS", "JointPosterior", "Surrogate", "pessimistic"]
+__all__ = ["MODELS", "JointPosterior", "Surrogate", "model_inputs", "pessimistic"]
+
+
+def model_inputs(space: Any) -> tuple[np.ndarray | None, list[int]]:
+    """How the surrogate sees encoded settings: ``(W, groups)``.
+
+    The model's inputs are ``Z @ W``: the encoded columns, except that a categorical
+    parameter with descriptors has its one-hot block replaced by the coordinates of its
+    levels (:meth:`Categorical.embedding`). ``groups`` gives each model column its
+    parameter (one length scale per parameter). ``W`` is None when no parameter has
+    descriptors (the model sees ``Z`` itself).
+
+    Returns
+    -------
+    W : ndarray of shape (n_encoded, n_model) or None
+    groups : list of int, length n_model
+    """
+    blocks, groups = [], []
+    for i, p in enumerate(space.parameters):
+        E = p.embedding() if hasattr(p, "embedding") else None
+        block = np.eye(p.n_encoded) if E is None else E
+        blocks.append(block)
+        groups += [i] * block.shape[1]
+    if all(b.shape[0] == b.shape[1] and np.array_equal(b, np.eye(len(b))) for b in blocks):
+        return None, groups
+    from scipy.linalg import block_diag
+
+    return block_diag(*blocks), groups
+
+
+class _Embedded:
+    """A posterior on the model's inputs, presented on encoded settings (``Z @ W``)."""
+
+    def __init__(self, part: Any, W: np.ndarray) -> None:
+        self.part, self.W = part, W
+
+    def noise_one(self) -> float:
+        return self.part.noise_one()
+
+    def predict_one(self, Z):
+        return self.part.predict_one(np.asarray(Z, dtype=float) @ self.W)
+
+    def sample_one(self, Z, n_samples, rng):
+        return self.part.sample_one(np.asarray(Z, dtype=float) @ self.W, n_samples, rng)
+
+    def condition_one(self, Z):
+        return _Embedded(self.part.condition_one(np.asarray(Z, dtype=float) @ self.W), self.W)
 
 
 class _ModelPosterior:
@@ -135,6 +181,10 @@ class Surrogate:
         What a previous surrogate remembered (:attr:`state`): chosen classes, when they were
         chosen and warm-start hyperparameters. Plain JSON, kept in the campaign file.
     random_state : None, int or numpy.random.Generator
+    groups : sequence of int, optional
+        The parameter of each model input (see :func:`model_inputs`); default one per column.
+    embedding : ndarray of shape (n_encoded, n_model), optional
+        The model's inputs are ``Z @ embedding`` (:func:`model_inputs`); default ``Z``.
 
     Attributes
     ----------
@@ -152,9 +202,11 @@ class Surrogate:
         state=None,
         random_state=None,
         groups=None,
+        embedding=None,
     ) -> None:
         self.objectives = list(objectives)
         self.groups = groups
+        self.embedding = embedding
         self.model = model
         self.reselect_every = reselect_every
         self.state = {k: dict(v) for k, v in (state or {}).items()}
@@ -174,10 +226,13 @@ class Surrogate:
         -------
         JointPosterior
         """
+        W = self.embedding
+        X = Z if W is None else Z @ W
         parts = []
         for i, objective in enumerate(self.objectives):
             y = pessimistic(Y[:, i], objective.sense, getattr(objective, "value", None))
-            parts.append(self._fit_one(objective.name, Z, y))
+            part = self._fit_one(objective.name, X, y)
+            parts.append(part if W is None else _Embedded(part, W))
         return JointPosterior(parts)
 
     def _fit_one(self, name: str, Z: np.ndarray, y: np.ndarray):
