@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from yieldlab.experiments.levels import Categorical, Discrete
 from yieldlab.experiments.pareto import hypervolume, pareto_mask
 from yieldlab.experiments.ranges import Integer, Real
 from yieldlab.experiments.space import Space
+from yieldlab.experiments.surrogate import model_inputs
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
@@ -38,7 +40,20 @@ def parameters(draw, name: str):
     levels = draw(
         st.lists(st.text("abcxyz", min_size=1, max_size=4), min_size=1, max_size=5, unique=True)
     )
-    return Categorical(name, levels)
+    if len(levels) < 2 or not draw(st.booleans()):
+        return Categorical(name, levels)
+    n_descriptors = draw(st.integers(1, 3))
+    columns = draw(
+        st.lists(
+            st.lists(st.integers(-1000, 1000), min_size=len(levels), max_size=len(levels)),
+            min_size=n_descriptors,
+            max_size=n_descriptors,
+        )
+    )
+    rows = {tuple(row) for row in zip(*columns, strict=True)}
+    assume(len(rows) == len(levels))  # the levels must differ in some descriptor
+    descriptors = {f"d{i}": [c * 0.01 for c in column] for i, column in enumerate(columns)}
+    return Categorical(name, levels, descriptors=descriptors)
 
 
 @st.composite
@@ -76,6 +91,21 @@ def test_decode_of_any_point_is_valid_and_project_is_idempotent(space, seed, sca
 @given(space=spaces())
 def test_dict_round_trip(space):
     assert Space.from_dict(space.to_dict()) == space
+
+
+@SETTINGS
+@given(space=spaces())
+def test_model_inputs_keep_levels_apart_at_one_hot_scale(space):
+    W, groups = model_inputs(space)
+    assert len(groups) == (space.n_encoded if W is None else W.shape[1])
+    for p in space:
+        E = p.embedding() if p.kind == "categorical" else None
+        if E is None:
+            continue
+        d2 = ((E[:, None, :] - E[None, :, :]) ** 2).sum(-1)
+        upper = np.triu_indices(len(E), 1)
+        assert E.shape[1] >= 2 and d2[upper].min() > 0
+        assert d2[upper].mean() == pytest.approx(2.0)
 
 
 @SETTINGS

@@ -90,7 +90,13 @@ def _as_table(owner: str, levels: list, descriptors: Any) -> pd.DataFrame:
                 f"{owner}: descriptors={str(descriptors)!r} is not a file; expected a CSV file "
                 "whose first column holds the levels"
             )
-        return pd.read_csv(descriptors, index_col=0)
+        try:
+            return pd.read_csv(descriptors, index_col=0)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+            raise ValueError(
+                f"{owner}: descriptors={str(descriptors)!r} is not a readable CSV file ({exc}); "
+                "expected a header row and one row per level, the level first"
+            ) from None
     if isinstance(descriptors, pd.DataFrame):
         return descriptors
     if isinstance(descriptors, Mapping):
@@ -117,6 +123,12 @@ def _rows_of_levels(owner: str, levels: list, table: pd.DataFrame) -> pd.DataFra
     """The rows of ``table`` for ``levels`` in their order (matched exactly, else as text)."""
     if table.shape[1] == 0:
         raise ValueError(f"{owner}: descriptors has no columns; expected one per descriptor")
+    names = pd.Index([str(c) for c in table.columns])
+    if names.duplicated().any():
+        raise ValueError(
+            f"{owner}: descriptors has several columns named {names[names.duplicated()][0]!r}; "
+            "give each descriptor its own name"
+        )
     if table.index.duplicated().any():
         duplicated = table.index[table.index.duplicated()].unique().tolist()
         raise ValueError(f"{owner}: descriptors has several rows for the levels {duplicated}")
@@ -138,20 +150,32 @@ def _rows_of_levels(owner: str, levels: list, table: pd.DataFrame) -> pd.DataFra
 
 
 def _check_distinct(owner: str, levels: list, values: dict[str, tuple[float, ...]]) -> None:
-    X = np.array(list(values.values())).T
-    if np.ptp(X, axis=0).max() == 0:
+    S = _standardized(np.array(list(values.values())).T)
+    if S.shape[1] == 0:
         raise ValueError(
             f"{owner}: every descriptor has the same value for all levels; they cannot tell "
             "the levels apart (drop descriptors= to treat the levels as unrelated)"
         )
-    for i in range(len(levels)):
-        same = np.flatnonzero(np.all(X[i + 1 :] == X[i], axis=1))
-        if same.size:
-            raise ValueError(
-                f"{owner}: the levels {levels[i]!r} and {levels[i + 1 + same[0]]!r} have "
-                "identical descriptors, so the model could not tell them apart; add a "
-                "descriptor in which they differ"
-            )
+    d2 = ((S[:, None, :] - S[None, :, :]) ** 2).sum(-1)
+    same = np.argwhere(np.triu(d2 <= 1e-12 * S.shape[1], 1))
+    if len(same):
+        i, j = same[0]
+        raise ValueError(
+            f"{owner}: the levels {levels[i]!r} and {levels[j]!r} have identical "
+            "descriptors, so the model could not tell them apart; add a descriptor in which "
+            "they differ"
+        )
+
+
+def _standardized(X: np.ndarray) -> np.ndarray:
+    """The columns of ``X`` (levels x descriptors) that vary beyond rounding, standardized
+    over the levels."""
+    scale = np.abs(X).max(axis=0)
+    # NOTE: into [-1, 1] first: the spread of values near the float limits overflows, and
+    # dividing by the spread of a few subnormal numbers does too
+    X = X / np.where(scale > 0, scale, 1.0)
+    X = X[:, np.ptp(X, axis=0) > 1e-9]
+    return (X - X.mean(axis=0)) / X.std(axis=0)
 
 
 def descriptor_table(levels: list, descriptors: Descriptors) -> pd.DataFrame:
@@ -189,10 +213,7 @@ def embedding(descriptors: Descriptors) -> np.ndarray:
     n_levels = X.shape[0]
     if n_levels < 2:
         return np.zeros((n_levels, 2))
-    spread = X.std(axis=0)
-    X = X[:, spread > 0]
-    X = (X - X.mean(axis=0)) / spread[spread > 0]
-    U, s, _ = np.linalg.svd(X, full_matrices=False)
+    U, s, _ = np.linalg.svd(_standardized(X), full_matrices=False)
     keep = s > 1e-10 * s[0]
     E = U[:, keep] * s[keep]
     d2 = ((E[:, None, :] - E[None, :, :]) ** 2).sum(-1)

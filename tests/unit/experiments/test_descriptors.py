@@ -55,6 +55,14 @@ class TestEmbedding:
         assert E.shape == (3, 2) and np.all(E[:, 1] == 0.0)
         np.testing.assert_allclose(squared_distances(E)[0, 1] * 4, squared_distances(E)[1, 2])
 
+    def test_tiny_or_huge_descriptors_give_finite_coordinates(self):
+        for column in ([0.0, 5e-324, 1e-323], [1.7e308, -1.7e308, 0.0]):
+            E = embedding((("x", tuple(column)),))
+            assert np.isfinite(E).all()
+            assert squared_distances(E)[np.triu_indices(3, 1)].mean() == pytest.approx(2.0)
+        with pytest.raises(ValueError, match="'a' and 'b' have identical descriptors"):
+            Categorical("x", ["a", "b", "c"], descriptors={"x": [0.0, 1e-10, 1000.0]})
+
 
 class TestCategoricalWithDescriptors:
     def test_table_rows_are_matched_by_level_and_extra_rows_ignored(self):
@@ -107,11 +115,17 @@ class TestCategoricalWithDescriptors:
             ({"pka": [1.0, 2.0]}, r"descriptors\['pka'\] has 2 values; expected one per level, 6"),
             (pd.concat([TABLE, TABLE.iloc[[0]]]), "several rows for the levels"),
             ("no/such/file.csv", "is not a file"),
+            (TABLE.set_axis(["a", "b", "a"], axis=1), "several columns named 'a'"),
         ],
     )
     def test_bad_descriptors_name_the_level_and_descriptor(self, descriptors, message):
         with pytest.raises(ValueError, match=message):
             Categorical("ligand", LEVELS, descriptors=descriptors)
+
+    def test_an_unreadable_csv_names_the_file(self, tmp_path):
+        (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+        with pytest.raises(ValueError, match="empty.csv' is not a readable CSV file"):
+            Categorical("ligand", LEVELS, descriptors=tmp_path / "empty.csv")
 
     def test_wrong_type_is_refused(self):
         with pytest.raises(TypeError, match="DataFrame indexed by the levels"):
