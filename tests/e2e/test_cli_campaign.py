@@ -113,3 +113,33 @@ def test_design_seed_makes_the_plan_reproducible(tmp_path):
         plans.append(pd.read_csv(tmp_path / out)[["temperature", "pressure", "catalyst"]])
     pd.testing.assert_frame_equal(plans[0], plans[1])  # same seed, same plan
     assert not plans[0].equals(plans[2])
+
+
+def test_descriptors_from_a_csv_next_to_the_space_file(tmp_path):
+    folder = tmp_path / "screen"
+    folder.mkdir()
+    (folder / "solvents.csv").write_text(
+        "solvent,dielectric,dipole\nDMAc,37.8,3.7\nBuOAc,5.0,1.9\np-Xylene,2.3,0.1\n"
+    )
+    (folder / "space.yaml").write_text(
+        "parameters:\n"
+        "  - {name: temperature, type: real, low: 60, high: 110}\n"
+        "  - {name: solvent, type: categorical, values: [DMAc, BuOAc, p-Xylene],\n"
+        "     descriptors: solvents.csv}\n"
+        "objectives:\n  yield: maximize\n"
+    )
+    # run from elsewhere: the CSV path is relative to the space file
+    result = run_cli("init", "s.db", "--space", "screen/space.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert run_cli("design", "s.db", "-n", "5", "--out", "d.csv", cwd=tmp_path).returncode == 0
+    planned = pd.read_csv(tmp_path / "d.csv")
+    planned["yield"] = 50 + 10 * (planned["solvent"] == "DMAc") - planned["temperature"] / 10
+    planned.to_csv(tmp_path / "d.csv", index=False)
+    assert run_cli("record", "s.db", "d.csv", cwd=tmp_path).returncode == 0
+    result = run_cli("suggest", "s.db", "-n", "2", "--out", "next.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert pd.read_csv(tmp_path / "next.csv")["solvent"].isin(["DMAc", "BuOAc", "p-Xylene"]).all()
+
+    (folder / "solvents.csv").write_text("solvent,dielectric\nDMAc,37.8\nBuOAc,x\np-Xylene,2.3\n")
+    result = run_cli("init", "t.db", "--space", "screen/space.yaml", cwd=tmp_path)
+    assert_user_error(result, "space.yaml, line 3", "descriptor 'dielectric' of level 'BuOAc'")
