@@ -12,6 +12,10 @@ second (the GP, and a deep ensemble of yieldlab's MLPRegressor), but only every
 previous hyperparameters, so ``suggest`` stays fast. :class:`JointPosterior` presents the
 objectives' posteriors to the acquisition functions.
 
+A categorical parameter with descriptors (:mod:`.descriptors`) reaches the model through
+:func:`model_inputs`: its one-hot block is replaced by the coordinates of its levels, so two
+similar ligands are near each other; the posteriors still take encoded settings.
+
 Failed runs (NaN objective) are kept as information: the model sees them at a *pessimistic*
 value, the worst value measured so far for that objective (the lowest for a maximized one, the
 highest for a minimized one, the farthest from a target), so the acquisition learns to avoid
@@ -26,6 +30,7 @@ import warnings
 from typing import Any
 
 import numpy as np
+from scipy.linalg import block_diag
 
 from .._validation import check_rng
 from .gp import GaussianProcess
@@ -47,16 +52,15 @@ def model_inputs(space: Any) -> tuple[np.ndarray | None, list[int]]:
     W : ndarray of shape (n_encoded, n_model) or None
     groups : list of int, length n_model
     """
-    blocks, groups = [], []
-    for i, p in enumerate(space.parameters):
-        E = p.embedding() if hasattr(p, "embedding") else None
-        block = np.eye(p.n_encoded) if E is None else E
-        blocks.append(block)
-        groups += [i] * block.shape[1]
-    if all(b.shape[0] == b.shape[1] and np.array_equal(b, np.eye(len(b))) for b in blocks):
+    parameters = space.parameters
+    embeddings = [p.embedding() if p.kind == "categorical" else None for p in parameters]
+    blocks = [
+        np.eye(p.n_encoded) if E is None else E
+        for p, E in zip(parameters, embeddings, strict=True)
+    ]
+    groups = [i for i, block in enumerate(blocks) for _ in range(block.shape[1])]
+    if all(E is None for E in embeddings):
         return None, groups
-    from scipy.linalg import block_diag
-
     return block_diag(*blocks), groups
 
 
