@@ -67,15 +67,14 @@ DESCRIPTOR_FILES = {
 }
 
 
-def arylation_descriptors(frame: pd.DataFrame) -> list[Categorical]:
-    """The three reagents as categorical parameters with their DFT descriptors."""
-    out = []
+def arylation_descriptors(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The DFT descriptors of each reagent, one row per level of the screen."""
+    out = {}
     for name, file in DESCRIPTOR_FILES.items():
         table = pd.read_csv(ARYLATION / "descriptors" / file, index_col=0)
-        table = table.select_dtypes("number")
-        levels = sorted(frame[name].unique())
-        table = table.loc[[level.removesuffix(" HBF4") for level in levels]]
-        out.append(Categorical(name, levels, descriptors=table.set_axis(levels, axis=0)))
+        levels = frame[name].unique()
+        rows = [level.removesuffix(" HBF4") for level in levels]
+        out[name] = table.select_dtypes("number").loc[rows].set_axis(levels, axis=0)
     return out
 
 
@@ -86,8 +85,8 @@ def arylation_run(
     lookup = dict(
         zip(frame[PARAMETERS].itertuples(index=False, name=None), frame["yield"], strict=True)
     )
-    given = arylation_descriptors(frame) if descriptors else ()
-    space = Space.from_candidates(frame[PARAMETERS], parameters=given)
+    given = arylation_descriptors(frame) if descriptors else None
+    space = Space.from_candidates(frame[PARAMETERS], descriptors=given)
     campaign = Campaign(space, Maximize("yield"), candidates=frame[PARAMETERS], random_state=seed)
     found: list[float] = []
     while len(found) < budget and (not found or max(found) < 100.0):

@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ def infer_parameters(
     columns: Sequence[str] | None = None,
     max_levels: int = 20,
     parameters: Sequence[Parameter] = (),
+    descriptors: Mapping[str, Any] | None = None,
 ) -> list[Parameter]:
     """One parameter per column of ``candidates``: the given one, else inferred.
 
@@ -49,7 +51,31 @@ def infer_parameters(
             did_you_mean = f"; did you mean {hint!r}?" if hint else ""
             raise SpaceError(f"the candidates have no column {name!r}{did_you_mean}")
     columns += [name for name in given if name not in columns]
-    return [given.get(c) or _infer(candidates[c], c, max_levels) for c in columns]
+    inferred = [given.get(c) or _infer(candidates[c], c, max_levels) for c in columns]
+    return _describe(inferred, descriptors or {})
+
+
+def _describe(parameters: list[Parameter], descriptors: Mapping[str, Any]) -> list[Parameter]:
+    """``parameters`` with the categorical ones named in ``descriptors`` described."""
+    by_name = {p.name: p for p in parameters}
+    for name in descriptors:
+        if name not in by_name:
+            hint = closest_name(str(name), list(by_name))
+            did_you_mean = f"; did you mean {hint!r}?" if hint else ""
+            raise SpaceError(
+                f"descriptors are given for {name!r}, which is not a parameter{did_you_mean}"
+            )
+        if by_name[name].kind != "categorical":
+            raise SpaceError(
+                f"descriptors are given for {name!r}, which is {by_name[name]!r}; only a "
+                "categorical parameter's levels take descriptors"
+            )
+    return [
+        Categorical(p.name, list(p.values), descriptors=descriptors[p.name])
+        if p.name in descriptors
+        else p
+        for p in parameters
+    ]
 
 
 def _infer(column: pd.Series, name: str, max_levels: int) -> Parameter:

@@ -296,6 +296,7 @@ class Space(RestrictionsMixin, SamplingMixin):
         columns: Sequence[str] | None = None,
         max_levels: int = 20,
         parameters: Sequence[Parameter] = (),
+        descriptors: Mapping[str, Any] | None = None,
     ) -> Space:
         """Infer a space from a table of allowed settings (one row per allowed setting).
 
@@ -316,6 +317,9 @@ class Space(RestrictionsMixin, SamplingMixin):
         parameters : sequence of Parameter, optional
             Explicit definitions for some columns, used instead of the inferred ones; the
             candidates must lie inside them.
+        descriptors : mapping, optional
+            ``{categorical column: descriptors of its levels}`` (a table indexed by the
+            levels, or a CSV path; see :class:`Categorical`).
 
         Returns
         -------
@@ -324,7 +328,10 @@ class Space(RestrictionsMixin, SamplingMixin):
         Raises
         ------
         SpaceError
-            For a missing value, an unknown column, or candidates outside a given parameter.
+            For a missing value, an unknown column, candidates outside a given parameter, or
+            descriptors for a column that is not categorical.
+        ValueError
+            For bad descriptors (naming the level and the descriptor).
 
         Examples
         --------
@@ -333,7 +340,11 @@ class Space(RestrictionsMixin, SamplingMixin):
         Space([Categorical('base', ['CsOAc', 'KOAc']), Discrete('T', [90, 105, 120])])
         """
         params = infer_parameters(
-            candidates, columns=columns, max_levels=max_levels, parameters=parameters
+            candidates,
+            columns=columns,
+            max_levels=max_levels,
+            parameters=parameters,
+            descriptors=descriptors,
         )
         space = cls(params)
         space.validate(candidates[[p.name for p in params]], where="candidates")

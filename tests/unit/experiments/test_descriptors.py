@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from yieldlab.exceptions import SpaceError
 from yieldlab.experiments.campaign import Campaign
 from yieldlab.experiments.descriptors import embedding
 from yieldlab.experiments.levels import Categorical
@@ -121,6 +122,15 @@ class TestCategoricalWithDescriptors:
     def test_bad_descriptors_name_the_level_and_descriptor(self, descriptors, message):
         with pytest.raises(ValueError, match=message):
             Categorical("ligand", LEVELS, descriptors=descriptors)
+
+    def test_from_candidates_describes_the_named_columns(self):
+        screen = pd.DataFrame({"ligand": LEVELS * 2, "T": [90.0] * 6 + [120.0] * 6})
+        space = Space.from_candidates(screen, descriptors={"ligand": TABLE})
+        assert space["ligand"] == Categorical("ligand", sorted(LEVELS), descriptors=TABLE)
+        with pytest.raises(SpaceError, match="'T', which is Discrete"):
+            Space.from_candidates(screen, descriptors={"T": TABLE})
+        with pytest.raises(SpaceError, match="'ligands', which is not a parameter; did you"):
+            Space.from_candidates(screen, descriptors={"ligands": TABLE})
 
     def test_an_unreadable_csv_names_the_file(self, tmp_path):
         (tmp_path / "empty.csv").write_text("", encoding="utf-8")
