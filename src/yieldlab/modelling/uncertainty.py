@@ -332,9 +332,12 @@ class Calibrator:
         return max(float(self.abs_z_[-1]), gaussian)
 
     def log_likelihood(self, y: np.ndarray, mean: np.ndarray, std: np.ndarray) -> float:
-        """Mean Gaussian log-likelihood of ``y`` under ``N(mean, (c std)^2)``."""
+        """Mean Gaussian log-likelihood of ``y`` under ``N(mean, (c std)^2)``; ``-inf`` when a
+        model claimed no uncertainty at all (``std = 0``) and missed."""
         sigma = np.maximum(self.scale_ * std, 1e-300)
-        return float(np.mean(stats.norm.logpdf(y, mean, sigma)))
+        # NOTE: (y - mean) / 1e-300 overflows; its square is inf and the density -inf, as meant
+        with np.errstate(over="ignore"):
+            return float(np.mean(stats.norm.logpdf(y, mean, sigma)))
 
 
 def greedy_weights(predictions: np.ndarray, y: np.ndarray, rounds: int = 25) -> np.ndarray:

@@ -58,6 +58,13 @@ def test_calibrator_recovers_the_scale_and_gaussian_quantiles(rng):
     assert loglik == pytest.approx(np.mean(stats.norm.logpdf(y, 0, 3.0)), rel=1e-2)
 
 
+def test_a_model_certain_and_wrong_has_log_likelihood_minus_infinity():
+    # a campaign report fitted on 6 rows met a model with std 0 that missed: no overflow warning
+    calibrator = Calibrator().fit(np.array([1.0, 2.0]), np.zeros(2), np.ones(2))
+    loglik = calibrator.log_likelihood(np.array([1.0, 2.0]), np.array([1.0, 0.0]), np.zeros(2))
+    assert loglik == -np.inf
+
+
 def test_calibrated_intervals_cover_heavy_tailed_errors(rng):
     """With Student-t(3) errors a Gaussian 95% interval from the fitted scale covers ~97%;
     the empirical quantile covers 95% of new draws."""
