@@ -5,7 +5,9 @@ Settings live in two named representations: *user units* (a DataFrame, one colum
 parameter, what the chemist reads and writes) and the *encoded* array a surrogate model
 and an acquisition optimizer work on (numeric parameters scaled to ``[0, 1]``, log-scaled
 when asked, categorical ones one-hot). :class:`Space` converts between them
-(``encode``/``decode``/``project``) and checks constraints and exclusions.
+(``encode``/``decode``/``project``) and checks constraints and exclusions. A categorical
+parameter may carry descriptors of its levels (:mod:`.descriptors`): the surrogate then
+sees how alike two levels are, while the encoding stays one-hot.
 
 The public names are imported lazily (the design module pulls in SciPy's statistics and
 pyDOE3), so ``import yieldlab.experiments`` stays fast.
