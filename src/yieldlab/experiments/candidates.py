@@ -31,15 +31,17 @@ def infer_parameters(
 ) -> list[Parameter]:
     """One parameter per column of ``candidates``: the given one, else inferred.
 
-    The arguments and rules are those of :meth:`.Space.from_candidates`; the parameters
-    come in the order of ``columns`` (default all), then the given ones not among them.
+    The arguments and rules are those of :meth:`.Space.from_candidates` (``descriptors``
+    included); the parameters come in the order of ``columns`` (default all), then the
+    given ones not among them.
 
     Raises
     ------
     TypeError
         When ``candidates`` is not a DataFrame.
     SpaceError
-        For a missing value or an unknown column.
+        For a missing value, an unknown column, or descriptors for a column that is not
+        categorical, given twice or as a mapping of lists.
     """
     if not isinstance(candidates, pd.DataFrame):
         raise TypeError("candidates must be a pandas DataFrame of allowed settings")
@@ -52,13 +54,25 @@ def infer_parameters(
             raise SpaceError(f"the candidates have no column {name!r}{did_you_mean}")
     columns += [name for name in given if name not in columns]
     inferred = [given.get(c) or _infer(candidates[c], c, max_levels) for c in columns]
-    return _describe(inferred, descriptors or {})
+    return _describe(inferred, descriptors or {}, given)
 
 
-def _describe(parameters: list[Parameter], descriptors: Mapping[str, Any]) -> list[Parameter]:
+def _describe(
+    parameters: list[Parameter], descriptors: Mapping[str, Any], given: Mapping[str, Parameter]
+) -> list[Parameter]:
     """``parameters`` with the categorical ones named in ``descriptors`` described."""
     by_name = {p.name: p for p in parameters}
-    for name in descriptors:
+    for name, table in descriptors.items():
+        if isinstance(table, Mapping):
+            raise SpaceError(
+                f"descriptors for {name!r} are a mapping of lists; from candidates the levels "
+                "are inferred (and sorted), so give a table indexed by the levels instead"
+            )
+        if name in given:
+            raise SpaceError(
+                f"descriptors for {name!r} are given twice: in parameters= and in "
+                "descriptors=; keep one"
+            )
         if name not in by_name:
             hint = closest_name(str(name), list(by_name))
             did_you_mean = f"; did you mean {hint!r}?" if hint else ""

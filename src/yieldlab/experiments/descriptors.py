@@ -19,6 +19,7 @@ The space keeps its one-hot encoding; only the surrogate sees the coordinates.
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -45,7 +46,8 @@ def check_descriptors(owner: str, levels: list, descriptors: Any) -> Descriptors
         A table with one row per level (the index holds the levels; rows for other levels
         are ignored) and one numeric column per descriptor; or a mapping
         ``{descriptor: [value of each level, in the levels' order]}``; or the path of a CSV
-        file whose first column holds the levels.
+        file whose first column holds the levels (read as text, so ``01`` or ``None`` are
+        level names).
 
     Returns
     -------
@@ -57,96 +59,161 @@ def check_descriptors(owner: str, levels: list, descriptors: Any) -> Descriptors
     TypeError, ValueError
         Naming the level and the descriptor at fault and what to do.
     """
-    table = _as_table(owner, levels, descriptors)
-    rows = _rows_of_levels(owner, levels, table)
+    columns, rows = _columns(owner, levels, descriptors)
     values = {}
-    for column in table.columns:
-        numbers = pd.to_numeric(rows[column], errors="coerce")
-        bad = numbers.isna() & rows[column].notna()
-        if bad.any():
-            level = rows.index[int(np.argmax(bad.to_numpy()))]
-            raise ValueError(
-                f"{owner}: descriptor {column!r} of level {level!r} is "
-                f"{rows[column][bad].iloc[0]!r}, not a number; descriptors must be numeric "
-                "(drop text columns such as SMILES or file names)"
-            )
-        missing = ~np.isfinite(numbers.to_numpy(dtype=float))
-        if missing.any():
-            level = rows.index[int(np.argmax(missing))]
-            raise ValueError(
-                f"{owner}: descriptor {column!r} of level {level!r} is missing or not "
-                "finite; fill it in or drop the descriptor"
-            )
-        values[str(column)] = tuple(float(v) for v in numbers)
+    for name, column in zip(columns, rows, strict=True):
+        numbers = []
+        for level, value in zip(levels, column, strict=True):
+            number = _number(value)
+            if number is None:
+                raise ValueError(
+                    f"{owner}: descriptor {name!r} of level {level!r} is {value!r}, not a "
+                    "number; descriptors must be numeric (drop text columns such as SMILES or "
+                    "file names)"
+                )
+            if not np.isfinite(number):
+                raise ValueError(
+                    f"{owner}: descriptor {name!r} of level {level!r} is missing or not "
+                    "finite; fill it in or drop the descriptor"
+                )
+            numbers.append(number)
+        values[name] = tuple(numbers)
     if len(levels) > 1:
         _check_distinct(owner, levels, values)
     return tuple(values.items())
 
 
-def _as_table(owner: str, levels: list, descriptors: Any) -> pd.DataFrame:
-    if isinstance(descriptors, str | os.PathLike):
-        if not os.path.isfile(descriptors):
-            raise ValueError(
-                f"{owner}: descriptors={str(descriptors)!r} is not a file; expected a CSV file "
-                "whose first column holds the levels"
-            )
+_MISSING = {"", "na", "n/a", "nan", "null", "none", "#n/a"}
+
+
+def _number(value: Any) -> float | None:
+    """``value`` as a float (NaN when missing, inf beyond the float range); None when it is
+    not a number."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.lower() in _MISSING:
+            return np.nan
         try:
-            return pd.read_csv(descriptors, index_col=0)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise ValueError(
-                f"{owner}: descriptors={str(descriptors)!r} is not a readable CSV file ({exc}); "
-                "expected a header row and one row per level, the level first"
-            ) from None
-    if isinstance(descriptors, pd.DataFrame):
-        return descriptors
+            return float(text)
+        except ValueError:
+            return None
+    if value is None or value is pd.NA or value is pd.NaT:
+        return np.nan
+    if isinstance(value, bool | np.bool_ | numbers.Real):
+        try:
+            return float(value)
+        except OverflowError:
+            return np.inf
+    return None
+
+
+def _columns(owner: str, levels: list, descriptors: Any) -> tuple[list[str], list[list]]:
+    """Descriptor names and, for each, its raw value for every level (in their order)."""
     if isinstance(descriptors, Mapping):
-        for name, column in descriptors.items():
-            if isinstance(column, str) or not hasattr(column, "__len__"):
-                raise TypeError(
-                    f"{owner}: descriptors[{name!r}] = {column!r} is not a list; expected one "
-                    f"value per level ({len(levels)})"
-                )
-            if len(column) != len(levels):
-                raise ValueError(
-                    f"{owner}: descriptors[{name!r}] has {len(column)} values; expected one per "
-                    f"level, {len(levels)}, in the order of values"
-                )
-        return pd.DataFrame(dict(descriptors), index=pd.Index(levels, dtype=object))
-    raise TypeError(
-        f"{owner}: descriptors has the wrong type {type(descriptors).__name__}; expected a "
-        "DataFrame indexed by the levels, a mapping {descriptor: [value per level]} or the "
-        "path of a CSV file"
-    )
-
-
-def _rows_of_levels(owner: str, levels: list, table: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``table`` for ``levels`` in their order (matched exactly, else as text)."""
+        return _mapping_columns(owner, levels, descriptors)
+    if isinstance(descriptors, str | os.PathLike):
+        descriptors = _read_csv(owner, descriptors)
+    if not isinstance(descriptors, pd.DataFrame):
+        raise TypeError(
+            f"{owner}: descriptors has the wrong type {type(descriptors).__name__}; expected a "
+            "DataFrame indexed by the levels, a mapping {descriptor: [value per level]} or the "
+            "path of a CSV file"
+        )
+    table = descriptors
     if table.shape[1] == 0:
         raise ValueError(f"{owner}: descriptors has no columns; expected one per descriptor")
-    names = pd.Index([str(c) for c in table.columns])
-    if names.duplicated().any():
+    if isinstance(table.index, pd.MultiIndex):
         raise ValueError(
-            f"{owner}: descriptors has several columns named {names[names.duplicated()][0]!r}; "
-            "give each descriptor its own name"
+            f"{owner}: descriptors has a row index of several levels; expected one label per "
+            "row, the level it describes"
         )
-    if table.index.duplicated().any():
-        duplicated = table.index[table.index.duplicated()].unique().tolist()
-        raise ValueError(f"{owner}: descriptors has several rows for the levels {duplicated}")
-    by_text = {str(label): label for label in table.index}
-    labels = []
+    names = [str(c) for c in table.columns]
+    _check_names(owner, names)
+    positions = _row_positions(owner, levels, list(table.index))
+    raw = table.to_numpy(dtype=object)[positions]
+    return names, [list(raw[:, j]) for j in range(len(names))]
+
+
+def _mapping_columns(owner: str, levels: list, descriptors: Mapping) -> tuple[list, list]:
+    names, columns = [], []
+    for name, column in descriptors.items():
+        if isinstance(column, set | frozenset):
+            raise TypeError(
+                f"{owner}: descriptors[{name!r}] is a set, which has no order; give a list "
+                "with one value per level, in the order of values"
+            )
+        if isinstance(column, str | bytes | Mapping) or np.ndim(column) != 1:
+            raise TypeError(
+                f"{owner}: descriptors[{name!r}] = {column!r} is not a list; expected one "
+                f"value per level ({len(levels)}), in the order of values"
+            )
+        column = list(column)  # NOTE: a Series is taken in order, not aligned by its index
+        if len(column) != len(levels):
+            raise ValueError(
+                f"{owner}: descriptors[{name!r}] has {len(column)} values; expected one per "
+                f"level, {len(levels)}, in the order of values"
+            )
+        names.append(str(name))
+        columns.append(column)
+    if not names:
+        raise ValueError(f"{owner}: descriptors has no columns; expected one per descriptor")
+    _check_names(owner, names)
+    return names, columns
+
+
+def _read_csv(owner: str, path: str | os.PathLike) -> pd.DataFrame:
+    path = os.path.expanduser(path)
+    if not os.path.isfile(path):
+        raise ValueError(
+            f"{owner}: descriptors={str(path)!r} is not a file; expected a CSV file whose "
+            "first column holds the levels"
+        )
+    try:
+        # NOTE: as text, so that level names such as '01', 'None' or 'NA' stay themselves
+        return pd.read_csv(path, index_col=0, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ValueError(
+            f"{owner}: descriptors={str(path)!r} is not a readable CSV file ({exc}); "
+            "expected a header row and one row per level, the level first"
+        ) from None
+
+
+def _check_names(owner: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(
+                f"{owner}: descriptors has several columns named {name!r}; give each "
+                "descriptor its own name"
+            )
+        seen.add(name)
+
+
+def _row_positions(owner: str, levels: list, labels: list) -> list[int]:
+    """Position of the row of each level (matched exactly, else as text); rows for other
+    levels are ignored, but a level must have exactly one row."""
+    exact: dict[Any, list[int]] = {}
+    text: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        exact.setdefault(label, []).append(i)  # index labels are hashable
+        text.setdefault(str(label), []).append(i)
+    positions = []
     for level in levels:
-        if level in table.index:
-            labels.append(level)
-        elif str(level) in by_text:
-            labels.append(by_text[str(level)])
-        else:
+        # NOTE: by type as well as value: True == 1 == 1.0 would otherwise meet
+        found = [i for i in exact.get(level, []) if type(labels[i]) is type(level)]
+        found = found or text.get(str(level), [])
+        if not found:
+            shown = [*labels[:10]]
             raise ValueError(
                 f"{owner}: descriptors has no row for the level {level!r}; its rows are "
-                f"{[*table.index[:10]]}{' ...' if len(table) > 10 else ''}"
+                f"{shown}{' ...' if len(labels) > 10 else ''}"
             )
-    rows = table.loc[labels]
-    rows.index = pd.Index(levels, dtype=object)
-    return rows
+        if len(found) > 1:
+            raise ValueError(
+                f"{owner}: descriptors has {len(found)} rows for the level {level!r}; keep one"
+            )
+        positions.append(found[0])
+    return positions
 
 
 def _check_distinct(owner: str, levels: list, values: dict[str, tuple[float, ...]]) -> None:
@@ -172,14 +239,28 @@ def _standardized(X: np.ndarray) -> np.ndarray:
     over the levels."""
     scale = np.abs(X).max(axis=0)
     # NOTE: into [-1, 1] first: the spread of values near the float limits overflows, and
-    # dividing by the spread of a few subnormal numbers does too
+    # dividing by the spread of a few subnormal numbers does too; what is left of a spread
+    # below 1e-12 of the largest value is rounding
     X = X / np.where(scale > 0, scale, 1.0)
-    X = X[:, np.ptp(X, axis=0) > 1e-9]
+    X = X[:, np.ptp(X, axis=0) > 1e-12]
     return (X - X.mean(axis=0)) / X.std(axis=0)
 
 
 def descriptor_table(levels: list, descriptors: Descriptors) -> pd.DataFrame:
-    """The canonical descriptors as a DataFrame: one row per level, one column each."""
+    """The canonical descriptors as a table.
+
+    Parameters
+    ----------
+    levels : list
+        The parameter's levels, ``n_levels`` of them.
+    descriptors : tuple of (str, tuple of float)
+        As :func:`check_descriptors` returns them.
+
+    Returns
+    -------
+    DataFrame of shape (n_levels, n_descriptors)
+        Indexed by the levels, one column per descriptor.
+    """
     return pd.DataFrame(
         {name: list(column) for name, column in descriptors},
         index=pd.Index(levels, dtype=object),
@@ -197,8 +278,9 @@ def embedding(descriptors: Descriptors) -> np.ndarray:
     Returns
     -------
     ndarray of shape (n_levels, n_components)
-        ``n_components >= 2`` (padded with zeros, so the model treats the parameter as
-        categorical); the mean squared distance between two different rows is 2.
+        ``n_components >= 2`` (one component is split into two equal columns, so the
+        model treats the parameter as categorical and no column is constant); the mean
+        squared distance between two different rows is 2.
 
     Examples
     --------
@@ -218,6 +300,8 @@ def embedding(descriptors: Descriptors) -> np.ndarray:
     E = U[:, keep] * s[keep]
     d2 = ((E[:, None, :] - E[None, :, :]) ** 2).sum(-1)
     E *= np.sqrt(2.0 / d2[np.triu_indices(n_levels, 1)].mean())
-    if E.shape[1] < 2:
-        E = np.hstack([E, np.zeros((n_levels, 2 - E.shape[1]))])
+    if E.shape[1] == 1:
+        # NOTE: not a zero column: one that never varies is dropped by model selection,
+        # and the group would turn into a numeric parameter there
+        E = np.hstack([E, E]) / np.sqrt(2.0)
     return E

@@ -164,6 +164,7 @@ class Categorical(Parameter):
     Parameters
     ----------
     name : str
+        Column name in the user's tables.
     values : sequence of str, int, float or bool
         The levels.
     descriptors : DataFrame, mapping, str or path, optional
@@ -225,14 +226,26 @@ class Categorical(Parameter):
         return f"Categorical({self.name!r}, {list(self.values)!r}, descriptors={shown})"
 
     def descriptor_table(self) -> pd.DataFrame | None:
-        """The descriptors as a table (one row per level), or None without descriptors."""
+        """The descriptors as a table.
+
+        Returns
+        -------
+        DataFrame of shape (n_levels, n_descriptors) or None
+            Indexed by the levels, one column per descriptor; None without descriptors.
+        """
         if self.descriptors is None:
             return None
         return descriptor_table(list(self.values), self.descriptors)
 
     def embedding(self) -> np.ndarray | None:
-        """Coordinates of the levels for the surrogate model (:func:`.descriptors.embedding`),
-        shape (n_levels, n_components); None without descriptors (one-hot)."""
+        """Coordinates of the levels for the surrogate model.
+
+        Returns
+        -------
+        ndarray of shape (n_levels, n_components) or None
+            See :func:`.descriptors.embedding`; None without descriptors (the model then
+            sees the one-hot columns).
+        """
         return None if self.descriptors is None else embedding(self.descriptors)
 
     @property

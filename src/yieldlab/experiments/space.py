@@ -318,8 +318,9 @@ class Space(RestrictionsMixin, SamplingMixin):
             Explicit definitions for some columns, used instead of the inferred ones; the
             candidates must lie inside them.
         descriptors : mapping, optional
-            ``{categorical column: descriptors of its levels}`` (a table indexed by the
-            levels, or a CSV path; see :class:`Categorical`).
+            ``{categorical column: descriptors of its levels}``, each a DataFrame indexed by
+            the levels or the path of a CSV file (see :class:`Categorical`; not a mapping of
+            lists, as the inferred levels are sorted).
 
         Returns
         -------
@@ -329,8 +330,8 @@ class Space(RestrictionsMixin, SamplingMixin):
         ------
         SpaceError
             For a missing value, an unknown column, candidates outside a given parameter, or
-            descriptors for a column that is not categorical.
-        ValueError
+            descriptors for a column that is not categorical, given twice or as lists.
+        TypeError, ValueError
             For bad descriptors (naming the level and the descriptor).
 
         Examples

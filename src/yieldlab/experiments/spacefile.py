@@ -165,7 +165,7 @@ def _relative_to(data: Any, folder: Path) -> Any:
     items = list(entries.values()) if isinstance(entries, Mapping) else entries
     for entry in items if isinstance(items, list) else []:
         if isinstance(entry, dict) and isinstance(entry.get("descriptors"), str):
-            entry["descriptors"] = str(folder / entry["descriptors"])
+            entry["descriptors"] = str(folder / Path(entry["descriptors"]).expanduser())
     return data
 
 

@@ -47,6 +47,11 @@ def model_inputs(space: Any) -> tuple[np.ndarray | None, list[int]]:
     parameter (one length scale per parameter). ``W`` is None when no parameter has
     descriptors (the model sees ``Z`` itself).
 
+    Parameters
+    ----------
+    space : Space
+        The campaign's space.
+
     Returns
     -------
     W : ndarray of shape (n_encoded, n_model) or None

@@ -51,9 +51,10 @@ class TestEmbedding:
         wide = pd.DataFrame(rng.standard_normal((6, 500)), index=LEVELS)
         assert Categorical("x", LEVELS, descriptors=wide).embedding().shape == (6, 5)
 
-    def test_one_varying_descriptor_is_padded_to_two_columns(self):
+    def test_one_varying_descriptor_is_split_into_two_equal_columns(self):
         E = embedding((("size", (1.0, 2.0, 4.0)), ("flat", (7.0, 7.0, 7.0))))
-        assert E.shape == (3, 2) and np.all(E[:, 1] == 0.0)
+        assert E.shape == (3, 2) and np.array_equal(E[:, 0], E[:, 1])
+        assert np.ptp(E[:, 1]) > 0  # no constant column for model selection to drop
         np.testing.assert_allclose(squared_distances(E)[0, 1] * 4, squared_distances(E)[1, 2])
 
     def test_tiny_or_huge_descriptors_give_finite_coordinates(self):
@@ -98,6 +99,18 @@ class TestCategoricalWithDescriptors:
         space = Space.from_yaml(folder / "space.yaml")
         assert space["ligand"] == Categorical("ligand", LEVELS, descriptors=TABLE)
         assert Space.from_dict(space.to_dict()) == space
+        space.to_yaml(tmp_path / "copy.yaml")  # descriptors written out, no path needed
+        assert Space.from_yaml(tmp_path / "copy.yaml") == space
+        (folder / "bad.yaml").write_text(
+            "parameters:\n"
+            "  - name: ligand\n"
+            "    type: categorical\n"
+            "    values: [a, b]\n"
+            "    descriptors: {pka: [1.0, oops]}\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(SpaceError, match=r"bad.yaml, line 5 .*'pka' of level 'b' is 'oops'"):
+            Space.from_yaml(folder / "bad.yaml")
 
     @pytest.mark.parametrize(
         "descriptors, message",
@@ -114,7 +127,13 @@ class TestCategoricalWithDescriptors:
             ),
             (TABLE * 0.0, "every descriptor has the same value for all levels"),
             ({"pka": [1.0, 2.0]}, r"descriptors\['pka'\] has 2 values; expected one per level, 6"),
-            (pd.concat([TABLE, TABLE.iloc[[0]]]), "several rows for the levels"),
+            (pd.concat([TABLE, TABLE.iloc[[0]]]), "2 rows for the level 'L1'; keep one"),
+            ({"pka": [1, 2, 3, 4, 5, 1 + 1j]}, "'pka' of level 'L6' is \\(1\\+1j\\), not a"),
+            ({"pka": [1, 2, 3, 4, 5, 10**400]}, "'pka' of level 'L6' is missing or not finite"),
+            (
+                TABLE.set_axis(pd.MultiIndex.from_arrays([LEVELS, LEVELS]), axis=0),
+                "row index of several levels",
+            ),
             ("no/such/file.csv", "is not a file"),
             (TABLE.set_axis(["a", "b", "a"], axis=1), "several columns named 'a'"),
         ],
@@ -131,6 +150,42 @@ class TestCategoricalWithDescriptors:
             Space.from_candidates(screen, descriptors={"T": TABLE})
         with pytest.raises(SpaceError, match="'ligands', which is not a parameter; did you"):
             Space.from_candidates(screen, descriptors={"ligands": TABLE})
+        with pytest.raises(SpaceError, match="levels are inferred .and sorted., so give a table"):
+            Space.from_candidates(screen, descriptors={"ligand": {"pka": list(TABLE["pka"])}})
+        given = [Categorical("ligand", LEVELS, descriptors=TABLE)]
+        with pytest.raises(SpaceError, match="descriptors for 'ligand' are given twice"):
+            Space.from_candidates(screen, parameters=given, descriptors={"ligand": TABLE})
+
+    def test_levels_that_look_like_other_things_are_matched(self, tmp_path):
+        flags = Categorical("dry", [False, True], descriptors={"water_ppm": [500.0, 20.0]})
+        assert flags.descriptor_table()["water_ppm"].tolist() == [500.0, 20.0]
+        table = pd.DataFrame({"v": [1.0, 2.0, 3.0]}, index=[True, False, "x"])
+        assert Categorical("b", [False, True], descriptors=table).descriptors == (
+            ("v", (2.0, 1.0)),
+        )
+        # a CSV's level column is read as text: '01' and 'None' are names, not 1 and NaN
+        (tmp_path / "bases.csv").write_text("base,pka\n01,4.8\nNone,0.0\nNA,9.0\n")
+        bases = Categorical("base", ["None", "01", "NA"], descriptors=tmp_path / "bases.csv")
+        assert bases.descriptor_table()["pka"].tolist() == [0.0, 4.8, 9.0]
+        (tmp_path / "gap.csv").write_text("base,pka\n01,4.8\nNone,\nNA,9.0\n")
+        with pytest.raises(ValueError, match="'pka' of level 'None' is missing"):
+            Categorical("base", ["None", "01", "NA"], descriptors=tmp_path / "gap.csv")
+
+    def test_mapping_values_are_taken_in_order(self):
+        shuffled = pd.Series([3.0, 1.0, 2.0], index=[10, 11, 12])  # not aligned by its index
+        p = Categorical("x", ["a", "b", "c"], descriptors={"v": shuffled})
+        assert p.descriptors == (("v", (3.0, 1.0, 2.0)),)
+        with pytest.raises(TypeError, match="is a set, which has no order"):
+            Categorical("x", ["a", "b", "c"], descriptors={"v": {1.0, 2.0, 3.0}})
+        with pytest.raises(TypeError, match="is not a list"):
+            Categorical("x", ["a", "b", "c"], descriptors={"v": np.ones((3, 2))})
+        big = Categorical("x", ["a", "b", "c"], descriptors={"E": [1e10, 1e10 + 1, 1e10 + 2]})
+        assert squared_distances(big.embedding())[0, 2] > squared_distances(big.embedding())[0, 1]
+
+    def test_rows_for_other_levels_are_ignored_even_when_repeated(self):
+        extra = pd.DataFrame({"cone_angle": [1.0, 2.0], "pka": 0.0, "mass": 0.0}, index=["z", "z"])
+        p = Categorical("ligand", LEVELS, descriptors=pd.concat([TABLE, extra]))
+        assert p == Categorical("ligand", LEVELS, descriptors=TABLE)
 
     def test_an_unreadable_csv_names_the_file(self, tmp_path):
         (tmp_path / "empty.csv").write_text("", encoding="utf-8")
