@@ -142,4 +142,8 @@ def test_descriptors_from_a_csv_next_to_the_space_file(tmp_path):
 
     (folder / "solvents.csv").write_text("solvent,dielectric\nDMAc,37.8\nBuOAc,x\np-Xylene,2.3\n")
     result = run_cli("init", "t.db", "--space", "screen/space.yaml", cwd=tmp_path)
-    assert_user_error(result, "space.yaml, line 3", "descriptor 'dielectric' of level 'BuOAc'")
+    assert_user_error(
+        result,
+        "space.yaml, line 4 (parameters[1]['descriptors'])",
+        "'dielectric' of level 'BuOAc'",
+    )
