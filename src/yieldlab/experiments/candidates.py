@@ -68,7 +68,7 @@ def _describe(
                 f"descriptors for {name!r} are a mapping of lists; from candidates the levels "
                 "are inferred (and sorted), so give a table indexed by the levels instead"
             )
-        if name in given:
+        if getattr(given.get(name), "descriptors", None) is not None:
             raise SpaceError(
                 f"descriptors for {name!r} are given twice: in parameters= and in "
                 "descriptors=; keep one"
@@ -82,7 +82,8 @@ def _describe(
         if by_name[name].kind != "categorical":
             raise SpaceError(
                 f"descriptors are given for {name!r}, which is {by_name[name]!r}; only a "
-                "categorical parameter's levels take descriptors"
+                "categorical parameter's levels take descriptors (for a column of numeric "
+                f"codes, pass parameters=[Categorical({name!r}, <its codes>)] as well)"
             )
     return [
         Categorical(p.name, list(p.values), descriptors=descriptors[p.name])

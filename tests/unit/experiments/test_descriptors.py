@@ -156,6 +156,15 @@ class TestCategoricalWithDescriptors:
         with pytest.raises(SpaceError, match="descriptors for 'ligand' are given twice"):
             Space.from_candidates(screen, parameters=given, descriptors={"ligand": TABLE})
 
+    def test_numeric_codes_take_descriptors_once_declared_categorical(self):
+        screen = pd.DataFrame({"cat_id": [1, 2, 3] * 2, "T": [90.0] * 3 + [120.0] * 3})
+        table = pd.DataFrame({"size": [1.0, 2.0, 5.0]}, index=[1, 2, 3])
+        with pytest.raises(SpaceError, match=r"parameters=\[Categorical\('cat_id', <its codes>"):
+            Space.from_candidates(screen, descriptors={"cat_id": table})
+        declared = [Categorical("cat_id", [1, 2, 3])]
+        space = Space.from_candidates(screen, parameters=declared, descriptors={"cat_id": table})
+        assert space["cat_id"].descriptor_table()["size"].tolist() == [1.0, 2.0, 5.0]
+
     def test_levels_that_look_like_other_things_are_matched(self, tmp_path):
         flags = Categorical("dry", [False, True], descriptors={"water_ppm": [500.0, 20.0]})
         assert flags.descriptor_table()["water_ppm"].tolist() == [500.0, 20.0]
