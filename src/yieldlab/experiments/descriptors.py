@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.spatial.distance import pdist, squareform
 
 __all__ = ["check_descriptors", "descriptor_table", "embedding"]
 
@@ -223,7 +224,7 @@ def _check_distinct(owner: str, levels: list, values: dict[str, tuple[float, ...
             f"{owner}: every descriptor has the same value for all levels; they cannot tell "
             "the levels apart (drop descriptors= to treat the levels as unrelated)"
         )
-    d2 = ((S[:, None, :] - S[None, :, :]) ** 2).sum(-1)
+    d2 = squareform(pdist(S, "sqeuclidean"))
     same = np.argwhere(np.triu(d2 <= 1e-12 * S.shape[1], 1))
     if len(same):
         i, j = same[0]
@@ -298,8 +299,7 @@ def embedding(descriptors: Descriptors) -> np.ndarray:
     U, s, _ = np.linalg.svd(_standardized(X), full_matrices=False)
     keep = s > 1e-10 * s[0]
     E = U[:, keep] * s[keep]
-    d2 = ((E[:, None, :] - E[None, :, :]) ** 2).sum(-1)
-    E *= np.sqrt(2.0 / d2[np.triu_indices(n_levels, 1)].mean())
+    E *= np.sqrt(2.0 / pdist(E, "sqeuclidean").mean())
     if E.shape[1] == 1:
         # NOTE: not a zero column: one that never varies is dropped by model selection,
         # and the group would turn into a numeric parameter there

@@ -215,7 +215,11 @@ class Categorical(Parameter):
             raise ValueError(f"{owner}: values has duplicates {duplicated}; list each once")
         object.__setattr__(self, "values", tuple(levels))
         if self.descriptors is not None:
-            canonical = check_descriptors(owner, levels, self.descriptors)
+            try:
+                canonical = check_descriptors(owner, levels, self.descriptors)
+            except (TypeError, ValueError) as exc:
+                exc.argument = "descriptors"  # for a space file's message: the key at fault
+                raise
             object.__setattr__(self, "descriptors", canonical)
 
     def __repr__(self) -> str:

@@ -138,9 +138,9 @@ def _build(spec: Mapping, label: str, field: str, kind: type) -> Any:
     try:
         return kind(**arguments)
     except (TypeError, ValueError) as exc:
-        # NOTE: a descriptor error names the level and descriptor, not "descriptors="
-        bad = [k for k in arguments if f"{k}=" in str(exc)]
-        bad += ["descriptors"] if "descriptor" in str(exc) and "descriptors" in spec else []
+        # the argument at fault: as the error says (``exc.argument``), else as it names it
+        named = getattr(exc, "argument", None)
+        bad = [named] if named in arguments else [k for k in arguments if f"{k}=" in str(exc)]
         raise spec_error(f"{label}: {exc}", (bad[0],) if bad else ()) from None
 
 
