@@ -89,9 +89,36 @@ def test_results_outside_the_space_are_refused_and_nothing_is_recorded(tmp_path)
     )
     bad.to_csv(tmp_path / "bad.csv", index=False)
     result = run_cli("record", "c.db", "bad.csv", cwd=tmp_path)
-    assert_user_error(result, "temperature", "200")
+    # the file and its line (header line 1: the second data row is line 3)
+    assert_user_error(result, "bad.csv, line 3, column 'temperature'", "200")
     status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
     assert status["counts"] == {}
+
+
+def test_an_unwritable_sheet_plans_nothing(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    (tmp_path / "folder").mkdir()
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    for out, message in (
+        ("missing/plan.csv", "the folder 'missing' does not exist"),
+        ("folder", "folder is a folder; give a file name"),
+    ):
+        result = run_cli("design", "c.db", "-n", "4", "--out", out, cwd=tmp_path)
+        assert_user_error(result, message)
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {}  # no orphaned pending experiments
+    assert sorted(p.name for p in (tmp_path / "folder").iterdir()) == []
+
+
+def test_structured_designs_take_their_natural_size(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("design", "c.db", "--method", "ccd", "--out", "ccd.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    plan = pd.read_csv(tmp_path / "ccd.csv")
+    # a central composite design of the two real parameters (4 corners, 4 axial points, 3
+    # centre points) for each catalyst
+    assert plan["catalyst"].value_counts().to_dict() == {"Pd": 11, "Ni": 11}
 
 
 def test_init_refuses_to_overwrite(tmp_path):

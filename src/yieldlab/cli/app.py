@@ -90,13 +90,20 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False)
     path = Path(path)
     if path.parent and not path.parent.exists():
         raise UserError(f"{path}: the folder {str(path.parent)!r} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name such as {path / 'plan.csv'}")
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             frame.to_csv(file, index=index)
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UserError(f"cannot write {path}: {exc.strerror}") from None
         raise
     return path
 

@@ -7,13 +7,14 @@ settings, and an empty column per objective; ``record`` reads it back.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
 
-from ..exceptions import StoreError
+from ..exceptions import StoreError, YieldlabError
 from .app import AsJson, Seed, UserError, app, console, frame_table, print_json, write_csv
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ OutCsv = Annotated[
     typer.Option("--out", "-o", help="CSV for the lab (default: next to the campaign file)."),
 ]
 METHODS = ["random", "lhs", "sobol", "factorial", "fractional", "ccd", "box-behnken", "d-optimal"]
+# designs with a size of their own (the others plan 8 runs unless -n says otherwise)
+STRUCTURED = {"factorial", "fractional", "ccd", "box-behnken"}
 
 
 def _open(path: Path):
@@ -102,7 +105,16 @@ def init(
 @app.command()
 def design(
     campaign_path: CampaignPath,
-    n: Count = 8,
+    n: Annotated[
+        int | None,
+        typer.Option(
+            "-n",
+            "--n",
+            help="Number of experiments (default: the natural size of factorial, fractional, "
+            "ccd and box-behnken designs; 8 for the others).",
+            min=1,
+        ),
+    ] = None,
     method: Annotated[str, typer.Option("--method", help=f"One of {', '.join(METHODS)}.")] = "lhs",
     out: OutCsv = None,
     seed: CallSeed = None,
@@ -113,6 +125,8 @@ def design(
     """
     if method not in METHODS:
         raise typer.BadParameter(f"--method {method!r} is not one of {METHODS}")
+    if n is None and method not in STRUCTURED:
+        n = 8
     _plan(campaign_path, "design", out, f"experiments ({method})",
           lambda campaign: campaign.design(n, method=method), seed)  # fmt: skip
 
@@ -139,15 +153,21 @@ def suggest(
 def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, seed) -> None:
     """Plan experiments with ``make(campaign)`` (with ``seed`` for this call instead of
     the campaign's, when given), write the sheet the lab fills in, and say what to do
-    next."""
+    next. When the sheet cannot be written, the planned experiments are cancelled."""
+    if out is not None:
+        _check_out(out)
     campaign = _open(campaign_path)
     try:
         if seed is not None:
             campaign.options["seed"] = seed
         planned = make(campaign)
-        path = write_csv(
-            _sheet(campaign, planned), out or _default_csv(campaign_path, kind, campaign)
-        )
+        try:
+            path = write_csv(
+                _sheet(campaign, planned), out or _default_csv(campaign_path, kind, campaign)
+            )
+        except BaseException:
+            campaign.cancel(planned["experiment"])
+            raise
     finally:
         campaign.close()
     console.print(frame_table(planned, title=f"{len(planned)} {what}"))
@@ -155,6 +175,27 @@ def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, see
         f"Written to {path}: fill in the results, then yieldlab record {campaign_path} {path}",
         highlight=False,
     )
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output path that cannot be written before anything is planned."""
+    if out.is_dir():
+        raise UserError(f"--out {out} is a folder; give a file name such as {out / 'plan.csv'}")
+    if not out.parent.is_dir():
+        raise UserError(f"--out {out}: the folder {str(out.parent)!r} does not exist")
+
+
+def _in_file(message: str, path: Path) -> str:
+    """``message`` about the results table read from ``path``: the file named instead, and
+    for a row the line of the file (the header is line 1)."""
+    found = re.match(r"results, row (\d+)\b", message)
+    if found:
+        return f"{path}, line {int(found.group(1)) + 2}{message[found.end() :]}"
+    if message.startswith("results, "):
+        return f"{path}, {message.removeprefix('results, ')}"
+    if message.startswith("results "):
+        return f"{path} {message.removeprefix('results ')}"
+    return f"{path}: {message}"
 
 
 @app.command()
@@ -171,7 +212,12 @@ def record(
     table = read_table(results)
     campaign = _open(campaign_path)
     try:
-        recorded = campaign.add(table)
+        try:
+            recorded = campaign.add(table)
+        except (YieldlabError, ValueError, TypeError) as exc:
+            if isinstance(exc, StoreError):
+                raise
+            raise UserError(_in_file(str(exc), results)) from None
         best = campaign.best()
     finally:
         campaign.close()

@@ -12,7 +12,10 @@ another process recorded experiments is chosen again before it is recorded.
 
 from __future__ import annotations
 
+import numbers
 import os
+import warnings
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,7 +23,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from .._validation import check_choice, check_positive, check_rng
-from ..exceptions import CampaignError
+from ..exceptions import CampaignError, DataError, StoreError, YieldlabError
 from .acquisition import ACQUISITIONS
 from .design import make_design
 from .desirability import Desirability, as_objectives
@@ -32,7 +35,9 @@ from .results import (
     PendingMatcher,
     candidate_index,
     candidate_rows,
+    check_measurements,
     check_results,
+    experiment_ids,
     experiment_table,
     write_csv,
 )
@@ -51,6 +56,53 @@ _ATTEMPTS = 5
 
 def _count(name: str, n: Any) -> int:
     return int(check_positive(name, n, strict=False, integer=True))
+
+
+def _experiment_ids(experiments: Any) -> list[int]:
+    """Experiment ids from an int, a sequence of ints or a table with ``experiment``."""
+    if isinstance(experiments, pd.DataFrame):
+        if "experiment" not in experiments:
+            raise ValueError(
+                "experiments is a table without an 'experiment' column; give the table "
+                "design() or suggest() returned, or a list of experiment ids"
+            )
+        experiments = experiments["experiment"]
+    if isinstance(experiments, numbers.Integral) and not isinstance(experiments, bool):
+        experiments = [experiments]
+    if isinstance(experiments, str | bytes | Mapping) or not np.iterable(experiments):
+        raise TypeError(
+            f"experiments={experiments!r} has the wrong type; expected an experiment id, a "
+            "list of them, or the table design() or suggest() returned"
+        )
+    ids = []
+    for value in experiments:
+        whole = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        if not whole or not np.isfinite(value) or value != int(value):
+            raise ValueError(
+                f"experiments: {value!r} is not an experiment id (a whole number from the "
+                "'experiment' column)"
+            )
+        ids.append(int(value))
+    return ids
+
+
+def _candidate_labels(index: pd.Index) -> None:
+    """Refuse candidate row labels the campaign file cannot keep or tell apart."""
+    fix = "give the table a plain index, e.g. candidates.reset_index()"
+    if isinstance(index, pd.MultiIndex):
+        raise ValueError(f"candidates has a MultiIndex of row labels; {fix}")
+    if index.hasnans:
+        raise ValueError(f"candidates has a missing row label; {fix}")
+    if index.has_duplicates:
+        label = index[index.duplicated()][0]
+        raise ValueError(f"candidates has the row label {label!r} twice; {fix}")
+    for label in index:
+        plain = label.item() if isinstance(label, np.generic) else label
+        if not isinstance(plain, str | int | float) or isinstance(plain, bool):
+            raise TypeError(
+                f"candidates has the row label {label!r} of type {type(label).__name__}; "
+                f"labels must be text or numbers: {fix}, or candidates.set_axis(...) with text"
+            )
 
 
 class Campaign:
@@ -127,7 +179,7 @@ class Campaign:
             "acquisition": check_choice("acquisition", acquisition, ACQUISITIONS),
             "multi_objective": check_choice("multi_objective", multi_objective, MULTI_OBJECTIVE),
             "surrogate": check_choice("surrogate", surrogate, MODELS),
-            "beta": float(beta),
+            "beta": float(check_positive("beta", beta, strict=False)),
             "n_initial": _count("n_initial", n_initial),
             "seed": int(check_rng(random_state).integers(2**63 - 1)),
         }
@@ -135,6 +187,9 @@ class Campaign:
         if candidates is not None:
             if not isinstance(candidates, pd.DataFrame):
                 raise TypeError("candidates must be a pandas DataFrame of allowed settings")
+            if len(candidates) == 0:
+                raise ValueError("candidates has no rows; give the table of allowed settings")
+            _candidate_labels(candidates.index)
             valid = space.validate(candidates, where="candidates", allow_extra=True)
             rows = [
                 (label, dict(zip(space.names, values, strict=True)))
@@ -154,9 +209,18 @@ class Campaign:
     def _attach(self, store: CampaignStore) -> None:
         self._store = store
         meta = store.meta()
-        self.space = Space.from_dict(meta["space"])
-        self.objectives = [objective_from_dict(o) for o in meta["objectives"]]
-        self.options = meta["options"]
+        try:
+            self.space = Space.from_dict(meta["space"])
+            self.objectives = [objective_from_dict(o) for o in meta["objectives"]]
+            self.options = dict(meta["options"])
+        except KeyError as exc:
+            store.close()
+            raise StoreError(
+                f"{store.path!r} is damaged: its description of the campaign lacks {exc.args[0]!r}"
+            ) from None
+        except (TypeError, ValueError, YieldlabError) as exc:
+            store.close()
+            raise StoreError(f"{store.path!r} is damaged: {exc}") from None
         self._state = meta.get("surrogate", {})
         self.candidates, self._Zc, self._index = None, None, {}
         if meta.get("candidates"):
@@ -212,13 +276,15 @@ class Campaign:
 
     # -- what to run -------------------------------------------------------------------------
 
-    def design(self, n: int, method: str = "lhs", **options: Any) -> pd.DataFrame:
+    def design(self, n: int | None, method: str = "lhs", **options: Any) -> pd.DataFrame:
         """The first experiments to run, recorded as pending.
 
         Parameters
         ----------
-        n : int
-            Number of runs.
+        n : int or None
+            Number of runs; ``None`` for the natural size of a structured design (factorial,
+            fractional, central composite, Box-Behnken). With candidates, at most the rows
+            left (a warning says when fewer are planned).
         method : str, default='lhs'
             Any method of :func:`~.design.make_design`; further ``options`` go there too.
 
@@ -227,19 +293,36 @@ class Campaign:
         DataFrame
             ``experiment`` (its id) and the settings; with candidates, indexed by their labels.
         """
-        n = _count("n", n)
+        n = None if n is None else _count("n", n)
+        if n is not None and self.candidates is not None:
+            n = self._available(n, len(self._remaining()), "design")
 
         def plan() -> tuple[pd.DataFrame, None]:
             rng = self._rng(1)
             if self.candidates is None:
                 return make_design(self.space, n, method, rng, **options), None
             rest = self._remaining()
-            design = make_design(
-                self.space, min(n, len(rest)), method, rng, candidates=rest, **options
-            )
+            size = None if n is None else min(n, len(rest))
+            design = make_design(self.space, size, method, rng, candidates=rest, **options)
             return design, None
 
         return self._propose(plan, "design")
+
+    def _available(self, n: int, left: int, what: str) -> int:
+        """``n``, or the ``left`` candidate rows when fewer (with a warning; none: error)."""
+        if left == 0:
+            raise CampaignError(
+                f"no candidate is left to {what}: all {len(self.candidates)} rows have been "
+                "run or are pending (cancel() pending experiments to free theirs)"
+            )
+        if left < n:
+            warnings.warn(
+                f"{what}: only {left} candidate rows are left (not run, not pending); "
+                f"returning {left} instead of {n}",
+                UserWarning,
+                stacklevel=3,
+            )
+        return min(n, left)
 
     def _remaining(self) -> pd.DataFrame:
         used = self._store.experiments()["candidate"].dropna().astype(int)
@@ -294,7 +377,8 @@ class Campaign:
         and the acquisition maximized, batch and pending experiments fantasized
         (:func:`~.acquisition.select_batch`). Safe with several processes suggesting from
         the same file: a batch computed while another process recorded experiments is
-        recomputed, so no setting is given out twice.
+        recomputed, so no setting is given out twice. With candidates, at most the rows left
+        (not run, not pending): fewer than ``n`` with a warning, a CampaignError when none.
 
         Returns
         -------
@@ -308,9 +392,13 @@ class Campaign:
         n = _count("n", n)
         if n == 0:
             return pd.DataFrame(columns=["experiment", *self.space.names])
+        if self.candidates is not None:
+            n = self._available(n, len(self._remaining()), "suggest")
         return self._propose(lambda: self._plan(n), "suggest")
 
     def _plan(self, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if self.candidates is not None:
+            n = min(n, len(self._remaining()))
         run, Z, Zp = self._split()
         done = run[run["status"] == "done"]
         if len(done) == 0 or len(done) < self.options["n_initial"]:
@@ -375,8 +463,14 @@ class Campaign:
             self._fitted = (key, posterior)
         return self._fitted[1]
 
-    def predict(self, settings: pd.DataFrame) -> pd.DataFrame:
+    def predict(self, settings: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
         """Predicted mean and standard deviation of a new measurement of every objective.
+
+        Parameters
+        ----------
+        settings : DataFrame or mapping
+            One row per setting, a column per parameter; or one setting as a mapping of
+            parameter names to values.
 
         Returns
         -------
@@ -388,6 +482,8 @@ class Campaign:
         CampaignError
             When no experiment has a result yet.
         """
+        if isinstance(settings, Mapping) and all(np.ndim(v) == 0 for v in settings.values()):
+            settings = pd.DataFrame([settings])
         valid = self.space.validate(settings, where="settings", allow_extra=True)
         run, Z, _ = self._split()
         if (run["status"] == "done").sum() == 0:
@@ -422,10 +518,14 @@ class Campaign:
         """
         frame = check_results(results, self.space, self.names)
         settings = self.space.validate(frame, where="results", allow_extra=True)
-        Y = np.column_stack([o.values(frame) for o in self.objectives])
+        try:
+            Y = np.column_stack([o.values(frame) for o in self.objectives])
+        except DataError as exc:
+            raise DataError(f"results, {exc}") from None
+        check_measurements(Y, self.names)
         Z = self.space.encode(settings)
         rows = None if self._Zc is None else candidate_rows(self.space, self._index, settings)
-        ids = frame["experiment"].tolist() if "experiment" in frame else [None] * len(frame)
+        matcher = PendingMatcher(self.space, Z, experiment_ids(frame))
         recorded = self._store.record(
             [
                 dict(zip(self.space.names, r, strict=True))
@@ -433,17 +533,40 @@ class Campaign:
             ],
             [dict(zip(self.names, y, strict=True)) for y in Y],
             np.isnan(Y).any(axis=1),
-            PendingMatcher(self.space, Z, ids),
+            matcher,
             rows,
         )
         self._fitted = None
+        if matcher.near:
+            row, planned = matcher.near[0]
+            warnings.warn(
+                f"results, row {row} has no 'experiment' id and settings close to but not "
+                f"equal to those of pending experiment {planned} ({len(matcher.near)} such "
+                "row(s)); recorded as new experiments, and the planned ones stay pending. "
+                "Give the 'experiment' column from design()/suggest() to complete them, or "
+                "cancel() them",
+                UserWarning,
+                stacklevel=2,
+            )
         data = self.data
         return data.set_index("experiment").loc[recorded].reset_index()
 
     def cancel(self, experiments: Any = None) -> int:
-        """Forget pending experiments (all by default); returns how many were dropped."""
+        """Forget pending experiments (all by default); returns how many were dropped.
+
+        Parameters
+        ----------
+        experiments : int, sequence of int or DataFrame, optional
+            Experiment ids, or the table :meth:`design` or :meth:`suggest` returned.
+
+        Raises
+        ------
+        CampaignError
+            When one of them is not pending (unknown or recorded); nothing is cancelled.
+        """
+        ids = None if experiments is None else _experiment_ids(experiments)
         self._fitted = None
-        return self._store.cancel(None if experiments is None else list(experiments))
+        return self._store.cancel(ids)
 
     def best(self) -> pd.DataFrame:
         """The best experiment measured so far (one row of :attr:`data`).
@@ -453,7 +576,10 @@ class Campaign:
         """
         done = self.data.query("status == 'done'").reset_index(drop=True)
         if len(done) == 0:
-            raise CampaignError("no experiment has a result yet")
+            every = " for every objective" if len(self.objectives) > 1 else ""
+            raise CampaignError(
+                f"no experiment has a result{every} yet (a run missing one is recorded as failed)"
+            )
         if len(self.objectives) == 1:
             score = self.objectives[0].score(done)
         else:

@@ -15,7 +15,7 @@ import pandas as pd
 from .._validation import closest_name
 from ..exceptions import SpaceError
 from .levels import Categorical, Discrete
-from .parameters import Parameter
+from .parameters import _RTOL, Parameter
 from .ranges import Integer, Real
 
 __all__ = ["infer_parameters"]
@@ -45,6 +45,8 @@ def infer_parameters(
     """
     if not isinstance(candidates, pd.DataFrame):
         raise TypeError("candidates must be a pandas DataFrame of allowed settings")
+    if len(candidates) == 0:
+        raise SpaceError("the candidates table has no rows; give at least one allowed setting")
     columns = [str(c) for c in candidates.columns] if columns is None else list(columns)
     given = {p.name: p for p in parameters}
     for name in [*columns, *given]:
@@ -93,6 +95,16 @@ def _describe(
     ]
 
 
+def _merged(levels: np.ndarray) -> np.ndarray:
+    """Sorted distinct ``levels`` with values one rounding error apart (``0.1 + 0.2`` and
+    ``0.3``) taken as one, the first of them."""
+    if levels.size < 2:
+        return levels
+    tol = _RTOL * max(1.0, float(np.abs(levels).max()))
+    keep = np.r_[True, np.diff(levels) > tol]
+    return levels[keep]
+
+
 def _infer(column: pd.Series, name: str, max_levels: int) -> Parameter:
     missing = np.flatnonzero(column.isna().to_numpy())
     if missing.size:
@@ -103,7 +115,7 @@ def _infer(column: pd.Series, name: str, max_levels: int) -> Parameter:
     if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
         levels = sorted(pd.unique(column.to_numpy()), key=lambda v: (str(type(v)), v))
         return Categorical(name, levels)
-    levels = np.unique(column.to_numpy(dtype=float))
+    levels = _merged(np.unique(column.to_numpy(dtype=float)))
     if pd.api.types.is_integer_dtype(column):
         low, high = int(levels[0]), int(levels[-1])
         fills = len(levels) == high - low + 1 and len(levels) > 1

@@ -11,6 +11,7 @@ experiment each result completes. :func:`write_csv` exports the table atomically
 from __future__ import annotations
 
 import contextlib
+import numbers
 import os
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,9 @@ __all__ = [
     "PendingMatcher",
     "candidate_index",
     "candidate_rows",
+    "check_measurements",
     "check_results",
+    "experiment_ids",
     "experiment_table",
     "write_csv",
 ]
@@ -122,6 +125,71 @@ def check_results(results: Any, space: Space, objectives: list[str]) -> pd.DataF
     return results.reset_index(drop=True)
 
 
+# NOTE: the model squares standardized values times their spread; beyond 1e150 the square
+# leaves double precision
+_LARGEST = 1e150
+
+
+def check_measurements(Y: np.ndarray, objectives: list[str]) -> None:
+    """Refuse infinite or unmodellably large measured values (NaN is a failed run).
+
+    Raises
+    ------
+    DataError
+        Naming the row and column, with the fix.
+    """
+    bad = np.argwhere(np.isinf(Y) | (np.abs(np.nan_to_num(Y)) > _LARGEST))
+    if len(bad) == 0:
+        return
+    row, column = (int(i) for i in bad[0])
+    value = float(Y[row, column])
+    where = f"results, row {row}, column {objectives[column]!r}: {value!r}"
+    if np.isinf(value):
+        raise DataError(
+            f"{where} is not a measurement (a division by zero in the sheet?); leave the "
+            "cell empty (NaN) to record a failed run"
+        )
+    raise DataError(
+        f"{where} is too large to model (beyond {_LARGEST:g}); record it in other units"
+    )
+
+
+def experiment_ids(frame: pd.DataFrame) -> list[int | None]:
+    """The ``experiment`` id of each row of ``frame`` (None: not given, a new one).
+
+    Raises
+    ------
+    CampaignError
+        For a value that is not a whole number (naming the row).
+    """
+    if "experiment" not in frame:
+        return [None] * len(frame)
+    ids: list[int | None] = []
+    for row, value in enumerate(frame["experiment"]):
+        if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
+            ids.append(None)
+            continue
+        if value is pd.NA or value is pd.NaT:
+            ids.append(None)
+            continue
+        number = value
+        if isinstance(value, str):
+            text = value.strip()
+            if not text:
+                ids.append(None)
+                continue
+            number = int(text) if text.isdigit() else None
+        whole = isinstance(number, numbers.Real) and not isinstance(number, bool | np.bool_)
+        if not whole or not np.isfinite(number) or number != int(number) or number < 1:
+            raise CampaignError(
+                f"results, row {row}, column 'experiment': {value!r} is not an experiment "
+                "id (a whole number from design() or suggest()); leave it empty for a new "
+                "experiment"
+            )
+        ids.append(int(number))
+    return ids
+
+
 def candidate_index(Zc: np.ndarray) -> dict[bytes, int]:
     """Lookup of the encoded candidate rows ``Zc`` (rounded to 1e-9): key -> first row."""
     keys = _keys(Zc)
@@ -166,11 +234,19 @@ class PendingMatcher:
     Z : ndarray of shape (n_results, n_encoded)
         Encoded settings of the results.
     ids : list of int or None
-        The ``experiment`` id given with each result, or None.
+        The ``experiment`` id given with each result, or None (:func:`experiment_ids`).
+
+    Attributes
+    ----------
+    near : list of (int, int)
+        After a call: ``(row, experiment)`` for each result without an id that matched no
+        pending experiment but lies within 1% of the ranges of a free one (settings rounded
+        in the lab?); it was recorded as new.
     """
 
-    def __init__(self, space: Space, Z: np.ndarray, ids: list[Any]) -> None:
+    def __init__(self, space: Space, Z: np.ndarray, ids: list[int | None]) -> None:
         self.space, self.Z, self.ids = space, Z, ids
+        self.near: list[tuple[int, int]] = []
 
     def __call__(self, pending: pd.DataFrame) -> list[int | None]:
         """Per result, the id of the pending experiment it completes, or None (new)."""
@@ -179,21 +255,26 @@ class PendingMatcher:
         free = np.ones(len(pending), dtype=bool)
         out: list[int | None] = []
         for row, (z, given) in enumerate(zip(self.Z, self.ids, strict=True)):
-            if given is not None and not pd.isna(given):
-                if int(given) not in open_ids:
+            if given is not None:
+                if given not in open_ids:
                     raise CampaignError(
-                        f"results, row {row}: experiment={int(given)!r} is not "
+                        f"results, row {row}: experiment={given!r} is not "
                         "pending (unknown, or already recorded)"
                     )
-                open_ids.discard(int(given))
-                free[pending["id"].to_numpy() == int(given)] = False
-                out.append(int(given))
+                open_ids.discard(given)
+                free[pending["id"].to_numpy() == given] = False
+                out.append(given)
                 continue
-            close = free & (np.abs(Zp - z).max(axis=1) < 1e-6) if len(Zp) else free
+            gap = np.abs(Zp - z).max(axis=1) if len(Zp) else np.zeros(0)
+            close = free & (gap < 1e-6)
             i = int(np.argmax(close)) if close.any() else None
             if i is not None:
                 free[i] = False
                 open_ids.discard(int(pending["id"].iloc[i]))
+            elif (free & (gap < 1e-2)).any():
+                self.near.append(
+                    (row, int(pending["id"].iloc[np.where(free, gap, np.inf).argmin()]))
+                )
             out.append(None if i is None else int(pending["id"].iloc[i]))
         return out
 

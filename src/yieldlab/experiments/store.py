@@ -74,8 +74,8 @@ _INSERT_RESULT = (
     "updated) VALUES (?, ?, ?, ?, ?, 'user', ?, ?)"
 )
 _UPDATE_RESULT = (
-    "UPDATE experiments SET status = ?, settings = ?, results = ?, updated = ? "
-    "WHERE id = ? AND status = 'pending'"
+    "UPDATE experiments SET status = ?, settings = ?, results = ?, "
+    "candidate = COALESCE(?, candidate), updated = ? WHERE id = ? AND status = 'pending'"
 )
 
 
@@ -152,6 +152,16 @@ class CampaignStore:
             cls._initialize(connection, meta, candidates)
             return cls(connection, ":memory:")
         path = os.fspath(path)
+        if path.strip() in ("", ":memory:") or path.startswith("file:"):
+            raise StoreError(
+                f"path={path!r} is not a file name; give one such as 'campaign.db', or "
+                "path=None to keep the campaign in memory"
+            )
+        if os.path.isdir(path):
+            raise StoreError(
+                f"{path!r} is a folder; give a file name in it, such as "
+                f"{os.path.join(path, 'campaign.db')!r}"
+            )
         if os.path.exists(path):
             raise StoreError(
                 f"campaign file {path!r} already exists; resume it with Campaign.open({path!r}) "
@@ -248,12 +258,18 @@ class CampaignStore:
     def meta(self) -> dict[str, Any]:
         """The stored metadata, JSON-decoded."""
         rows = self._read("SELECT key, value FROM meta")
-        return {key: json.loads(value) for key, value in rows}
+        return {
+            key: self._decode(value, f"the entry {key!r} of table meta") for key, value in rows
+        }
 
     def candidates(self) -> tuple[list[Any], list[dict[str, Any]]]:
         """Labels and settings of the candidate rows, in order."""
-        rows = self._read("SELECT label, settings FROM candidates ORDER BY row")
-        return [json.loads(r[0]) for r in rows], [json.loads(r[1]) for r in rows]
+        rows = self._read("SELECT row, label, settings FROM candidates ORDER BY row")
+        where = "candidate row {}".format
+        return (
+            [self._decode(r[1], where(r[0])) for r in rows],
+            [self._decode(r[2], where(r[0])) for r in rows],
+        )
 
     def experiments(self) -> pd.DataFrame:
         """One row per experiment: ``id, batch, status, source, candidate, created, updated``
@@ -262,21 +278,47 @@ class CampaignStore:
         columns += ["settings", "results"]
         rows = self._read(f"SELECT {', '.join(columns)} FROM experiments ORDER BY id")
         decoded = [
-            (*r[:-2], json.loads(r[-2]), json.loads(r[-1]) if r[-1] is not None else {})
+            (
+                *r[:-2],
+                self._decode(r[-2], f"the settings of experiment {r[0]}"),
+                self._decode(r[-1], f"the results of experiment {r[0]}") if r[-1] else {},
+            )
             for r in rows
         ]
         return pd.DataFrame(decoded, columns=columns)
 
+    def _decode(self, text: Any, what: str) -> Any:
+        """JSON ``text`` read from the file; a StoreError naming ``what`` if it is not."""
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError):
+            raise StoreError(
+                f"{self.path!r} is damaged: {what} is not valid JSON ({str(text)[:40]!r})"
+            ) from None
+
     def _read(self, sql: str) -> list[tuple]:
         try:
             return self._connection.execute(sql).fetchall()
+        except sqlite3.ProgrammingError:
+            raise self._closed() from None
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the campaign file {self.path!r}: {exc}") from None
+
+    def _closed(self) -> StoreError:
+        if self.path == ":memory:":
+            return StoreError("the campaign was closed; an in-memory campaign cannot be resumed")
+        return StoreError(
+            f"the campaign file {self.path!r} was closed; resume it with "
+            f"Campaign.open({self.path!r})"
+        )
 
     def last_id(self) -> int:
         """The largest experiment id ever given (0 before the first); it grows with every
         experiment recorded, by any process, and never comes back (``AUTOINCREMENT``)."""
-        return self._last_id(self._connection)
+        try:
+            return self._last_id(self._connection)
+        except sqlite3.ProgrammingError:
+            raise self._closed() from None
 
     @staticmethod
     def _last_id(connection: sqlite3.Connection) -> int:
@@ -292,6 +334,8 @@ class CampaignStore:
         connection = self._connection
         try:
             connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.ProgrammingError:
+            raise self._closed() from None
         except sqlite3.Error as exc:
             raise StoreError(f"cannot write the campaign file {self.path!r}: {exc}") from None
         try:
@@ -383,7 +427,9 @@ class CampaignStore:
                         _write_row(connection, _INSERT_RESULT, (batch, *values, row, now, now))
                     )
                     continue
-                _write_row(connection, _UPDATE_RESULT, (*values, now, int(target)))
+                # the candidate row follows the settings measured (the lab may have run
+                # another well than the one planned; the planned one is then free again)
+                _write_row(connection, _UPDATE_RESULT, (*values, row, now, int(target)))
                 if connection.execute("SELECT changes()").fetchone()[0] != 1:
                     raise CampaignError(
                         f"experiment {int(target)} is no longer pending (another process "
@@ -393,15 +439,31 @@ class CampaignStore:
             return ids
 
     def cancel(self, ids: Sequence[int] | None = None) -> int:
-        """Delete pending experiments (all when ``ids`` is None); returns how many."""
+        """Delete pending experiments (all when ``ids`` is None); returns how many.
+
+        Raises
+        ------
+        CampaignError
+            When one of ``ids`` is not a pending experiment (nothing is deleted).
+        """
         with self._transaction() as connection:
             if ids is None:
                 cursor = connection.execute("DELETE FROM experiments WHERE status = 'pending'")
-            else:
-                cursor = connection.executemany(
-                    "DELETE FROM experiments WHERE id = ? AND status = 'pending'",
-                    [(int(i),) for i in ids],
+                return cursor.rowcount
+            pending = {
+                r[0]
+                for r in connection.execute("SELECT id FROM experiments WHERE status = 'pending'")
+            }
+            missing = [i for i in ids if i not in pending]
+            if missing:
+                raise CampaignError(
+                    f"experiment {missing[0]} is not pending (unknown, or already recorded); "
+                    "nothing was cancelled"
                 )
+            cursor = connection.executemany(
+                "DELETE FROM experiments WHERE id = ? AND status = 'pending'",
+                [(int(i),) for i in ids],
+            )
             return cursor.rowcount
 
     def set_meta(self, key: str, value: Any) -> None:

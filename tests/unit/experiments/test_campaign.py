@@ -111,7 +111,7 @@ def test_candidates_run_out():
     candidates = SPACE.grid({"T": 2})
     campaign = Campaign(SPACE, Maximize("y"), candidates=candidates, random_state=0)
     run(campaign, 1, 6)
-    with pytest.raises(SpaceError, match="no setting is left"):
+    with pytest.raises(CampaignError, match="no candidate is left to suggest"):
         campaign.suggest(1)
 
 

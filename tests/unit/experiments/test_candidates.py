@@ -52,6 +52,17 @@ class TestFromCandidates:
         with pytest.raises(SpaceError, match="no column 'cta'; did you mean 'cat'"):
             Space.from_candidates(table, columns=["cta"])
 
+    def test_levels_one_rounding_error_apart_are_one_level(self):
+        table = pd.DataFrame({"x": [0.1 + 0.2, 0.3, 0.5, 0.7], "c": ["a", "b", "a", "b"]})
+        space = Space.from_candidates(table)
+        assert space["x"] == Discrete("x", [0.3, 0.5, 0.7])
+        # both spellings of 0.3 are that level
+        assert space.validate(table)["x"].tolist() == [0.3, 0.3, 0.5, 0.7]
+
+    def test_an_empty_table_says_so(self):
+        with pytest.raises(SpaceError, match="the candidates table has no rows"):
+            Space.from_candidates(pd.DataFrame({"x": [], "c": []}))
+
     def test_direct_arylation_table(self, shared_data):
         path = shared_data / "experiments" / "direct_arylation_shields2021"
         table = pd.read_csv(path / "edboplus_experiments_yield_and_cost.csv")
