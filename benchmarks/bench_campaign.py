@@ -112,14 +112,15 @@ def _median_to(runs: list[np.ndarray], level: float) -> str:
 def median_interval(values, level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap interval of the median of ``values`` (``inf``: never reached)."""
     values = np.asarray(values, dtype=float)
-    result = stats.bootstrap(
-        (values,),
-        np.median,
-        confidence_level=level,
-        method="percentile",
-        n_resamples=2000,
-        random_state=0,
-    )
+    with np.errstate(invalid="ignore"):  # runs that never reached it are inf
+        result = stats.bootstrap(
+            (values,),
+            np.median,
+            confidence_level=level,
+            method="percentile",
+            n_resamples=2000,
+            random_state=0,
+        )
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 

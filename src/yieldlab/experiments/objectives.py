@@ -58,7 +58,11 @@ class Objective:
     sense : str
         ``'max'``, ``'min'`` or ``'target'``.
     low, high : float or None
-        Desirability bounds; ``None`` takes them from the reference data.
+        Desirability bounds; ``None`` takes them from the reference data (the experiments
+        measured so far, on the side of a bound given). Taken from the data, the best value
+        measured has desirability 1, so doing better still in that objective is not
+        rewarded by the desirability: give the bound where that matters (a yield of 100, a
+        cost of 0).
     weight : float
         Weight in the desirability's geometric mean (relative; > 0).
     """
@@ -148,9 +152,11 @@ class Objective:
                 f"{self!r}: the desirability bounds are not set and there is no measured "
                 "value to take them from; give low= and high="
             )
-        low = self.low if self.low is not None else float(y.min())
-        high = self.high if self.high is not None else float(y.max())
-        return low, max(low, high)
+        # a bound taken from the data stays on its side of the one given: with
+        # Minimize(high=10) and every cost above 10, L = H = 10 (nothing acceptable yet)
+        low = self.low if self.low is not None else min(float(y.min()), _given(self.high, np.inf))
+        high = self.high if self.high is not None else max(float(y.max()), low)
+        return low, high
 
     def desirability(self, results: Any, reference: Any = None) -> np.ndarray:
         """Derringer-Suich desirability in ``[0, 1]`` (NaN for a failed run).
@@ -182,6 +188,10 @@ class Objective:
         if self.weight != 1.0:
             out["weight"] = self.weight
         return out
+
+
+def _given(bound: float | None, default: float) -> float:
+    return default if bound is None else bound
 
 
 class Maximize(Objective):
@@ -234,7 +244,8 @@ class Target(Objective):
     value : float
         The target; needs ``low <= value <= high`` for the bounds that are given.
     low, high : float, optional
-        Values with desirability 0 on either side; from the reference data when omitted.
+        Values with desirability 0 on either side; from the reference data when omitted
+        (with every value on one side of the target, the missing side mirrors the other).
     weight : float, default=1.0
         Relative weight in the desirability.
 
@@ -281,8 +292,15 @@ class Target(Objective):
             return self.low, self.high
         y = np.asarray([] if reference is None else self.values(reference), dtype=float)
         y = np.append(y[np.isfinite(y)], self.value)
+        target = self.value
         low = self.low if self.low is not None else float(y.min())
         high = self.high if self.high is not None else float(y.max())
+        # every value on one side of the target: the missing side mirrors the other, so
+        # overshooting a little is not rated as badly as the worst run
+        if self.high is None and high == target:
+            high = target + (target - low)
+        if self.low is None and low == target:
+            low = target - (high - target)
         return low, high
 
     def _ramp(self, y: np.ndarray, low: float, high: float) -> np.ndarray:

@@ -3,8 +3,12 @@
 What a campaign's acquisition maximizes is a :class:`Score` of the predicted objective values:
 ``y`` (maximize), ``-y`` (minimize), ``-|y - T|`` (target), the Derringer-Suich desirability
 of several objectives (the weighted geometric mean of their ramps), or a random augmented
-Chebyshev scalarization of them (ParEGO, Knowles 2006) with weights from
-:func:`sample_simplex`. Scores work on arrays of any leading shape, so Monte Carlo draws of
+Chebyshev scalarization of them with weights from :func:`sample_simplex`, as in ParEGO
+(Knowles 2006) but in the form BoTorch uses: ``min_j w_j u_j + rho sum_j w_j u_j``
+maximized, with ``u_j`` each objective normalized to [0, 1] from its worst measured value
+(Knowles minimizes ``max_j w_j f_j + rho sum_j w_j f_j`` measured from the ideal point; the
+weights act the other way round, and either form reaches every point of the Pareto front as
+the weights vary). Scores work on arrays of any leading shape, so Monte Carlo draws of
 the objectives score in one call.
 """
 

@@ -31,11 +31,33 @@ class TestDesirability:
         np.testing.assert_allclose(
             Maximize("y").desirability(predictions, reference=measured), [0.5, 1.0]
         )
-        # a target outside the data widens the bounds to reach it
-        assert Target("y", 20).bounds(measured) == (2.0, 20.0)
+        # a target beyond the data: the ramp from the data up to it, mirrored above it, so
+        # overshooting by 1 is nearly as good as the target (not as bad as the worst run)
+        assert Target("y", 20).bounds(measured) == (2.0, 38.0)
         np.testing.assert_allclose(
-            Target("y", 20).desirability([11.0, 20.0], measured), [0.5, 1.0]
+            Target("y", 20).desirability([11.0, 20.0, 21.0, 38.0], measured),
+            [0.5, 1.0, 17 / 18, 0.0],
         )
+        assert Target("y", 0, high=4).bounds(measured) == (-4.0, 4.0)
+
+    @pytest.mark.parametrize(
+        ("objective", "measured", "bounds", "desirability"),
+        [
+            # every cost above the acceptable 10: nothing is acceptable yet
+            (Minimize("cost", high=10), [20.0, 30.0], (10.0, 10.0), [0.0, 0.0]),
+            (Minimize("cost", high=10), [5.0, 30.0], (5.0, 10.0), [1.0, 0.0]),
+            # every cost below the ideal 1: all ideal
+            (Minimize("cost", low=1), [0.5, 0.8], (1.0, 1.0), [1.0, 1.0]),
+            (Maximize("y", low=50), [20.0, 30.0], (50.0, 50.0), [0.0, 0.0]),
+            (Maximize("y", high=5), [20.0, 30.0], (5.0, 5.0), [1.0, 1.0]),
+            (Maximize("y", low=10), [20.0, 30.0], (10.0, 30.0), [0.5, 1.0]),
+        ],
+    )
+    def test_a_bound_from_the_data_stays_on_its_side_of_the_given_one(
+        self, objective, measured, bounds, desirability
+    ):
+        assert objective.bounds(measured) == bounds
+        np.testing.assert_allclose(objective.desirability(measured), desirability)
 
     def test_degenerate_bounds_are_a_step(self):
         same = pd.DataFrame({"y": [3.0, 3.0]})
