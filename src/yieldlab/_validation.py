@@ -245,8 +245,9 @@ def check_matrix(
     return out
 
 
-def closest_name(name: str, candidates: Iterable[str]) -> str | None:
-    """Return the candidate closest to ``name`` (for "did you mean" hints), or ``None``.
+def closest_name(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """Return the candidate closest to ``name`` (for "did you mean" hints), or ``None``
+    when none is at least ``cutoff`` similar (:func:`difflib.get_close_matches`).
 
     Examples
     --------
@@ -255,5 +256,5 @@ def closest_name(name: str, candidates: Iterable[str]) -> str | None:
     """
     import difflib
 
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
     return matches[0] if matches else None

@@ -174,3 +174,78 @@ def test_descriptors_from_a_csv_next_to_the_space_file(tmp_path):
         "space.yaml, line 4 (parameters[1]['descriptors'])",
         "'dielectric' of level 'BuOAc'",
     )
+
+
+def test_record_refuses_an_unfilled_sheet_and_reports_failed_runs(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("design", "c.db", "-n", "4", "--out", "plan.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    # sent back as written: nothing is recorded, and nothing turned into a failed run
+    assert_user_error(
+        run_cli("record", "c.db", "plan.csv", cwd=tmp_path), "plan.csv: no result is filled in"
+    )
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {"pending": 4}
+    # one run failed (empty cell), one planned run was not done: the sheet omits it
+    sheet = lab(pd.read_csv(tmp_path / "plan.csv"))
+    sheet.loc[1, "yield"] = None
+    sheet.iloc[:3].to_csv(tmp_path / "plan.csv", index=False)
+    result = run_cli("record", "c.db", "plan.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 recorded as failed runs (an empty result): experiment 2 (yield)" in result.stdout
+    # the experiment never run is dropped from the command line
+    result = run_cli("cancel", "c.db", cwd=tmp_path)
+    assert result.returncode == 0 and "1 pending experiment(s) cancelled" in result.stdout
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {"done": 2, "failed": 1}
+    assert_user_error(run_cli("cancel", "c.db", "2", cwd=tmp_path), "experiment 2 is not pending")
+
+
+def test_warnings_are_one_line_naming_the_file_and_the_command(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("design", "c.db", "-n", "2", "--out", "plan.csv", cwd=tmp_path).returncode == 0
+    sheet = lab(pd.read_csv(tmp_path / "plan.csv")).drop(columns="experiment")
+    sheet["temperature"] = sheet["temperature"].round(1) + 0.04  # typed with fewer digits
+    sheet.to_csv(tmp_path / "typed.csv", index=False)
+    result = run_cli("record", "c.db", "typed.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("warning: typed.csv, line 2 ")
+    assert "yieldlab cancel c.db" in lines[0] and "UserWarning" not in result.stderr
+
+
+def test_a_screen_names_its_wells_in_every_sheet(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    plate = pd.DataFrame(
+        {
+            "well": [f"{r}{c}" for r in "AB" for c in range(1, 5)],
+            "temperature": [60.0, 75.0, 90.0, 110.0] * 2,
+            "pressure": [1.0, 2.0, 3.0, 5.0] * 2,
+            "catalyst": ["Pd"] * 4 + ["Ni"] * 4,
+        }
+    )
+    plate.to_csv(tmp_path / "plate.csv", index=False)
+    result = run_cli("init", "p.db", "--space", "space.yaml", "--candidates", "plate.csv",
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0 and "--labels well" in result.stdout
+    result = run_cli("init", "c.db", "--space", "space.yaml", "--candidates", "plate.csv",
+                     "--labels", "well", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert run_cli("design", "c.db", "-n", "3", "--out", "d.csv", cwd=tmp_path).returncode == 0
+    sheet = pd.read_csv(tmp_path / "d.csv")
+    assert sheet.columns[:2].tolist() == ["experiment", "candidate"]
+    wells = plate.set_index("well")
+    for row in sheet.itertuples():  # each well label is the well of those settings
+        assert wells.loc[row.candidate, "temperature"] == row.temperature
+    lab(sheet).to_csv(tmp_path / "d.csv", index=False)
+    assert run_cli("record", "c.db", "d.csv", cwd=tmp_path).returncode == 0
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {"done": 3}
+    assert status["best"][0]["candidate"] in set(sheet["candidate"])  # a well, not a number
+    assert_user_error(
+        run_cli("init", "x.db", "--space", "space.yaml", "--candidates", "plate.csv",
+                "--labels", "wel", cwd=tmp_path),
+        "no column 'wel' for --labels",
+    )  # fmt: skip

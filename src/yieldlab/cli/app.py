@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -108,6 +109,13 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False)
     return path
 
 
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """Print a warning as one line, ``warning: ...``, without Python's source location."""
+    Console(stderr=True, soft_wrap=True).print(
+        f"warning: {message}", style="yellow", highlight=False, markup=False
+    )
+
+
 def main() -> None:
     """Entry point of the ``yieldlab`` console script.
 
@@ -116,6 +124,7 @@ def main() -> None:
     """
     from . import campaign_commands, demo, model_commands  # noqa: F401  (registers commands)
 
+    warnings.showwarning = show_warning
     try:
         app()
     except (YieldlabError, ValueError, TypeError, OSError, KeyError) as exc:

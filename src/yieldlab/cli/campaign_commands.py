@@ -1,5 +1,5 @@
 """The experiment loop on a campaign file: ``init``, ``design``, ``suggest``, ``record``,
-``status`` (layer 6).
+``cancel``, ``status`` (layer 6).
 
 Each step that plans experiments writes a CSV the lab fills in: the experiment id, the
 settings, and an empty column per objective; ``record`` reads it back.
@@ -8,6 +8,7 @@ settings, and an empty column per objective; ``record`` reads it back.
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -46,8 +47,11 @@ def _open(path: Path):
 
 
 def _sheet(campaign, planned: pd.DataFrame) -> pd.DataFrame:
-    """The CSV for the lab: id, settings, predictions if any, an empty objective column."""
+    """The CSV for the lab: id, the candidate row's label (a screen), settings, predictions
+    if any, an empty objective column."""
     sheet = planned.copy()
+    if campaign.candidates is not None:
+        sheet.insert(1, "candidate", planned.index)
     for objective in campaign.objectives:
         if objective.name not in sheet:
             sheet[objective.name] = pd.NA
@@ -71,6 +75,14 @@ def init(
             "--candidates", help="Table of allowed settings (e.g. the wells of a plate)."
         ),
     ] = None,
+    labels: Annotated[
+        str | None,
+        typer.Option(
+            "--labels",
+            help="Column of the candidates table naming each row (e.g. the well); it goes "
+            "into every sheet.",
+        ),
+    ] = None,
     seed: Seed = 0,
 ) -> None:
     """Create a campaign file from a space file.
@@ -91,6 +103,23 @@ def init(
             f"{space} has no 'objectives' section; add e.g. 'objectives: {{yield: maximize}}'"
         )
     table = read_table(candidates) if candidates is not None else None
+    if labels is not None:
+        if table is None:
+            raise UserError("--labels names a column of the candidates table; give --candidates")
+        if labels not in table.columns:
+            raise UserError(
+                f"{candidates}: no column {labels!r} for --labels; the columns are "
+                f"{list(table.columns)}"
+            )
+        table = table.set_index(labels)
+    if table is not None:
+        unused = [c for c in table.columns if c not in parameters.names]
+        if unused and labels is None:
+            console.print(
+                f"note: the column(s) {unused} of {candidates} are not parameters; "
+                f"--labels {unused[0]} would name each row by it in the sheets",
+                highlight=False,
+            )
     Campaign(
         parameters, objectives, candidates=table, path=campaign_path, random_state=seed
     ).close()
@@ -212,18 +241,74 @@ def record(
     table = read_table(results)
     campaign = _open(campaign_path)
     try:
-        try:
-            recorded = campaign.add(table)
-        except (YieldlabError, ValueError, TypeError) as exc:
-            if isinstance(exc, StoreError):
-                raise
-            raise UserError(_in_file(str(exc), results)) from None
-        best = campaign.best()
+        _check_filled(table, campaign, results)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                recorded = campaign.add(table)
+            except (YieldlabError, ValueError, TypeError) as exc:
+                if isinstance(exc, StoreError):
+                    raise
+                raise UserError(_in_file(str(exc), results)) from None
+        best = campaign.best() if (campaign.data["status"] == "done").any() else None
     finally:
         campaign.close()
+    for warning in caught:
+        text = _in_file(str(warning.message), results)
+        text = text.replace("design()/suggest()", "the sheet yieldlab wrote")
+        warnings.warn(
+            text.replace("cancel() them", f"cancel them with: yieldlab cancel {campaign_path}"),
+            UserWarning,
+            stacklevel=1,
+        )
     console.print(f"{len(recorded)} results recorded in {campaign_path}.", highlight=False)
-    if len(best):
+    failed = recorded[recorded["status"] == "failed"]
+    if len(failed):
+        names = [o.name for o in campaign.objectives]
+        empty = [
+            f"{int(row['experiment'])} ({', '.join(n for n in names if pd.isna(row[n]))})"
+            for row in failed.to_dict("records")
+        ]
+        console.print(
+            f"{len(failed)} recorded as failed runs (an empty result): experiment "
+            + "; ".join(empty),
+            highlight=False,
+        )
+    if best is not None and len(best):
         console.print(frame_table(best, title="Best so far"))
+
+
+def _check_filled(table: pd.DataFrame, campaign, path: Path) -> None:
+    """Refuse a sheet in which no result is filled in: most likely sent back unfilled (an
+    empty cell records a failed run, so it would turn every planned run into a failure)."""
+    names = [o.name for o in campaign.objectives if o.name in table.columns]
+    if len(table) and names and table[names].isna().all().all():
+        raise UserError(
+            f"{path}: no result is filled in (the column(s) {names} are empty); type in the "
+            "measured values first (an empty cell records that run as failed)"
+        )
+
+
+@app.command()
+def cancel(
+    campaign_path: CampaignPath,
+    experiments: Annotated[
+        list[int] | None,
+        typer.Argument(help="Experiment ids to cancel (default: every pending one)."),
+    ] = None,
+) -> None:
+    """Drop planned experiments that will not be run (all pending ones by default).
+
+    Example: yieldlab cancel reactor.db 9 10
+    """
+    campaign = _open(campaign_path)
+    try:
+        dropped = campaign.cancel(experiments or None)
+    finally:
+        campaign.close()
+    console.print(
+        f"{dropped} pending experiment(s) cancelled in {campaign_path}.", highlight=False
+    )
 
 
 @app.command()

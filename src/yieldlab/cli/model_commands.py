@@ -222,7 +222,7 @@ def report(
     """
     from ..experiments.campaign import Campaign
     from ..modelling.automodel import AutoModel
-    from ..report.campaign_report import campaign_report
+    from ..report.campaign_report import MIN_MODEL_RESULTS, campaign_report
     from ..report.model_report import model_report
 
     if not source.exists():
@@ -234,7 +234,7 @@ def report(
         try:
             done = campaign.data[campaign.data["status"] == "done"]
             model = None
-            if len(done) >= 3:
+            if len(done) >= MIN_MODEL_RESULTS:
                 name = campaign.objectives[0].name
                 model = AutoModel(random_state=seed).fit(done[campaign.space.names], done[name])
             document = campaign_report(campaign, model, title=f"Campaign {source.name}")

@@ -121,9 +121,10 @@ class Objective:
         y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         bad = np.flatnonzero(np.isnan(y) & raw.notna().to_numpy())
         if bad.size:
+            value = raw.iloc[bad[0]]
             raise DataError(
-                f"row {int(bad[0])}, column {self.name!r}: {raw.iloc[bad[0]]!r} is not a "
-                "number; leave the cell empty (NaN) to record a failed run"
+                f"row {int(bad[0])}, column {self.name!r}: {value!r} is not a number; "
+                + _number_hint(value)
             )
         return y
 
@@ -188,6 +189,20 @@ class Objective:
         if self.weight != 1.0:
             out["weight"] = self.weight
         return out
+
+
+def _number_hint(value: Any) -> str:
+    """How to write ``value`` as a measurement: ``'61.5 %'`` and ``'61,5'`` are meant as
+    61.5 (an empty cell would record a failed run instead)."""
+    meant = str(value).strip().removesuffix("%").strip().replace(",", ".")
+    try:
+        number = float(meant)
+    except ValueError:
+        return "leave the cell empty (NaN) to record a failed run"
+    return (
+        f"write the number alone, with a decimal point ({number:g}); leave a cell empty only "
+        "for a run that failed"
+    )
 
 
 def _given(bound: float | None, default: float) -> float:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import numbers
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,8 @@ def check_results(results: Any, space: Space, objectives: list[str]) -> pd.DataF
     TypeError
         When ``results`` is not a DataFrame.
     SpaceError
-        For an unknown column (with the closest known name).
+        For an unknown column close to a known name (a typo); other unknown columns (notes)
+        are left out with a warning.
     DataError
         When an objective column is missing.
     """
@@ -108,14 +110,25 @@ def check_results(results: Any, space: Space, objectives: list[str]) -> pd.DataF
         *META_COLUMNS,
         *(f"{o}_{k}" for o in objectives for k in ("mean", "std")),
     }
+    extra = []
     for column in map(str, results.columns):
         if column not in known:
-            hint = closest_name(column, [*space.names, *objectives])
-            did_you_mean = f"; did you mean {hint!r}?" if hint else ""
+            # NOTE: a stricter cutoff than for hints: 'operator' is 0.63 like 'temperature'
+            hint = closest_name(column, [*space.names, *objectives], cutoff=0.75)
+            if hint is None:
+                extra.append(column)  # notes, operator, date...: kept out of the campaign
+                continue
             raise SpaceError(
-                f"results has the unknown column {column!r}{did_you_mean}; "
+                f"results has the unknown column {column!r}; did you mean {hint!r}? "
                 f"expected the parameters {space.names} and the objectives {objectives}"
             )
+    if extra:
+        warnings.warn(
+            f"results: the column(s) {extra} are not parameters or objectives and are not "
+            "recorded",
+            UserWarning,
+            stacklevel=3,
+        )
     for name in objectives:
         if name not in results.columns:
             raise DataError(

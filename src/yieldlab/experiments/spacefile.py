@@ -30,6 +30,7 @@ the line marks of the YAML parser; a key given twice is an error, not silently t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -169,6 +170,24 @@ def _relative_to(data: Any, folder: Path) -> Any:
     return data
 
 
+def _loader(yaml: Any) -> type:
+    """PyYAML's safe loader reading only ``true``/``false`` as booleans (YAML 1.2): levels
+    such as ``[yes, no]`` or ``[on, off]`` stay the text the lab writes in its sheets."""
+    boolean = "tag:yaml.org,2002:bool"
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != boolean]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    Loader.add_implicit_resolver(
+        boolean, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+    )
+    return Loader
+
+
 def read_space_file(path: str | Path) -> tuple[Space, list[Objective]]:
     """Read a YAML space file (format in the module docstring).
 
@@ -205,9 +224,10 @@ def read_space_file(path: str | Path) -> tuple[Space, list[Objective]]:
         raise FileNotFoundError(f"space file {str(path)!r} does not exist")
     text = file.read_text(encoding="utf-8")
     where = str(path)
+    loader = _loader(yaml)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", line {mark.line + 1}" if mark is not None else ""

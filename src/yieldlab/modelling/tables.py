@@ -68,6 +68,10 @@ def read_table(path: str | os.PathLike, sep: str | None = None) -> pd.DataFrame:
         frame = _read_text(path, sep)
     if frame.shape[1] == 0:
         raise DataError(f"{name} has no columns; expected a header row naming the columns")
+    # rows left empty at the end (a spreadsheet saved with its blank rows) carry nothing;
+    # an empty row in the middle stays, to be reported with its line
+    filled = np.flatnonzero(frame.notna().any(axis=1).to_numpy())
+    frame = frame.iloc[: filled[-1] + 1 if filled.size else 0]
     if len(frame) == 0:
         raise DataError(f"{name} has a header but no rows of data; add the experiments below it")
     frame.columns = [str(c).strip() for c in frame.columns]
@@ -102,9 +106,29 @@ def _read_text(path: Path, sep: str | None) -> pd.DataFrame:
             )
     _check_header(name, [h.strip() for h in header])
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True)
+        frame = pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True)
     except pd.errors.ParserError as exc:
         raise DataError(f"{name}: {_parser_message(str(exc), len(header))}") from None
+    return _decimal_commas(frame) if sep == ";" else frame
+
+
+_DECIMAL_COMMA = r"[+-]?(?:\d+,\d*|,\d+|\d+)(?:[eE][+-]?\d+)?"
+
+
+def _decimal_commas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of numbers written with a decimal comma (``1,5``; spreadsheets in many
+    locales save ``;``-separated CSV so) as numbers."""
+    for column in frame.columns:
+        if pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        text = frame[column].dropna().astype(str).str.strip()
+        comma = text.str.contains(",").any() and text.str.fullmatch(_DECIMAL_COMMA).all()
+        if len(text) and comma:
+            as_text = frame[column].astype(object).where(frame[column].notna())
+            frame[column] = pd.to_numeric(
+                as_text.map(lambda v: v if pd.isna(v) else str(v).strip().replace(",", "."))
+            )
+    return frame
 
 
 def _parser_message(message: str, n_header: int) -> str:

@@ -13,7 +13,11 @@ from . import figures
 from .html import HtmlReport
 from .model_report import add_model_sections
 
-__all__ = ["campaign_report"]
+__all__ = ["MIN_MODEL_RESULTS", "campaign_report"]
+
+# results needed before the report fits a model (automatic modelling cross-validates in
+# 5 folds)
+MIN_MODEL_RESULTS = 5
 
 
 def _done(campaign: Any) -> pd.DataFrame:
@@ -31,10 +35,14 @@ def _overview(
     if failed:
         key["failed runs"] = str(failed)
     best = campaign.best() if (done["status"] == "done").any() else None
-    if best is not None and len(best):
+    if best is not None and len(best) and len(campaign.objectives) == 1:
         key[f"best {first.name}"] = f"{float(best[first.name].iloc[0]):.4g}"
         if optimum and first.name in optimum:
             key["true optimum"] = f"{optimum[first.name]:.4g}"
+    elif best is not None and len(best):
+        # several objectives: the best experiment is the one of largest desirability, not
+        # the best of any one objective (each has its own curve under Progress)
+        key["best desirability"] = f"{float(best['desirability'].iloc[0]):.3g}"
     report.key_figures(key)
     goals = ", ".join(
         f"{o.sense} {o.name}" if o.sense != "target" else f"{o.name} close to {o.value}"
@@ -42,8 +50,11 @@ def _overview(
     )
     report.paragraph(f"Objectives: {goals}. Parameters: " + ", ".join(campaign.space.names) + ".")
     if best is not None and len(best):
-        shown = best[[*campaign.space.names, *[o.name for o in campaign.objectives]]]
-        report.table(shown, caption="Best experiment so far", index=False)
+        columns = ["experiment", *campaign.space.names, *[o.name for o in campaign.objectives]]
+        several = len(campaign.objectives) > 1
+        shown = best[[*columns, "desirability"] if several else columns]
+        caption = "Best experiment so far" + (" (largest desirability)" if several else "")
+        report.table(shown, caption=caption, index=False)
 
 
 def _progress(
@@ -144,13 +155,22 @@ def campaign_report(
         _progress(report, campaign, done, optimum)
         _experiments(report, campaign, done)
         _pareto(report, campaign, done)
+    finished = done[done["status"] == "done"]
+    first = campaign.objectives[0]
     if model is not None:
-        finished = done[done["status"] == "done"]
-        name = campaign.objectives[0].name
         add_model_sections(
             report,
             model,
             finished[campaign.space.names].reset_index(drop=True),
-            finished[name].reset_index(drop=True).rename(name),
+            finished[first.name].reset_index(drop=True).rename(first.name),
+            goodness=first.score,
+            labels=finished["experiment"].tolist(),
+        )
+    elif len(finished) < MIN_MODEL_RESULTS:
+        report.section("Model")
+        report.paragraph(
+            f"The model of {first.name} is fitted from {MIN_MODEL_RESULTS} results on; "
+            f"this campaign has {len(finished)}.",
+            note=True,
         )
     return report

@@ -106,6 +106,7 @@ def contour_plot(
     target: str = "y",
     points: pd.DataFrame | None = None,
     n: int = 60,
+    goodness: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> Figure:
     """Predicted response over two inputs, the others held at ``base``.
 
@@ -120,6 +121,9 @@ def contour_plot(
     x_range, y_range : (float, float)
     points : DataFrame, optional
         Experiments to overlay.
+    goodness : callable, optional
+        Maps responses to "larger is better" (``-y`` for a response to minimize); the star
+        marks the setting where it is largest. Default: the response itself.
     """
     xs = np.linspace(*x_range, n)
     ys = np.linspace(*y_range, n)
@@ -142,7 +146,9 @@ def contour_plot(
             linewidth=0.5,
             zorder=3,
         )
-    best = np.unravel_index(np.nanargmax(z), z.shape)
+    # the star marks the predicted best: the largest response unless told otherwise
+    good = z if goodness is None else np.asarray(goodness(z.ravel()), float).reshape(z.shape)
+    best = np.unravel_index(np.nanargmax(good), z.shape)
     ax.scatter(
         [gx[best]], [gy[best]], marker="*", s=160, color=ORANGE, edgecolor="black", zorder=4
     )

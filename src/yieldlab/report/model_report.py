@@ -3,6 +3,7 @@ response is best (layer 5)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -94,7 +95,14 @@ def _coefficients_section(report: HtmlReport, model: Any) -> None:
         )
 
 
-def _response_section(report: HtmlReport, model: Any, X: pd.DataFrame, y: pd.Series) -> None:
+def _response_section(
+    report: HtmlReport,
+    model: Any,
+    X: pd.DataFrame,
+    y: pd.Series,
+    goodness: Callable[[np.ndarray], np.ndarray] | None = None,
+    labels: Sequence[Any] | None = None,
+) -> None:
     numeric = _numeric_inputs(X)
     if not numeric:
         return
@@ -106,10 +114,13 @@ def _response_section(report: HtmlReport, model: Any, X: pd.DataFrame, y: pd.Ser
             c for c in importances.sort_values("importance", ascending=False).index if c in numeric
         ]
         order = ranked + [c for c in numeric if c not in ranked]
-    base = X.iloc[int(np.argmax(y.to_numpy()))].copy()
+    values = y.to_numpy(float)
+    good = values if goodness is None else np.asarray(goodness(values), float)
+    row = int(np.nanargmax(np.where(np.isnan(good), -np.inf, good)))
+    base = X.iloc[row].copy()
+    which = f"row {row + 1} of the table" if labels is None else f"experiment {labels[row]}"
     report.paragraph(
-        "Inputs not shown are held at the settings of the best experiment so far "
-        f"(row {int(np.argmax(y.to_numpy())) + 1} of the table).",
+        f"Inputs not shown are held at the settings of the best experiment so far ({which}).",
         note=True,
     )
 
@@ -130,6 +141,7 @@ def _response_section(report: HtmlReport, model: Any, X: pd.DataFrame, y: pd.Ser
             (X[b].min(), X[b].max()),
             target=str(y.name),
             points=X,
+            goodness=goodness,
         )
         report.figure(
             fig,
@@ -175,7 +187,14 @@ def _network_section(report: HtmlReport, model: Any) -> None:
     )
 
 
-def add_model_sections(report: HtmlReport, model: Any, X: pd.DataFrame, y: pd.Series) -> None:
+def add_model_sections(
+    report: HtmlReport,
+    model: Any,
+    X: pd.DataFrame,
+    y: pd.Series,
+    goodness: Callable[[np.ndarray], np.ndarray] | None = None,
+    labels: Sequence[Any] | None = None,
+) -> None:
     """Append the sections describing a fitted :class:`~yieldlab.AutoModel` to ``report``.
 
     Parameters
@@ -185,12 +204,17 @@ def add_model_sections(report: HtmlReport, model: Any, X: pd.DataFrame, y: pd.Se
         Fitted on ``X`` and ``y``.
     X : DataFrame of shape (n_samples, n_inputs)
     y : Series of shape (n_samples,)
+    goodness : callable, optional
+        Maps values of ``y`` to "larger is better" (an objective's ``score``); says which
+        experiment and which predicted setting are the best. Default: larger ``y``.
+    labels : sequence, optional
+        What to call each row in the text (experiment ids); default its row number.
     """
     _data_section(report, X, y, model)
     _selection_section(report, model, y)
     _importance_section(report, model)
     _coefficients_section(report, model)
-    _response_section(report, model, X, y)
+    _response_section(report, model, X, y, goodness, labels)
     _network_section(report, model)
 
 

@@ -207,11 +207,19 @@ def test_other_acquisitions_make_progress(acquisition):
     assert campaign.best()["y"].iloc[0] > 57.0  # optimum 60 (B, 60 °C)
 
 
+def test_columns_that_are_no_typo_are_left_out_with_a_warning():
+    campaign = Campaign(SPACE, Maximize("y"), random_state=11)
+    sheet = pd.DataFrame({"T": [30.0], "cat": ["A"], "y": [1.0], "operator": ["JS"]})
+    with pytest.warns(UserWarning, match=r"\['operator'\] are not parameters or objectives"):
+        recorded = campaign.add(sheet)
+    assert recorded["y"].tolist() == [1.0] and "operator" not in campaign.data
+
+
 def test_bad_results_are_refused_with_clear_messages():
     campaign = Campaign(SPACE, Maximize("y"), random_state=11)
     good = pd.DataFrame({"T": [30.0], "cat": ["A"], "y": [1.0]})
-    with pytest.raises(SpaceError, match=r"unknown column 'yeild'; expected the parameters"):
-        campaign.add(good.rename(columns={"y": "yeild"}).assign(y=1.0))
+    with pytest.raises(SpaceError, match=r"unknown column 'catt'; did you mean 'cat'\?"):
+        campaign.add(good.rename(columns={"cat": "catt"}).assign(cat="A"))
     with pytest.raises(DataError, match="results has no column 'y' for the objective"):
         campaign.add(good.drop(columns="y"))
     with pytest.raises(SpaceError, match=r"row 0, column 'T': 90.0 is outside \[20, 80\]"):

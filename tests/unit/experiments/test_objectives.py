@@ -76,6 +76,10 @@ class TestScore:
         with pytest.raises(DataError, match=r"row 1, column 'y': 'n/a' is not a number"):
             Maximize("y").values(pd.DataFrame({"y": [1.0, "n/a"]}))
         assert Maximize("y").values([1, None, np.inf]).tolist()[2] == np.inf
+        # a number written with its unit or a decimal comma: the fix, not "leave it empty"
+        for typed in ("61.5 %", "61,5"):
+            with pytest.raises(DataError, match=r"write the number alone.*\(61\.5\)"):
+                Maximize("y").values([typed])
 
     @pytest.mark.parametrize(
         ("build", "match"),

@@ -8,7 +8,7 @@ import pytest
 
 from yieldlab.exceptions import SpaceError
 from yieldlab.experiments.constraints import Exclusion, LinearConstraint
-from yieldlab.experiments.levels import Discrete
+from yieldlab.experiments.levels import Categorical, Discrete
 from yieldlab.experiments.objectives import Maximize, Minimize, Target
 from yieldlab.experiments.ranges import Real
 from yieldlab.experiments.space import Space
@@ -181,6 +181,21 @@ class TestSerialization:
             Minimize("cost", weight=0.5),
             Target("purity", 98, low=90),
         ]
+
+    def test_space_file_levels_yes_and_no_stay_text(self, tmp_path):
+        # YAML 1.1 would read them as booleans, and the lab's 'no' would not be a level
+        path = tmp_path / "space.yaml"
+        path.write_text(
+            "parameters:\n"
+            "  degassed: {type: categorical, values: [yes, no]}\n"
+            "  stirred: {type: categorical, values: [on, off]}\n"
+            "  T: {type: real, low: 1, high: 10, log: true}\n",
+            encoding="utf-8",
+        )
+        space, _ = read_space_file(path)
+        assert space["degassed"] == Categorical("degassed", ["yes", "no"])
+        assert space["stirred"] == Categorical("stirred", ["on", "off"])
+        assert space["T"].log is True  # true and false are still booleans
 
     @pytest.mark.parametrize(
         ("text", "match"),

@@ -108,3 +108,23 @@ def test_a_text_column_is_categorical_not_an_error(tmp_path):
     check_numeric_columns(frame)
     with pytest.raises(DataError, match="row 2, column 'catalyst': 'Pd' is not a number"):
         check_numeric_columns(frame, required=("catalyst",))
+
+
+def test_decimal_commas_of_a_semicolon_table_are_numbers(tmp_path):
+    text = "T;catalyst;yield;lot\n111,25;Pd;61,5;1,2\n90;Ni;;3\n-1,5e2;Cu;7;4,5\n"
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    assert frame["T"].tolist() == [111.25, 90.0, -150.0]
+    assert frame["yield"].tolist()[::2] == [61.5, 7.0] and np.isnan(frame["yield"][1])
+    assert frame["lot"].tolist() == [1.2, 3.0, 4.5]
+    assert frame["catalyst"].tolist() == ["Pd", "Ni", "Cu"]  # text stays text
+    # with commas between columns a quoted "1,5" is not taken for a number
+    frame = read_table(write(tmp_path, "quoted.csv", 'T,code\n1,"1,5"\n2,"2,5"\n'))
+    assert frame["code"].tolist() == ["1,5", "2,5"]
+
+
+def test_empty_rows_a_spreadsheet_leaves_at_the_end_are_dropped(tmp_path):
+    frame = read_table(write(tmp_path, "runs.csv", "T,yield\n80,1\n90,2\n,\n,\n"))
+    assert frame["yield"].tolist() == [1.0, 2.0]
+    # one in the middle stays, for the check that names its row
+    frame = read_table(write(tmp_path, "gap.csv", "T,yield\n80,1\n,\n90,2\n"))
+    assert len(frame) == 3 and frame.iloc[1].isna().all()

@@ -36,6 +36,19 @@ def test_contour_marks_the_predicted_maximum():
     assert np.allclose(star, [0.3, -0.2], atol=0.03)
 
 
+def test_contour_marks_the_predicted_minimum_of_a_response_to_minimize():
+    base = pd.Series({"a": 0.0, "b": 0.0})
+
+    def predict(frame):
+        return (frame["a"] - 0.3) ** 2 + (frame["b"] + 0.2) ** 2
+
+    fig = figures.contour_plot(
+        predict, base, "a", "b", (-1, 1), (-1, 1), n=81, goodness=lambda z: -z
+    )
+    star = fig.axes[0].collections[-1].get_offsets()[0]
+    assert np.allclose(star, [0.3, -0.2], atol=0.03)
+
+
 def test_profiles_hold_other_inputs_at_base():
     base = pd.Series({"a": 0.5, "b": 2.0})
     seen = []

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pandas as pd
 
-from yieldlab import AutoModel, Campaign, Maximize, Minimize
+from yieldlab import AutoModel, Campaign, Maximize, Minimize, Space
 from yieldlab.experiments import make_design
 from yieldlab.report.campaign_report import campaign_report
 from yieldlab.report.model_report import model_report
@@ -62,3 +62,31 @@ def test_campaign_report_with_two_objectives_draws_the_pareto_front():
     # every non-dominated experiment is in the table; the best yield is on the front
     assert np.isclose(front["yield"].max(), measured["yield"].max())
     assert "Non-dominated experiments" in html
+    # the overview's figure is the best desirability, not a yield that is not the best
+    assert "best desirability" in html and "best yield" not in html
+    assert "(largest desirability)" in html
+
+
+def test_campaign_report_of_a_minimized_objective_holds_at_the_lowest(rng):
+    X, y = quadratic_table(rng, 24)
+    impurity = (100 - y).rename("impurity")  # smallest where the yield is largest
+    space = Space.from_candidates(X.round(6))
+    campaign = Campaign(space, Minimize("impurity"), random_state=0)
+    campaign.add(X.round(6).assign(impurity=impurity.to_numpy()))
+    done = campaign.data
+    lowest = int(done.loc[done["impurity"].idxmin(), "experiment"])
+    model = AutoModel(candidates=["response_surface"], random_state=0).fit(
+        done[space.names], done["impurity"]
+    )
+    html = campaign_report(campaign, model).render()
+    assert f"best experiment so far (experiment {lowest})" in html
+
+
+def test_campaign_report_with_too_few_results_for_a_model_says_so():
+    reactor = Reactor(noise=0.0, random_state=0)
+    campaign = Campaign(reactor.space, Maximize("yield"), random_state=0)
+    settings = make_design(reactor.space, 3, "lhs", rng=0)
+    campaign.add(settings.assign(**{"yield": reactor(settings)["yield"].to_numpy()}))
+    html = campaign_report(campaign).render()
+    assert sections(html)[-1] == "Model"
+    assert "fitted from 5 results on; this campaign has 3" in html
