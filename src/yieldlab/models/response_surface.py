@@ -68,7 +68,9 @@ def polynomial_exponents(n_features: int, degree: int, interactions: bool = True
 def drop_aliased_powers(exponents: np.ndarray, X: np.ndarray) -> np.ndarray:
     """The rows of ``exponents`` without powers ``x_j^k`` of inputs that take at most
     ``k`` distinct values in ``X`` (such a power is a combination of lower ones: the square
-    of a 0/1 indicator is the indicator itself).
+    of a 0/1 indicator is the indicator itself), and without products of inputs that are
+    constant over ``X`` (two indicators of one categorical input are never 1 together:
+    their product is 0, and in coded units a combination of the main effects).
 
     Examples
     --------
@@ -77,7 +79,11 @@ def drop_aliased_powers(exponents: np.ndarray, X: np.ndarray) -> np.ndarray:
     [[1, 0], [0, 1], [1, 1], [0, 2]]
     """
     levels = np.array([np.unique(X[:, j]).size for j in range(X.shape[1])])
-    return exponents[np.all(exponents < np.maximum(levels, 1), axis=1)]
+    keep = np.all(exponents < np.maximum(levels, 1), axis=1)
+    for row in np.flatnonzero(keep & ((exponents > 0).sum(axis=1) > 1)):
+        if np.ptp(np.prod(X ** exponents[row], axis=1)) == 0.0:
+            keep[row] = False
+    return exponents[keep]
 
 
 def _term_name(exponents: np.ndarray, names: list[str]) -> str:

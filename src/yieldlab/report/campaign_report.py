@@ -52,7 +52,9 @@ def _overview(
     if best is not None and len(best):
         columns = ["experiment", *campaign.space.names, *[o.name for o in campaign.objectives]]
         several = len(campaign.objectives) > 1
-        shown = best[[*columns, "desirability"] if several else columns]
+        shown = _with_units(
+            best[[*columns, "desirability"] if several else columns], campaign.space
+        )
         caption = "Best experiment so far" + (" (largest desirability)" if several else "")
         report.table(shown, caption=caption, index=False)
 
@@ -100,7 +102,30 @@ def _experiments(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
         "batch",
         "source",
     ]
-    report.table(done[[c for c in columns if c in done]], caption="All experiments", index=False)
+    shown = _with_units(done[[c for c in columns if c in done]], campaign.space)
+    report.table(shown, caption="All experiments run", index=False)
+
+
+def _with_units(frame: pd.DataFrame, space: Any) -> pd.DataFrame:
+    """``frame`` with each parameter's unit in its column header (``temperature [C]``)."""
+    units = {p.name: getattr(p, "unit", None) for p in space}
+    return frame.rename(columns={k: f"{k} [{u}]" for k, u in units.items() if u})
+
+
+def _pending(report: HtmlReport, campaign: Any) -> None:
+    data = campaign.data
+    pending = data[data["status"] == "pending"]
+    if not len(pending):
+        return
+    report.section("Planned, not yet run")
+    columns = ["experiment", *campaign.space.names, "batch", "source"]
+    if "candidate" in pending:
+        columns.insert(1, "candidate")
+    report.table(
+        _with_units(pending[columns], campaign.space),
+        caption=f"{len(pending)} experiments planned and waiting for results",
+        index=False,
+    )
 
 
 def _pareto(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
@@ -155,6 +180,7 @@ def campaign_report(
         _progress(report, campaign, done, optimum)
         _experiments(report, campaign, done)
         _pareto(report, campaign, done)
+    _pending(report, campaign)
     finished = done[done["status"] == "done"]
     first = campaign.objectives[0]
     if model is not None:

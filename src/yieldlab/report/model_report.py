@@ -14,6 +14,9 @@ from .html import HtmlReport
 
 __all__ = ["add_model_sections", "model_report"]
 
+# below this the t distribution's tails make every interval and p-value meaningless
+MIN_RESIDUAL_DOF = 2.0
+
 
 def _numeric_inputs(X: pd.DataFrame) -> list[str]:
     return [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c]) and X[c].nunique() > 1]
@@ -58,9 +61,18 @@ def _data_section(report: HtmlReport, X: pd.DataFrame, y: pd.Series, model: Any)
 def _selection_section(report: HtmlReport, model: Any, y: pd.Series) -> None:
     report.section("Model selection")
     board = model.leaderboard_
+    if not getattr(model, "one_se", True):
+        rule = "the lowest cross-validated RMSE"
+    elif model.best_name_ == "blend":
+        rule = (
+            "a weighted average of the candidates the data cannot tell apart, within three "
+            "standard errors of the best RMSE"
+        )
+    else:
+        rule = "the simplest within one standard error of the best RMSE"
     report.paragraph(
         f"Candidates were compared by repeated K-fold cross-validation; the selected model is "
-        f"{model.best_name_!r} (the simplest within one standard error of the best RMSE)."
+        f"{model.best_name_!r} ({rule})."
     )
     report.table(board, caption="Leaderboard (cross-validated)", index=False)
     cv = getattr(model, "cv_predictions_", None)
@@ -86,7 +98,17 @@ def _coefficients_section(report: HtmlReport, model: Any) -> None:
         return
     report.section("Coefficients")
     table = summary()
-    report.table(table, caption=f"{model.best_name_}: estimates with 95% confidence intervals")
+    dof = getattr(getattr(best, "estimator_", best), "dof_resid_", np.inf)
+    if not dof >= MIN_RESIDUAL_DOF:
+        report.paragraph(
+            f"{len(table)} terms leave {dof:.2g} residual degrees of freedom: standard "
+            "errors, p-values and intervals would mean nothing, so only the estimates are "
+            "shown.",
+            note=True,
+        )
+        report.table(table[["estimate"]], caption=f"{model.best_name_}: estimates")
+    else:
+        report.table(table, caption=f"{model.best_name_}: estimates with 95% confidence intervals")
     stats = getattr(best, "fit_statistics_", None)
     if stats:
         shown = {k: v for k, v in stats.items() if isinstance(v, int | float | np.floating)}
@@ -161,6 +183,15 @@ def _importance_section(report: HtmlReport, model: Any) -> None:
     if importances is None or not len(importances):
         return
     report.section("Which inputs matter")
+    if not importances["importance"].to_numpy(float).any():
+        # a test fold of one or two runs: shuffling an input within it changes nothing
+        report.paragraph(
+            "Not measurable yet: the cross-validation folds hold too few runs for shuffling "
+            "an input to change anything (every permutation importance is 0). This is not "
+            "evidence that no input matters.",
+            note=True,
+        )
+        return
     report.figure(
         figures.importance_plot(importances),
         caption="Cross-validated permutation importance (mean and standard deviation over folds)",

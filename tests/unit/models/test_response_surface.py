@@ -9,7 +9,11 @@ import pytest
 
 from yieldlab.models._regression import AliasingWarning
 from yieldlab.models.linear import LinearRegression
-from yieldlab.models.response_surface import ResponseSurface, polynomial_exponents
+from yieldlab.models.response_surface import (
+    ResponseSurface,
+    drop_aliased_powers,
+    polynomial_exponents,
+)
 
 
 def grid(temperature, pressure) -> pd.DataFrame:
@@ -165,3 +169,17 @@ def test_predict_checks_the_columns():
     with pytest.raises(ValueError, match="feature names"):
         model.predict(X.rename(columns={"pressure": "p"}))
     np.testing.assert_allclose(model.predict(X), surface(X), atol=1e-10)
+
+
+def test_products_of_indicators_of_one_categorical_are_left_out():
+    # two indicators of one factor are never 1 together: their product is 0, a combination
+    # of the main effects in coded units, and must not get an estimate of its own
+    rng = np.random.default_rng(0)
+    level = rng.integers(0, 3, 30)
+    X = np.column_stack([rng.uniform(0, 1, 30), level == 1, level == 2]).astype(float)
+    exponents = drop_aliased_powers(polynomial_exponents(3, 2), X)
+    kept = {tuple(e) for e in exponents.tolist()}
+    assert (0, 1, 1) not in kept  # the product of the two indicators
+    assert (0, 2, 0) not in kept and (0, 0, 2) not in kept  # squares of indicators
+    assert {(1, 1, 0), (1, 0, 1), (2, 0, 0)} <= kept  # continuous x indicator, x^2
+    assert len(kept) == 6

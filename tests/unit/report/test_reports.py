@@ -90,3 +90,66 @@ def test_campaign_report_with_too_few_results_for_a_model_says_so():
     html = campaign_report(campaign).render()
     assert sections(html)[-1] == "Model"
     assert "fitted from 5 results on; this campaign has 3" in html
+
+
+def test_coefficients_without_residual_degrees_of_freedom_show_estimates_only(rng):
+    local = np.random.default_rng(0)
+    X = pd.DataFrame({"T": local.uniform(60, 110, 6), "P": local.uniform(1, 5, 6)})
+    y = pd.Series(80 - 0.02 * (X["T"] - 85) ** 2 + local.normal(0, 1, 6), name="yield")
+    X["catalyst"] = ["Pd", "Ni", "Cu"] * 2
+    model = AutoModel(candidates=["response_surface"], random_state=0).fit(X, y)
+    assert model.best_estimator_.estimator_.dof_resid_ < 1  # 12 terms, 6 runs, little ridge
+    html = model_report(model, X, y).render()
+    assert "would mean nothing, so only the estimates are shown" in html
+    assert "p_value" not in html and "estimates with 95% confidence intervals" not in html
+    # with enough runs the full table is there
+    X, y = quadratic_table(rng, 30)
+    model = AutoModel(candidates=["response_surface"], random_state=0).fit(X, y)
+    assert "p_value" in model_report(model, X, y).render()
+
+
+def test_importances_that_five_runs_cannot_measure_are_not_shown_as_zero():
+    local = np.random.default_rng(0)
+    X = pd.DataFrame({"T": local.uniform(60, 110, 5), "P": local.uniform(1, 5, 5)})
+    y = pd.Series(80 - 0.02 * (X["T"] - 85) ** 2 + local.normal(0, 1, 5), name="yield")
+    model = AutoModel(random_state=0).fit(X, y)
+    assert not model.importances_["importance"].any()  # folds of one run
+    html = model_report(model, X, y).render()
+    assert "Not measurable yet" in html and "Permutation importance" not in html
+
+
+def test_the_selection_text_states_the_rule_that_chose():
+    X, y = quadratic_table(np.random.default_rng(3), 40)
+    model = AutoModel(candidates=["linear", "response_surface"], random_state=0).fit(X, y)
+    html = model_report(model, X, y).render()
+    assert model.best_name_ == "response_surface"
+    assert "the simplest within one standard error of the best RMSE" in html
+    model = AutoModel(candidates=["linear", "response_surface"], one_se=False).fit(X, y)
+    assert "the lowest cross-validated RMSE" in model_report(model, X, y).render()
+
+
+def test_the_selection_text_of_a_blend_says_what_a_blend_is():
+    local = np.random.default_rng(0)
+    X = pd.DataFrame({"T": local.uniform(60, 110, 25), "P": local.uniform(1, 5, 25)})
+    y = pd.Series(np.sin(X["T"] / 10) * 5 + X["P"] + local.normal(0, 0.5, 25), name="y")
+    candidates = ["linear", "gaussian_process", "mlp_ensemble"]
+    model = AutoModel(candidates=candidates, random_state=0).fit(X, y)
+    assert model.best_name_ == "blend"
+    html = model_report(model, X, y).render()
+    assert "a weighted average of the candidates the data cannot tell apart" in html
+    assert "the simplest within one standard error" not in html
+
+
+def test_campaign_report_lists_pending_experiments_and_units():
+    reactor = Reactor(noise=0.0, random_state=0)
+    campaign = Campaign(reactor.space, Maximize("yield"), random_state=0)
+    settings = make_design(reactor.space, 6, "lhs", rng=0)
+    campaign.add(settings.assign(**{"yield": reactor(settings)["yield"].to_numpy()}))
+    planned = campaign.suggest(2)
+    html = campaign_report(campaign).render()
+    assert sections(html)[-1] == "Planned, not yet run"
+    assert "2 experiments planned and waiting for results" in html
+    for experiment in planned["experiment"]:
+        assert f"<td>{experiment}</td>" in html
+    unit = reactor.space["temperature"].unit
+    assert unit and f"temperature [{unit}]" in html
