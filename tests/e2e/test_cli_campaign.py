@@ -249,3 +249,32 @@ def test_a_screen_names_its_wells_in_every_sheet(tmp_path):
                 "--labels", "wel", cwd=tmp_path),
         "no column 'wel' for --labels",
     )  # fmt: skip
+
+
+def test_suggest_before_any_result_says_it_is_space_filling(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("suggest", "c.db", "-n", "2", "--out", "s.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "space-filling" in " ".join(result.stdout.split())
+    assert "yield_mean" not in result.stdout  # no empty prediction columns on screen
+
+
+def test_levels_named_none_and_na_survive_the_sheet(tmp_path):
+    (tmp_path / "space.yaml").write_text(
+        "parameters:\n"
+        "  - {name: temperature, type: real, low: 60, high: 110}\n"
+        "  - {name: additive, type: categorical, values: [None, LiCl, NA]}\n"
+        "objectives:\n"
+        "  yield: maximize\n"
+    )
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("design", "c.db", "-n", "6", "--out", "d.csv", cwd=tmp_path).returncode == 0
+    sheet = pd.read_csv(tmp_path / "d.csv", keep_default_na=False)
+    assert set(sheet["additive"]) == {"None", "LiCl", "NA"}
+    sheet.assign(**{"yield": range(6)}).to_csv(tmp_path / "d.csv", index=False)
+    result = run_cli("record", "c.db", "d.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {"done": 6}
+    assert status["best"][0]["additive"] == sheet["additive"].iloc[5]

@@ -102,7 +102,11 @@ def init(
         raise UserError(
             f"{space} has no 'objectives' section; add e.g. 'objectives: {{yield: maximize}}'"
         )
-    table = read_table(candidates) if candidates is not None else None
+    table = (
+        read_table(candidates, text_columns=_categorical(parameters))
+        if candidates is not None
+        else None
+    )
     if labels is not None:
         if table is None:
             raise UserError("--labels names a column of the candidates table; give --candidates")
@@ -199,6 +203,13 @@ def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, see
             raise
     finally:
         campaign.close()
+    predicted = [c for c in planned.columns if c.endswith("_mean")]
+    if kind == "suggest" and predicted and planned[predicted].isna().all().all():
+        planned = planned.dropna(axis=1, how="all")
+        what += (
+            f" (space-filling: the model is fitted once {campaign.options['n_initial']} "
+            "experiments have results)"
+        )
     console.print(frame_table(planned, title=f"{len(planned)} {what}"))
     console.print(
         f"Written to {path}: fill in the results, then yieldlab record {campaign_path} {path}",
@@ -238,9 +249,9 @@ def record(
     """
     from ..modelling.tables import read_table
 
-    table = read_table(results)
     campaign = _open(campaign_path)
     try:
+        table = read_table(results, text_columns=_categorical(campaign.space))
         _check_filled(table, campaign, results)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -276,6 +287,14 @@ def record(
         )
     if best is not None and len(best):
         console.print(frame_table(best, title="Best so far"))
+
+
+def _categorical(space) -> list[str]:
+    """Names of the categorical parameters: their cells are read as written (a level
+    called ``None`` or ``NA`` is not a missing value)."""
+    from ..experiments.levels import Categorical
+
+    return [p.name for p in space if isinstance(p, Categorical)]
 
 
 def _check_filled(table: pd.DataFrame, campaign, path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,9 @@ DELIMITERS = ",;\t|"
 NUMERIC_SHARE = 0.8
 
 
-def read_table(path: str | os.PathLike, sep: str | None = None) -> pd.DataFrame:
+def read_table(
+    path: str | os.PathLike, sep: str | None = None, text_columns: Sequence[str] = ()
+) -> pd.DataFrame:
     """Read a table of experiments from ``.csv``/``.txt``/``.tsv``, ``.xlsx`` or ``.parquet``.
 
     Parameters
@@ -33,6 +36,9 @@ def read_table(path: str | os.PathLike, sep: str | None = None) -> pd.DataFrame:
     path : str or path-like
     sep : str, optional
         Column delimiter of a text file; by default detected among ``, ; tab |``.
+    text_columns : sequence of str, optional
+        Columns read as the text written (levels such as ``None`` or ``NA`` stay text;
+        only an empty cell is missing), where present.
 
     Returns
     -------
@@ -61,11 +67,11 @@ def read_table(path: str | os.PathLike, sep: str | None = None) -> pd.DataFrame:
         raise DataError(f"{path} is a folder; expected a .csv, .xlsx or .parquet file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        frame = _read_excel(path)
+        frame = _read_excel(path, text_columns)
     elif suffix == ".parquet":
         frame = _read_parquet(path)
     else:
-        frame = _read_text(path, sep)
+        frame = _read_text(path, sep, text_columns)
     if frame.shape[1] == 0:
         raise DataError(f"{name} has no columns; expected a header row naming the columns")
     # rows left empty at the end (a spreadsheet saved with its blank rows) carry nothing;
@@ -79,7 +85,7 @@ def read_table(path: str | os.PathLike, sep: str | None = None) -> pd.DataFrame:
     return frame
 
 
-def _read_text(path: Path, sep: str | None) -> pd.DataFrame:
+def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     name = path.name
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -107,9 +113,26 @@ def _read_text(path: Path, sep: str | None) -> pd.DataFrame:
     _check_header(name, [h.strip() for h in header])
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True)
+        verbatim = _verbatim(frame, text_columns)
+        if verbatim:
+            as_text = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                skipinitialspace=True,
+                usecols=verbatim,
+                dtype=str,
+                keep_default_na=False,
+            )
+            frame[verbatim] = as_text[verbatim].replace("", np.nan)
     except pd.errors.ParserError as exc:
         raise DataError(f"{name}: {_parser_message(str(exc), len(header))}") from None
     return _decimal_commas(frame) if sep == ";" else frame
+
+
+def _verbatim(frame: pd.DataFrame, text_columns: Sequence[str]) -> list[str]:
+    """The columns of ``frame`` (header as written) named in ``text_columns``."""
+    wanted = {str(c).strip() for c in text_columns}
+    return [c for c in frame.columns if str(c).strip() in wanted]
 
 
 _DECIMAL_COMMA = r"[+-]?(?:\d+,\d*|,\d+|\d+)(?:[eE][+-]?\d+)?"
@@ -155,9 +178,13 @@ def _check_header(name: str, header: list[str]) -> None:
         seen[column] = position
 
 
-def _read_excel(path: Path) -> pd.DataFrame:
+def _read_excel(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     try:
         frame = pd.read_excel(path, sheet_name=0)
+        verbatim = _verbatim(frame, text_columns)
+        if verbatim:
+            as_text = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
+            frame[verbatim] = as_text[verbatim].replace("", np.nan)
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
         raise DataError(f"{path.name} could not be read as an Excel file: {exc}") from None
     mangled = [

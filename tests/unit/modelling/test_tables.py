@@ -128,3 +128,20 @@ def test_empty_rows_a_spreadsheet_leaves_at_the_end_are_dropped(tmp_path):
     # one in the middle stays, for the check that names its row
     frame = read_table(write(tmp_path, "gap.csv", "T,yield\n80,1\n,\n90,2\n"))
     assert len(frame) == 3 and frame.iloc[1].isna().all()
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_text_columns_keep_levels_named_none_or_na(tmp_path, suffix):
+    table = pd.DataFrame(
+        {"additive": ["None", "NA", "LiCl", ""], "T": [1.0, 2.0, 3.0, 4.0], "note": ["NA"] * 4}
+    )
+    path = tmp_path / f"runs.{suffix}"
+    if suffix == "csv":
+        table.to_csv(path, index=False)
+    else:
+        table.to_excel(path, index=False)
+    frame = read_table(path, text_columns=["additive"])
+    assert frame["additive"].tolist()[:3] == ["None", "NA", "LiCl"]
+    assert pd.isna(frame["additive"][3])  # an empty cell is still missing
+    assert frame["note"].isna().all()  # other columns as before
+    assert read_table(path)["additive"].isna().sum() == 3
