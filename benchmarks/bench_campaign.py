@@ -112,6 +112,8 @@ def _median_to(runs: list[np.ndarray], level: float) -> str:
 def median_interval(values, level: float = 0.95) -> tuple[float, float]:
     """Percentile bootstrap interval of the median of ``values`` (``inf``: never reached)."""
     values = np.asarray(values, dtype=float)
+    if values.size < 2:  # no interval from one run
+        return np.nan, np.nan
     with np.errstate(invalid="ignore"):  # runs that never reached it are inf
         result = stats.bootstrap(
             (values,),

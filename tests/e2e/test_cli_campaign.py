@@ -213,7 +213,7 @@ def test_warnings_are_one_line_naming_the_file_and_the_command(tmp_path):
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("warning: typed.csv, line 2 ")
-    assert "yieldlab cancel c.db" in lines[0] and "UserWarning" not in result.stderr
+    assert "yieldlab cancel c.db 1 2" in lines[0] and "UserWarning" not in result.stderr
 
 
 def test_a_screen_names_its_wells_in_every_sheet(tmp_path):
@@ -278,3 +278,42 @@ def test_levels_named_none_and_na_survive_the_sheet(tmp_path):
     status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
     assert status["counts"] == {"done": 6}
     assert status["best"][0]["additive"] == sheet["additive"].iloc[5]
+
+
+def test_record_names_the_line_after_a_blank_one_and_reads_number_levels(tmp_path):
+    (tmp_path / "space.yaml").write_text(
+        "parameters:\n"
+        "  - {name: temperature, type: real, low: 60, high: 110}\n"
+        "  - {name: loading, type: categorical, values: [0.5, 1, 2]}\n"
+        "objectives:\n"
+        "  yield: maximize\n"
+    )
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("design", "c.db", "-n", "3", "--out", "d.csv", cwd=tmp_path).returncode == 0
+    sheet = pd.read_csv(tmp_path / "d.csv").assign(**{"yield": [1.0, 2.0, 3.0]})
+    sheet["loading"] = sheet["loading"].astype(float)  # 1 written back as 1.0
+    bad = sheet.astype({"temperature": object})
+    bad.loc[1, "temperature"] = 500.0
+    lines = bad.to_csv(index=False).splitlines()
+    (tmp_path / "bad.csv").write_text("\n".join([*lines[:2], "", *lines[2:]]) + "\n")
+    result = run_cli("record", "c.db", "bad.csv", cwd=tmp_path)
+    assert_user_error(result, "bad.csv, line 4, column 'temperature'")  # line 3 is blank
+    sheet.to_csv(tmp_path / "d.csv", index=False)
+    result = run_cli("record", "c.db", "d.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr  # '1.0' is the level 1
+
+
+def test_labels_that_cannot_name_rows_are_refused_in_cli_terms(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    plate = pd.DataFrame(
+        {
+            "well": ["A1", "A2", "A2"],
+            "temperature": [60.0, 75.0, 90.0],
+            "pressure": [1.0, 2.0, 3.0],
+            "catalyst": ["Pd", "Ni", "Pd"],
+        }
+    )
+    plate.to_csv(tmp_path / "plate.csv", index=False)
+    init = ("init", "c.db", "--space", "space.yaml", "--candidates", "plate.csv", "--labels")
+    assert_user_error(run_cli(*init, "well", cwd=tmp_path), "'well' has A2 twice")
+    assert_user_error(run_cli(*init, "temperature", cwd=tmp_path), "is a parameter")

@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 import pandas as pd
 import typer
 
@@ -114,6 +115,21 @@ def init(
             raise UserError(
                 f"{candidates}: no column {labels!r} for --labels; the columns are "
                 f"{list(table.columns)}"
+            )
+        names = table[labels]
+        if labels in parameters.names:
+            raise UserError(
+                f"--labels {labels}: {labels!r} is a parameter; name the rows by another "
+                "column (e.g. the well)"
+            )
+        if names.isna().any():
+            line = int(np.flatnonzero(names.isna().to_numpy())[0]) + 2
+            raise UserError(f"{candidates}, line {line}: the --labels column {labels!r} is empty")
+        if names.duplicated().any():
+            twice = names[names.duplicated()].iloc[0]
+            raise UserError(
+                f"{candidates}: the --labels column {labels!r} has {twice!s} twice; each row "
+                "needs its own label"
             )
         table = table.set_index(labels)
     if table is not None:
@@ -225,12 +241,17 @@ def _check_out(out: Path) -> None:
         raise UserError(f"--out {out}: the folder {str(out.parent)!r} does not exist")
 
 
-def _in_file(message: str, path: Path) -> str:
+def _in_file(message: str, path: Path, lines: list[int] | None = None) -> str:
     """``message`` about the results table read from ``path``: the file named instead, and
-    for a row the line of the file (the header is line 1)."""
+    for a row the line of the file (``lines``: the line of each row; by default the header
+    is line 1 and rows follow)."""
     found = re.match(r"results, row (\d+)\b", message)
     if found:
-        return f"{path}, line {int(found.group(1)) + 2}{message[found.end() :]}"
+        row = int(found.group(1))
+        line = lines[row] if lines is not None and row < len(lines) else row + 2
+        return f"{path}, line {line}{message[found.end() :]}"
+    if message.startswith("results: "):
+        return f"{path}: {message.removeprefix('results: ')}"
     if message.startswith("results, "):
         return f"{path}, {message.removeprefix('results, ')}"
     if message.startswith("results "):
@@ -260,18 +281,21 @@ def record(
             except (YieldlabError, ValueError, TypeError) as exc:
                 if isinstance(exc, StoreError):
                     raise
-                raise UserError(_in_file(str(exc), results)) from None
+                raise UserError(_in_file(str(exc), results, table.attrs.get("lines"))) from None
         best = campaign.best() if (campaign.data["status"] == "done").any() else None
     finally:
         campaign.close()
     for warning in caught:
-        text = _in_file(str(warning.message), results)
+        text = _in_file(str(warning.message), results, table.attrs.get("lines"))
         text = text.replace("design()/suggest()", "the sheet yieldlab wrote")
-        warnings.warn(
-            text.replace("cancel() them", f"cancel them with: yieldlab cancel {campaign_path}"),
-            UserWarning,
-            stacklevel=1,
+        text = re.sub(
+            r"cancel\(\[([\d, ]*)\]\) them",
+            lambda m: (
+                f"cancel them with: yieldlab cancel {campaign_path} " + m.group(1).replace(",", "")
+            ),
+            text,
         )
+        warnings.warn(text, UserWarning, stacklevel=1)
     console.print(f"{len(recorded)} results recorded in {campaign_path}.", highlight=False)
     failed = recorded[recorded["status"] == "failed"]
     if len(failed):
@@ -290,11 +314,16 @@ def record(
 
 
 def _categorical(space) -> list[str]:
-    """Names of the categorical parameters: their cells are read as written (a level
-    called ``None`` or ``NA`` is not a missing value)."""
+    """Names of the categorical parameters with text levels: their cells are read as
+    written (a level called ``None`` or ``NA`` is not a missing value). Numeric levels are
+    read as numbers, so a cell ``1.0`` is the level 1."""
     from ..experiments.levels import Categorical
 
-    return [p.name for p in space if isinstance(p, Categorical)]
+    return [
+        p.name
+        for p in space
+        if isinstance(p, Categorical) and all(isinstance(v, str) for v in p.values)
+    ]
 
 
 def _check_filled(table: pd.DataFrame, campaign, path: Path) -> None:

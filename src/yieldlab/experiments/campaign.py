@@ -12,7 +12,6 @@ another process recorded experiments is chosen again before it is recorded.
 
 from __future__ import annotations
 
-import numbers
 import os
 import warnings
 from collections.abc import Mapping
@@ -39,6 +38,8 @@ from .results import (
     check_results,
     experiment_ids,
     experiment_table,
+    first_duplicate,
+    is_whole,
     write_csv,
 )
 from .space import Space
@@ -67,8 +68,8 @@ def _experiment_ids(experiments: Any) -> list[int]:
                 "design() or suggest() returned, or a list of experiment ids"
             )
         experiments = experiments["experiment"]
-    if isinstance(experiments, numbers.Integral) and not isinstance(experiments, bool):
-        experiments = [experiments]
+    if np.ndim(experiments) == 0 and is_whole(np.asarray(experiments).item()):
+        experiments = [np.asarray(experiments).item()]
     if isinstance(experiments, str | bytes | Mapping) or not np.iterable(experiments):
         raise TypeError(
             f"experiments={experiments!r} has the wrong type; expected an experiment id, a "
@@ -76,8 +77,7 @@ def _experiment_ids(experiments: Any) -> list[int]:
         )
     ids = []
     for value in experiments:
-        whole = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        if not whole or not np.isfinite(value) or value != int(value):
+        if not is_whole(value):
             raise ValueError(
                 f"experiments: {value!r} is not an experiment id (a whole number from the "
                 "'experiment' column)"
@@ -191,6 +191,14 @@ class Campaign:
                 raise ValueError("candidates has no rows; give the table of allowed settings")
             _candidate_labels(candidates.index)
             valid = space.validate(candidates, where="candidates", allow_extra=True)
+            twice = first_duplicate(space.encode(valid))
+            if twice is not None:
+                first, second = (candidates.index[k] for k in twice)
+                raise ValueError(
+                    f"candidates: the rows {first!r} and {second!r} have the same settings; "
+                    "a campaign cannot tell them apart (results are matched to rows by their "
+                    "settings): keep one, and record replicates as repeated results"
+                )
             rows = [
                 (label, dict(zip(space.names, values, strict=True)))
                 for label, values in zip(
@@ -294,8 +302,9 @@ class Campaign:
             ``experiment`` (its id) and the settings; with candidates, indexed by their labels.
         """
         n = None if n is None else _count("n", n)
-        if n is not None and self.candidates is not None:
-            n = self._available(n, len(self._remaining()), "design")
+        if self.candidates is not None:
+            left = self._available(n or 1, len(self._remaining()), "design")
+            n = None if n is None else left
 
         def plan() -> tuple[pd.DataFrame, None]:
             rng = self._rng(1)
@@ -539,12 +548,13 @@ class Campaign:
         self._fitted = None
         if matcher.near:
             row, planned = matcher.near[0]
+            ids = sorted({p for _, p in matcher.near})
             warnings.warn(
                 f"results, row {row} has no 'experiment' id and settings close to but not "
                 f"equal to those of pending experiment {planned} ({len(matcher.near)} such "
-                "row(s)); recorded as new experiments, and the planned ones stay pending. "
-                "Give the 'experiment' column from design()/suggest() to complete them, or "
-                "cancel() them",
+                f"row(s), near pending experiment(s) {ids}); recorded as new experiments, and "
+                "the planned ones stay pending. Give the 'experiment' column from "
+                f"design()/suggest() to complete them, or cancel({ids}) them",
                 UserWarning,
                 stacklevel=2,
             )

@@ -194,14 +194,18 @@ class Objective:
 def _number_hint(value: Any) -> str:
     """How to write ``value`` as a measurement: ``'61.5 %'`` and ``'61,5'`` are meant as
     61.5 (an empty cell would record a failed run instead)."""
-    meant = str(value).strip().removesuffix("%").strip().replace(",", ".")
+    meant = str(value).strip().removesuffix("%").strip().replace(" ", "")
+    if "," in meant and "." in meant:  # thousands separators: 1.234,5 or 1,234.5
+        whole, _, part = meant.replace(",", ".").rpartition(".")
+        meant = whole.replace(".", "") + "." + part
+    meant = meant.replace(",", ".")
     try:
         number = float(meant)
     except ValueError:
         return "leave the cell empty (NaN) to record a failed run"
     return (
-        f"write the number alone, with a decimal point ({number:g}); leave a cell empty only "
-        "for a run that failed"
+        f"write the number alone, with a decimal point and no thousands separator "
+        f"({number:g}); leave a cell empty only for a run that failed"
     )
 
 

@@ -48,7 +48,10 @@ class _Numeric(Parameter):
         if self.unit is not None and not isinstance(self.unit, str):
             raise TypeError(f"{owner}: unit={self.unit!r} has the wrong type; expected a str")
         if not isinstance(self.log, bool | np.bool_):
-            raise TypeError(f"{owner}: log={self.log!r} has the wrong type; expected a bool")
+            raise TypeError(
+                f"{owner}: log={self.log!r} has the wrong type; expected a bool (in a space "
+                "file: true or false)"
+            )
         if not self.low < self.high:
             raise ValueError(
                 f"{owner}: low={self.low!r} must be smaller than high={self.high!r}; for a "

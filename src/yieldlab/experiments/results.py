@@ -11,6 +11,7 @@ experiment each result completes. :func:`write_csv` exports the table atomically
 from __future__ import annotations
 
 import contextlib
+import math
 import numbers
 import os
 import warnings
@@ -33,6 +34,8 @@ __all__ = [
     "check_results",
     "experiment_ids",
     "experiment_table",
+    "first_duplicate",
+    "is_whole",
     "write_csv",
 ]
 
@@ -167,6 +170,15 @@ def check_measurements(Y: np.ndarray, objectives: list[str]) -> None:
     )
 
 
+def is_whole(value: Any) -> bool:
+    """True for a whole number (``3``, ``3.0``, ``np.int64(3)``; not ``True``, not NaN)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        return False
+    if isinstance(value, numbers.Integral):
+        return True
+    return math.isfinite(value) and value == int(value)
+
+
 def experiment_ids(frame: pd.DataFrame) -> list[int | None]:
     """The ``experiment`` id of each row of ``frame`` (None: not given, a new one).
 
@@ -191,9 +203,8 @@ def experiment_ids(frame: pd.DataFrame) -> list[int | None]:
             if not text:
                 ids.append(None)
                 continue
-            number = int(text) if text.isdigit() else None
-        whole = isinstance(number, numbers.Real) and not isinstance(number, bool | np.bool_)
-        if not whole or not np.isfinite(number) or number != int(number) or number < 1:
+            number = int(text) if text.isascii() and text.isdigit() else None
+        if not is_whole(number) or number < 1:
             raise CampaignError(
                 f"results, row {row}, column 'experiment': {value!r} is not an experiment "
                 "id (a whole number from design() or suggest()); leave it empty for a new "
@@ -207,6 +218,17 @@ def candidate_index(Zc: np.ndarray) -> dict[bytes, int]:
     """Lookup of the encoded candidate rows ``Zc`` (rounded to 1e-9): key -> first row."""
     keys = _keys(Zc)
     return {key: i for i, key in reversed(list(enumerate(keys)))}
+
+
+def first_duplicate(Z: np.ndarray) -> tuple[int, int] | None:
+    """Positions ``(i, j)``, ``i < j``, of the first two encoded rows of ``Z`` that are the
+    same setting (to 1e-9), or None."""
+    seen: dict[bytes, int] = {}
+    for j, key in enumerate(_keys(Z)):
+        if key in seen:
+            return seen[key], j
+        seen[key] = j
+    return None
 
 
 def _keys(Z: np.ndarray) -> list[bytes]:

@@ -126,7 +126,13 @@ def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) ->
             frame[verbatim] = as_text[verbatim].replace("", np.nan)
     except pd.errors.ParserError as exc:
         raise DataError(f"{name}: {_parser_message(str(exc), len(header))}") from None
-    return _decimal_commas(frame) if sep == ";" else frame
+    if sep == ";":
+        frame = _decimal_commas(frame, skip=verbatim)
+    # NOTE: pandas skips blank lines: the file line of each row, for messages
+    numbers = [k for k, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    if len(numbers) == len(frame) + 1:  # no cell spans lines
+        frame.attrs["lines"] = numbers[1:]
+    return frame
 
 
 def _verbatim(frame: pd.DataFrame, text_columns: Sequence[str]) -> list[str]:
@@ -138,11 +144,11 @@ def _verbatim(frame: pd.DataFrame, text_columns: Sequence[str]) -> list[str]:
 _DECIMAL_COMMA = r"[+-]?(?:\d+,\d*|,\d+|\d+)(?:[eE][+-]?\d+)?"
 
 
-def _decimal_commas(frame: pd.DataFrame) -> pd.DataFrame:
+def _decimal_commas(frame: pd.DataFrame, skip: Sequence[str] = ()) -> pd.DataFrame:
     """Columns of numbers written with a decimal comma (``1,5``; spreadsheets in many
-    locales save ``;``-separated CSV so) as numbers."""
+    locales save ``;``-separated CSV so) as numbers; the columns in ``skip`` stay text."""
     for column in frame.columns:
-        if pd.api.types.is_numeric_dtype(frame[column]):
+        if column in skip or pd.api.types.is_numeric_dtype(frame[column]):
             continue
         text = frame[column].dropna().astype(str).str.strip()
         comma = text.str.contains(",").any() and text.str.fullmatch(_DECIMAL_COMMA).all()

@@ -261,3 +261,43 @@ def test_a_campaign_file_with_damaged_content_gives_a_store_error(
     _damage(path, sql, *parameters)
     with pytest.raises(StoreError, match=message):
         Campaign.open(path).data
+
+
+def test_candidates_with_the_same_settings_twice_are_refused():
+    twice = pd.concat([WELLS, WELLS.iloc[[0]].set_axis(["w9"])])
+    with pytest.raises(ValueError, match="rows 'w0' and 'w9' have the same settings"):
+        Campaign(SPACE, Maximize("y"), candidates=twice)
+
+
+def test_design_at_natural_size_with_no_row_left_says_so():
+    campaign = plate()
+    campaign.design(6)
+    with pytest.raises(CampaignError, match="no candidate is left to design"):
+        campaign.design(None, method="factorial")
+
+
+def test_cancel_takes_whole_numbers_of_any_kind():
+    campaign = Campaign(SPACE, Maximize("y"), random_state=0)
+    campaign.design(4)
+    assert campaign.cancel(2.0) == 1 and campaign.cancel(np.array(3)) == 1
+    assert campaign.cancel(np.int64(4)) == 1
+    with pytest.raises(CampaignError, match="experiment 1180591620717411303424 is not pending"):
+        campaign.cancel([2**70])
+    assert campaign.data["experiment"].tolist() == [1]
+
+
+def test_an_id_written_with_a_superscript_is_refused_with_its_row():
+    campaign = Campaign(SPACE, Maximize("y"), random_state=0)
+    design = campaign.design(1)
+    sheet = design.assign(y=y_of(design)).astype({"experiment": object})
+    sheet.loc[0, "experiment"] = "\u00b2"
+    with pytest.raises(CampaignError, match="row 0, column 'experiment'"):
+        campaign.add(sheet)
+
+
+def test_near_matches_name_every_pending_experiment_to_cancel():
+    campaign = Campaign(SPACE, Maximize("y"), random_state=0)
+    design = campaign.design(3).drop(columns="experiment")
+    typed = design.assign(T=design["T"].round(1) + 0.04)
+    with pytest.warns(UserWarning, match=r"cancel\(\[1, 2, 3\]\) them"):
+        campaign.add(typed.assign(y=y_of(typed)))

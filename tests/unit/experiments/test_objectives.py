@@ -96,3 +96,9 @@ class TestScore:
     def test_constructor_checks(self, build, match):
         with pytest.raises((TypeError, ValueError), match=match):
             build()
+
+
+@pytest.mark.parametrize("typed", ["1.234,5", "1,234.5", "1 234,5"])
+def test_thousands_separators_get_the_number_meant(typed):
+    with pytest.raises(DataError, match=r"no thousands separator \(1234\.5\)"):
+        Maximize("y").values([typed])

@@ -196,6 +196,11 @@ class TestSerialization:
         assert space["degassed"] == Categorical("degassed", ["yes", "no"])
         assert space["stirred"] == Categorical("stirred", ["on", "off"])
         assert space["T"].log is True  # true and false are still booleans
+        path.write_text(
+            "parameters:\n  T: {type: real, low: 1, high: 10, log: yes}\n", encoding="utf-8"
+        )
+        with pytest.raises(SpaceError, match="line 2.*log='yes'.*true or false"):
+            read_space_file(path)
 
     @pytest.mark.parametrize(
         ("text", "match"),

@@ -145,3 +145,14 @@ def test_text_columns_keep_levels_named_none_or_na(tmp_path, suffix):
     assert pd.isna(frame["additive"][3])  # an empty cell is still missing
     assert frame["note"].isna().all()  # other columns as before
     assert read_table(path)["additive"].isna().sum() == 3
+
+
+def test_text_columns_are_not_taken_for_decimal_commas(tmp_path):
+    path = write(tmp_path, "runs.csv", "temperature;solvent;yield\n20;1,2;61,5\n30;2,5;7\n")
+    frame = read_table(path, text_columns=["solvent"])
+    assert frame["solvent"].tolist() == ["1,2", "2,5"] and frame["yield"].tolist() == [61.5, 7.0]
+
+
+def test_the_file_line_of_each_row_skips_blank_lines(tmp_path):
+    frame = read_table(write(tmp_path, "runs.csv", "T,y\n1,2\n\n3,4\n"))
+    assert frame.attrs["lines"] == [2, 4]
