@@ -260,15 +260,20 @@ def test_suggest_before_any_result_says_it_is_space_filling(tmp_path):
     assert "yield_mean" not in result.stdout  # no empty prediction columns on screen
 
 
-def test_levels_named_none_and_na_survive_the_sheet(tmp_path):
+def initialized(tmp_path, name: str, levels: str) -> None:
+    """A campaign c.db over a temperature and one categorical parameter with ``levels``."""
     (tmp_path / "space.yaml").write_text(
         "parameters:\n"
         "  - {name: temperature, type: real, low: 60, high: 110}\n"
-        "  - {name: additive, type: categorical, values: [None, LiCl, NA]}\n"
+        f"  - {{name: {name}, type: categorical, values: {levels}}}\n"
         "objectives:\n"
         "  yield: maximize\n"
     )
     assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+
+
+def test_levels_named_none_and_na_survive_the_sheet(tmp_path):
+    initialized(tmp_path, "additive", "[None, LiCl, NA]")
     assert run_cli("design", "c.db", "-n", "6", "--out", "d.csv", cwd=tmp_path).returncode == 0
     sheet = pd.read_csv(tmp_path / "d.csv", keep_default_na=False)
     assert set(sheet["additive"]) == {"None", "LiCl", "NA"}
@@ -281,14 +286,7 @@ def test_levels_named_none_and_na_survive_the_sheet(tmp_path):
 
 
 def test_record_names_the_line_after_a_blank_one_and_reads_number_levels(tmp_path):
-    (tmp_path / "space.yaml").write_text(
-        "parameters:\n"
-        "  - {name: temperature, type: real, low: 60, high: 110}\n"
-        "  - {name: loading, type: categorical, values: [0.5, 1, 2]}\n"
-        "objectives:\n"
-        "  yield: maximize\n"
-    )
-    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    initialized(tmp_path, "loading", "[0.5, 1, 2]")
     assert run_cli("design", "c.db", "-n", "3", "--out", "d.csv", cwd=tmp_path).returncode == 0
     sheet = pd.read_csv(tmp_path / "d.csv").assign(**{"yield": [1.0, 2.0, 3.0]})
     sheet["loading"] = sheet["loading"].astype(float)  # 1 written back as 1.0
