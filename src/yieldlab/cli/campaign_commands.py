@@ -272,7 +272,9 @@ def record(
 
     campaign = _open(campaign_path)
     try:
-        table = read_table(results, text_columns=_categorical(campaign.space))
+        table = read_table(
+            results, text_columns=_categorical(campaign.space), columns=campaign.space.names
+        )
         _check_filled(table, campaign, results)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

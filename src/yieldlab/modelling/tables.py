@@ -27,7 +27,10 @@ NUMERIC_SHARE = 0.8
 
 
 def read_table(
-    path: str | os.PathLike, sep: str | None = None, text_columns: Sequence[str] = ()
+    path: str | os.PathLike,
+    sep: str | None = None,
+    text_columns: Sequence[str] = (),
+    columns: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Read a table of experiments from ``.csv``/``.txt``/``.tsv``, ``.xlsx`` or ``.parquet``.
 
@@ -39,6 +42,9 @@ def read_table(
     text_columns : sequence of str, optional
         Columns read as the text written (levels such as ``None`` or ``NA`` stay text;
         only an empty cell is missing), where present.
+    columns : sequence of str, optional
+        Columns the table should have: of a workbook with several sheets, the first sheet
+        holding them all is read (default, and when none does: the first sheet).
 
     Returns
     -------
@@ -67,7 +73,7 @@ def read_table(
         raise DataError(f"{path} is a folder; expected a .csv, .xlsx or .parquet file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        frame = _read_excel(path, text_columns)
+        frame = _read_excel(path, text_columns, columns)
     elif suffix == ".parquet":
         frame = _read_parquet(path)
     else:
@@ -184,12 +190,20 @@ def _check_header(name: str, header: list[str]) -> None:
         seen[column] = position
 
 
-def _read_excel(path: Path, text_columns: Sequence[str] = ()) -> pd.DataFrame:
+def _read_excel(
+    path: Path, text_columns: Sequence[str] = (), columns: Sequence[str] = ()
+) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(path, sheet_name=0)
+        sheets = pd.read_excel(path, sheet_name=None)
+        wanted = {str(c).strip() for c in columns}
+        sheet = next(
+            (k for k, f in sheets.items() if wanted <= {str(c).strip() for c in f.columns}),
+            next(iter(sheets)),
+        )
+        frame = sheets[sheet]
         verbatim = _verbatim(frame, text_columns)
         if verbatim:
-            as_text = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
+            as_text = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
             frame[verbatim] = as_text[verbatim].replace("", np.nan)
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
         raise DataError(f"{path.name} could not be read as an Excel file: {exc}") from None

@@ -156,3 +156,16 @@ def test_text_columns_are_not_taken_for_decimal_commas(tmp_path):
 def test_the_file_line_of_each_row_skips_blank_lines(tmp_path):
     frame = read_table(write(tmp_path, "runs.csv", "T,y\n1,2\n\n3,4\n"))
     assert frame.attrs["lines"] == [2, 4]
+
+
+def test_the_sheet_holding_the_columns_is_read_from_a_workbook(tmp_path):
+    path = tmp_path / "runs.xlsx"
+    with pd.ExcelWriter(path) as book:
+        pd.DataFrame({"info": ["plate 7, operator JS"]}).to_excel(
+            book, sheet_name="notes", index=False
+        )
+        pd.DataFrame({"T": [80, 90], "yield": [51.5, 60.0]}).to_excel(
+            book, sheet_name="runs", index=False
+        )
+    assert read_table(path, columns=["T"])["yield"].tolist() == [51.5, 60.0]
+    assert read_table(path).columns.tolist() == ["info"]  # no columns asked: the first sheet
