@@ -142,7 +142,8 @@ def _response_section(
     base = X.iloc[row].copy()
     which = f"row {row + 1} of the table" if labels is None else f"experiment {labels[row]}"
     report.paragraph(
-        f"Inputs not shown are held at the settings of the best experiment so far ({which}).",
+        f"Inputs not shown are held at the settings of the experiment with the best {y.name} "
+        f"so far ({which}).",
         note=True,
     )
 

@@ -79,7 +79,7 @@ def test_campaign_report_of_a_minimized_objective_holds_at_the_lowest(rng):
         done[space.names], done["impurity"]
     )
     html = campaign_report(campaign, model).render()
-    assert f"best experiment so far (experiment {lowest})" in html
+    assert f"the best impurity so far (experiment {lowest})" in html
 
 
 def test_campaign_report_with_too_few_results_for_a_model_says_so():
