@@ -218,7 +218,12 @@ class Integer(_Numeric):
     def from_unit(self, u: Any) -> np.ndarray:
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
         if self.log:
-            return self.decode(u)
+            # log-uniform over [low - 1/2, high + 1/2]: each integer gets the log-width of
+            # the values that round to it (rounding a log-uniform draw over [low, high] gave
+            # the two end values half their share)
+            lo, hi = np.log(self.low - 0.5), np.log(self.high + 0.5)
+            x = np.round(np.exp(lo + u * (hi - lo)))
+            return np.clip(x, self.low, self.high).astype(np.int64)
         # stratified: each integer gets an equal share of [0, 1)
         k = np.floor(u * (self.high - self.low + 1)).astype(np.int64)
         return np.minimum(self.low + k, self.high)

@@ -85,6 +85,15 @@ class TestInteger:
         counts = np.bincount(Integer("n", 1, 4).sample(40_000, rng))[1:]
         np.testing.assert_allclose(counts / 40_000, 0.25, atol=0.01)
 
+    def test_log_sampling_gives_each_integer_its_log_width(self, rng):
+        # the values rounding to k span [k - 1/2, k + 1/2]: share log((k + 1/2) / (k - 1/2))
+        # of log(10.5 / 0.5); the ends no longer get half of it
+        counts = np.bincount(Integer("n", 1, 10, log=True).sample(200_000, rng))[1:]
+        k = np.arange(1, 11)
+        expected = np.log((k + 0.5) / (k - 0.5)) / np.log(10.5 / 0.5)
+        np.testing.assert_allclose(counts / 200_000, expected, atol=0.004)
+        assert counts[-1] > 0.8 * counts[-2]  # 10 against 9: about 0.9, was about 0.45
+
     def test_validate_refuses_fractions(self):
         with pytest.raises(SpaceError, match=r"row 1, column 'n': 2.5 is not an integer"):
             Integer("n", 1, 4).validate([2, 2.5])
