@@ -212,7 +212,7 @@ def test_warnings_are_one_line_naming_the_file_and_the_command(tmp_path):
     result = run_cli("record", "c.db", "typed.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("warning: typed.csv, line 2 ")
+    assert len(lines) == 1 and lines[0].startswith("warning: typed.csv, line 2: ")
     assert "yieldlab cancel c.db 1 2" in lines[0] and "UserWarning" not in result.stderr
 
 

@@ -86,13 +86,18 @@ def frame_table(
     return table
 
 
-def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False) -> Path:
-    """Write a CSV atomically: a temporary file renamed into place."""
-    path = Path(path)
+def check_writable(path: Path) -> None:
+    """Refuse a file path in a missing folder, or a folder, with the fix."""
     if path.parent and not path.parent.exists():
         raise UserError(f"{path}: the folder {str(path.parent)!r} does not exist")
     if path.is_dir():
         raise UserError(f"{path} is a folder; give a file name such as {path / 'plan.csv'}")
+
+
+def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False) -> Path:
+    """Write a CSV atomically: a temporary file renamed into place."""
+    path = Path(path)
+    check_writable(path)
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
     except OSError as exc:

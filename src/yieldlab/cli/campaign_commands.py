@@ -17,7 +17,17 @@ import pandas as pd
 import typer
 
 from ..exceptions import StoreError, YieldlabError
-from .app import AsJson, Seed, UserError, app, console, frame_table, print_json, write_csv
+from .app import (
+    AsJson,
+    Seed,
+    UserError,
+    app,
+    check_writable,
+    console,
+    frame_table,
+    print_json,
+    write_csv,
+)
 
 if TYPE_CHECKING:
     from ..experiments.campaign import Campaign
@@ -204,7 +214,7 @@ def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, see
     the campaign's, when given), write the sheet the lab fills in, and say what to do
     next. When the sheet cannot be written, the planned experiments are cancelled."""
     if out is not None:
-        _check_out(out)
+        check_writable(out)  # before anything is planned
     campaign = _open(campaign_path)
     try:
         if seed is not None:
@@ -231,14 +241,6 @@ def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, see
         f"Written to {path}: fill in the results, then yieldlab record {campaign_path} {path}",
         highlight=False,
     )
-
-
-def _check_out(out: Path) -> None:
-    """Refuse an output path that cannot be written before anything is planned."""
-    if out.is_dir():
-        raise UserError(f"--out {out} is a folder; give a file name such as {out / 'plan.csv'}")
-    if not out.parent.is_dir():
-        raise UserError(f"--out {out}: the folder {str(out.parent)!r} does not exist")
 
 
 def _in_file(message: str, path: Path, lines: list[int] | None = None) -> str:
@@ -268,6 +270,7 @@ def record(
 
     Example: yieldlab record reactor.db reactor-suggest-1.csv
     """
+    from ..experiments.results import NearMatchWarning
     from ..modelling.tables import read_table
 
     campaign = _open(campaign_path)
@@ -287,16 +290,20 @@ def record(
         best = campaign.best() if (campaign.data["status"] == "done").any() else None
     finally:
         campaign.close()
+    lines = table.attrs.get("lines")
     for warning in caught:
-        text = _in_file(str(warning.message), results, table.attrs.get("lines"))
-        text = text.replace("design()/suggest()", "the sheet yieldlab wrote")
-        text = re.sub(
-            r"cancel\(\[([\d, ]*)\]\) them",
-            lambda m: (
-                f"cancel them with: yieldlab cancel {campaign_path} " + m.group(1).replace(",", "")
-            ),
-            text,
-        )
+        near = warning.message
+        if isinstance(near, NearMatchWarning):
+            line = lines[near.row] if lines is not None else near.row + 2
+            text = (
+                f"{results}, line {line}: no 'experiment' id, and settings close to but not "
+                f"equal to those of the pending experiment(s) {near.pending}: recorded as new "
+                "experiments. Keep the 'experiment' column of the sheet yieldlab wrote, or "
+                f"drop the planned ones with: yieldlab cancel {campaign_path} "
+                + " ".join(map(str, near.pending))
+            )
+        else:
+            text = _in_file(str(near), results, lines)
         warnings.warn(text, UserWarning, stacklevel=1)
     console.print(f"{len(recorded)} results recorded in {campaign_path}.", highlight=False)
     failed = recorded[recorded["status"] == "failed"]

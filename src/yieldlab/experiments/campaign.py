@@ -31,6 +31,7 @@ from .pareto import pareto_mask as _pareto_mask
 from .planning import optimized_batch, prediction_table, space_filling
 from .results import (
     META_COLUMNS,
+    NearMatchWarning,
     PendingMatcher,
     candidate_index,
     candidate_rows,
@@ -547,16 +548,9 @@ class Campaign:
         )
         self._fitted = None
         if matcher.near:
-            row, planned = matcher.near[0]
             ids = sorted({p for _, p in matcher.near})
             warnings.warn(
-                f"results, row {row} has no 'experiment' id and settings close to but not "
-                f"equal to those of pending experiment {planned} ({len(matcher.near)} such "
-                f"row(s), near pending experiment(s) {ids}); recorded as new experiments, and "
-                "the planned ones stay pending. Give the 'experiment' column from "
-                f"design()/suggest() to complete them, or cancel({ids}) them",
-                UserWarning,
-                stacklevel=2,
+                NearMatchWarning(matcher.near[0][0], ids, len(matcher.near)), stacklevel=2
             )
         data = self.data
         return data.set_index("experiment").loc[recorded].reset_index()

@@ -27,6 +27,7 @@ from .space import Space
 
 __all__ = [
     "META_COLUMNS",
+    "NearMatchWarning",
     "PendingMatcher",
     "candidate_index",
     "candidate_rows",
@@ -146,6 +147,29 @@ def check_results(results: Any, space: Space, objectives: list[str]) -> pd.DataF
 _LARGEST = 1e150
 
 
+class NearMatchWarning(UserWarning):
+    """Results without an ``experiment`` id were recorded as new experiments although their
+    settings nearly match pending ones (typed with fewer digits?).
+
+    Attributes
+    ----------
+    row : int
+        The first such row of the results.
+    pending : list of int
+        The pending experiments they nearly match (still pending).
+    """
+
+    def __init__(self, row: int, pending: list[int], count: int) -> None:
+        self.row, self.pending = row, pending
+        super().__init__(
+            f"results, row {row} has no 'experiment' id and settings close to but not equal "
+            f"to those of pending experiment {pending[0]} ({count} such row(s), near pending "
+            f"experiment(s) {pending}); recorded as new experiments, and the planned ones stay "
+            "pending. Give the 'experiment' column from design()/suggest() to complete them, "
+            f"or cancel({pending}) them"
+        )
+
+
 def check_measurements(Y: np.ndarray, objectives: list[str]) -> None:
     """Refuse infinite or unmodellably large measured values (NaN is a failed run).
 
@@ -191,10 +215,7 @@ def experiment_ids(frame: pd.DataFrame) -> list[int | None]:
         return [None] * len(frame)
     ids: list[int | None] = []
     for row, value in enumerate(frame["experiment"]):
-        if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
-            ids.append(None)
-            continue
-        if value is pd.NA or value is pd.NaT:
+        if value is None or (np.ndim(value) == 0 and pd.isna(value)):
             ids.append(None)
             continue
         number = value

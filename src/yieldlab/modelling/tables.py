@@ -159,10 +159,7 @@ def _decimal_commas(frame: pd.DataFrame, skip: Sequence[str] = ()) -> pd.DataFra
         text = frame[column].dropna().astype(str).str.strip()
         comma = text.str.contains(",").any() and text.str.fullmatch(_DECIMAL_COMMA).all()
         if len(text) and comma:
-            as_text = frame[column].astype(object).where(frame[column].notna())
-            frame[column] = pd.to_numeric(
-                as_text.map(lambda v: v if pd.isna(v) else str(v).strip().replace(",", "."))
-            )
+            frame[column] = pd.to_numeric(frame[column].str.strip().str.replace(",", "."))
     return frame
 
 

@@ -301,3 +301,14 @@ def test_near_matches_name_every_pending_experiment_to_cancel():
     typed = design.assign(T=design["T"].round(1) + 0.04)
     with pytest.warns(UserWarning, match=r"cancel\(\[1, 2, 3\]\) them"):
         campaign.add(typed.assign(y=y_of(typed)))
+
+
+def test_the_near_match_warning_carries_the_row_and_the_pending_ids():
+    from yieldlab.experiments.results import NearMatchWarning
+
+    campaign = Campaign(SPACE, Maximize("y"), random_state=0)
+    design = campaign.design(2).drop(columns="experiment")
+    typed = design.assign(T=design["T"].round(1) + 0.04)
+    with pytest.warns(NearMatchWarning) as caught:
+        campaign.add(typed.assign(y=y_of(typed)))
+    assert (caught[0].message.row, caught[0].message.pending) == (0, [1, 2])
