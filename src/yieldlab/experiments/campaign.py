@@ -50,7 +50,7 @@ from .surrogate import MODELS, Surrogate, model_inputs
 
 __all__ = ["MULTI_OBJECTIVE", "Campaign"]
 
-MULTI_OBJECTIVE = ("desirability", "pareto")
+MULTI_OBJECTIVE = ("desirability", "pareto", "parego")
 # NOTE: another process recording pending experiments between our read and our write makes
 # the batch stale; it is recomputed (each attempt sees the other's rows as pending).
 _ATTEMPTS = 5
@@ -127,9 +127,13 @@ class Campaign:
         posterior mean at the settings run (noisy-EI plug-in, not inflated by a lucky
         measurement but prone to stay in the first basin found; see
         :mod:`.acquisition`), upper confidence bound or Thompson sampling.
-    multi_objective : {'desirability', 'pareto'}, default='desirability'
+    multi_objective : {'desirability', 'pareto', 'parego'}, default='desirability'
         How several objectives combine: expected improvement of the Derringer-Suich
-        desirability, or ParEGO (a random Chebyshev scalarization per suggestion).
+        desirability (one compromise); ``'pareto'``, the whole Pareto front by expected
+        hypervolume improvement (with ``acquisition='ucb'`` or ``'thompson'``, which need
+        one score, by ParEGO), counted from :func:`~.pareto.reference_point` (give
+        ``Maximize(low=)``/``Minimize(high=)`` to say what is not worth having); or
+        ``'parego'``, a random Chebyshev scalarization per suggestion (Knowles 2006).
     surrogate : {'auto', 'gp'}, default='auto'
         Model choice (see :class:`~.surrogate.Surrogate`).
     beta : float, default=2.0
@@ -491,6 +495,12 @@ class Campaign:
         ------
         CampaignError
             When no experiment has a result yet.
+
+        Notes
+        -----
+        The model is built to find the optimum: results far on the bad side (beyond Tukey's
+        outer fence, see :func:`~.surrogate.winsorized`) are fitted at the fence, so where
+        they were measured the prediction is the fence, not the measurement.
         """
         if isinstance(settings, Mapping) and all(np.ndim(v) == 0 for v in settings.values()):
             settings = pd.DataFrame([settings])

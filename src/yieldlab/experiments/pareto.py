@@ -15,7 +15,14 @@ import numpy as np
 from .desirability import as_objectives
 from .objectives import Objective
 
-__all__ = ["hypervolume", "objective_matrix", "pareto_mask"]
+__all__ = [
+    "hypervolume",
+    "hypervolume_improvement",
+    "nondominated_boxes",
+    "objective_matrix",
+    "pareto_mask",
+    "reference_point",
+]
 
 
 def objective_matrix(objectives: Any, results: Any) -> np.ndarray:
@@ -156,3 +163,129 @@ def _volume(P: np.ndarray) -> float:
             front = P[: k + 1, :-1]
             total += thickness * _volume(front[pareto_mask(front)])
     return total
+
+
+def reference_point(objectives: Sequence[Objective], scores: Any) -> np.ndarray:
+    """Where the hypervolume of a campaign starts counting, in "larger is better" units.
+
+    Per objective: the value with desirability 0 when the user gave it (``Maximize(low=)``,
+    ``Minimize(high=)``, a target's farther bound), so a result worse than that adds
+    nothing; otherwise the worst score measured minus a tenth of the measured range (as
+    BoTorch's ``infer_reference_point``), so every result measured counts a little.
+
+    Parameters
+    ----------
+    objectives : sequence of Objective
+    scores : array-like of shape (n_samples, n_objectives)
+        Measured results as "larger is better" (:func:`objective_matrix`); NaN rows are
+        failed runs and are ignored.
+
+    Returns
+    -------
+    ndarray of shape (n_objectives,)
+
+    Examples
+    --------
+    >>> from yieldlab.experiments.objectives import Maximize, Minimize
+    >>> reference_point([Maximize("yield", low=10), Minimize("cost")], [[50, -2], [80, -4]])
+    array([10. , -4.2])
+    """
+    S = np.asarray(scores, dtype=float).reshape(-1, len(objectives))
+    ref = np.empty(len(objectives))
+    for j, o in enumerate(objectives):
+        given = _worthless(o)
+        column = S[:, j][np.isfinite(S[:, j])]
+        if given is not None:
+            ref[j] = given
+        elif column.size:
+            spread = float(np.ptp(column)) or max(1.0, abs(float(column.min())))
+            ref[j] = float(column.min()) - 0.1 * spread
+        else:
+            ref[j] = 0.0
+    return ref
+
+
+def _worthless(objective: Objective) -> float | None:
+    """The score at which the objective's desirability reaches 0, when the user gave it."""
+    low, high = objective.low, objective.high
+    if objective.sense == "max":
+        return low
+    if objective.sense == "min":
+        return None if high is None else -high
+    if low is None or high is None:
+        return None
+    return -max(objective.value - low, high - objective.value)
+
+
+def nondominated_boxes(front: Any, ref: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint boxes that cover the region above ``ref`` not dominated by ``front``.
+
+    All objectives "larger is better". The first ``m - 1`` objectives are cut into a grid at
+    the front's coordinates; in each column of the grid the region not dominated is one
+    interval upwards in the last objective, from the highest point of the front that
+    dominates the column (or ``ref``). So there are at most ``(k + 1)^(m - 1)`` boxes for a
+    front of ``k`` points (``k + 1`` for two objectives); upper ends are ``inf``.
+
+    Parameters
+    ----------
+    front : array-like of shape (k, m)
+        Points found so far (dominated ones and those not above ``ref`` change nothing).
+    ref : array-like of shape (m,)
+
+    Returns
+    -------
+    lower, upper : ndarray of shape (n_boxes, m)
+
+    Examples
+    --------
+    >>> lower, upper = nondominated_boxes([[2.0, 1.0], [1.0, 2.0]], [0.0, 0.0])
+    >>> lower.tolist()
+    [[0.0, 2.0], [1.0, 1.0], [2.0, 0.0]]
+    """
+    ref = np.asarray(ref, dtype=float).ravel()
+    m = ref.size
+    points = np.asarray(front, dtype=float).reshape(-1, m)
+    points = points[(points > ref).all(axis=1)]
+    if m == 1:
+        start = max(float(ref[0]), float(points.max())) if len(points) else float(ref[0])
+        return np.array([[start]]), np.array([[np.inf]])
+    edges = [np.unique(np.r_[ref[j], points[:, j]]) for j in range(m - 1)]
+    lows = np.meshgrid(*edges, indexing="ij")
+    highs = np.meshgrid(*[np.r_[e[1:], np.inf] for e in edges], indexing="ij")
+    L = np.column_stack([g.ravel() for g in lows])
+    U = np.column_stack([g.ravel() for g in highs])
+    if len(points):
+        # a point dominates a whole column when it is above the column's upper corner
+        covers = np.all(points[None, :, : m - 1] >= U[:, None, :], axis=2)
+        floor = np.where(covers, points[None, :, m - 1], -np.inf).max(axis=1)
+    else:
+        floor = np.full(len(L), -np.inf)
+    floor = np.maximum(floor, ref[m - 1])
+    lower = np.column_stack([L, floor])
+    upper = np.column_stack([U, np.full(len(L), np.inf)])
+    return lower, upper
+
+
+def hypervolume_improvement(Y: Any, lower: Any, upper: Any) -> np.ndarray:
+    """How much hypervolume each point of ``Y`` would add, given the boxes of
+    :func:`nondominated_boxes` (all objectives "larger is better").
+
+    Parameters
+    ----------
+    Y : array-like of shape (..., m)
+    lower, upper : array-like of shape (n_boxes, m)
+
+    Returns
+    -------
+    ndarray of shape (...)
+
+    Examples
+    --------
+    >>> lower, upper = nondominated_boxes([[2.0, 1.0], [1.0, 2.0]], [0.0, 0.0])
+    >>> hypervolume_improvement([[2.0, 2.0], [0.5, 0.5]], lower, upper).tolist()
+    [1.0, 0.0]
+    """
+    Y = np.asarray(Y, dtype=float)
+    lower, upper = np.asarray(lower, dtype=float), np.asarray(upper, dtype=float)
+    sides = np.clip(np.minimum(Y[..., None, :], upper) - lower, 0.0, None)  # (..., b, m)
+    return sides.prod(axis=-1).sum(axis=-1)

@@ -14,10 +14,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .acquisition import select_batch
+from .acquisition import select_batch, select_hypervolume_batch
 from .design import make_design
 from .optimizer import Maximizer
-from .scores import Score, sample_simplex
+from .pareto import reference_point
+from .scores import Score, _oriented, sample_simplex
 from .space import Space
 
 __all__ = ["greedy_maximin", "optimized_batch", "prediction_table", "space_filling"]
@@ -143,7 +144,25 @@ def optimized_batch(
     scores = Score(objectives, done)
     order = np.argsort(-np.nan_to_num(scores.of_results(run), nan=-np.inf))
     maximizer = Maximizer(space, remaining, Z[order[:_N_INCUMBENTS]])
-    if len(objectives) > 1 and multi_objective == "pareto":
+    several = len(objectives) > 1
+    if several and multi_objective == "pareto" and acquisition in ("ei", "nei"):
+        measured = np.column_stack([o.score(done) for o in objectives])
+        if acquisition == "nei":  # the noisy plug-in: the posterior means at the runs
+            mean, _ = posterior.predict(Z[(run["status"] == "done").to_numpy()])
+            front = np.column_stack([_oriented(o, mean[:, j]) for j, o in enumerate(objectives)])
+        else:
+            front = measured
+        return select_hypervolume_batch(
+            posterior,
+            maximizer,
+            n,
+            objectives,
+            front,
+            reference_point(objectives, measured),
+            rng,
+            Z_pending=pending,
+        )
+    if several and multi_objective in ("pareto", "parego"):
 
         def make_score(j: int) -> Score:
             weights = sample_simplex(1, len(objectives), rng)[0]

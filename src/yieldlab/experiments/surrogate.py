@@ -22,6 +22,21 @@ highest for a minimized one, the farthest from a target), so the acquisition lea
 their neighbourhood without a separate feasibility model (which needs many failures to be
 reliable). Infinite values (e.g. an infinite mass intensity) are clipped to the worst finite
 value the same way.
+
+Values far out on the *bad* side are then pulled in (:func:`winsorized`, as Ax winsorizes
+before its GP): below ``Q1 - 3 IQR`` of a maximized objective, above ``Q3 + 3 IQR`` of a
+minimized one (Tukey's outer fences). A cost per mol that grows without bound as the yield
+falls (one run at 300 among runs at 2 to 5) would otherwise set the scale of the
+standardized model, which then cannot tell 2 from 5 where it matters; the good side is never
+touched. On the reactor simulator (yield against cost, 30 experiments, Pareto mode) it
+raised the share of the front's hypervolume found from 0.70 to 0.89 (median of 20 seeds,
+``docs/benchmarks.md``); Branin (values 0.4 to 308) went from 0.0025 to 0.0005 median final
+regret and stayed at 0.036 with noise; Hartmann 6 and the arylation yields have no such
+tail and are unchanged. Tried and not kept: the inner fences (1.5 IQR) doubled the regret
+on noisy Branin; clipping at the bound the user gave (``Minimize("cost", high=5)``) left a
+flat plateau with no way down to the good region (0.0 in one reactor run of six).
+Predictions far on the bad side are those of the winsorized values: the model is built to
+find the optimum, not to rank the worst runs.
 """
 
 from __future__ import annotations
@@ -35,7 +50,7 @@ from scipy.linalg import block_diag
 from .._validation import check_rng
 from .gp import GaussianProcess
 
-__all__ = ["MODELS", "JointPosterior", "Surrogate", "model_inputs", "pessimistic"]
+__all__ = ["MODELS", "JointPosterior", "Surrogate", "model_inputs", "pessimistic", "winsorized"]
 
 
 def model_inputs(space: Any) -> tuple[np.ndarray | None, list[int]]:
@@ -171,6 +186,54 @@ def pessimistic(y: np.ndarray, sense: str, target: float | None = None) -> np.nd
     return y
 
 
+# Tukey's outer fence, in interquartile ranges beyond the quartile
+_FENCE = 3.0
+
+
+def winsorized(y: np.ndarray, sense: str, target: float | None = None) -> np.ndarray:
+    """``y`` with values beyond Tukey's outer fence on the bad side moved to the fence.
+
+    The fence is ``Q1 - 3 IQR`` for a maximized objective, ``Q3 + 3 IQR`` for a minimized
+    one, and for a target ``Q3 + 3 IQR`` of the distances ``|y - T|`` (either side);
+    nothing moves with fewer than 4 values or a zero interquartile range. The good side is
+    never touched, so the best results keep their values.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n,)
+        Finite values (after :func:`pessimistic`).
+    sense : {'max', 'min', 'target'}
+    target : float, optional
+        The target value, for ``sense='target'``.
+
+    Returns
+    -------
+    ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> winsorized(np.array([2.0, 3.0, 4.0, 5.0, 300.0]), "min").tolist()
+    [2.0, 3.0, 4.0, 5.0, 11.0]
+    >>> winsorized(np.array([2.0, 3.0, 4.0, 5.0, 300.0]), "max").tolist()
+    [2.0, 3.0, 4.0, 5.0, 300.0]
+    """
+    y = np.asarray(y, dtype=float)
+    if y.size < 4:
+        return y.copy()
+    if sense == "target":
+        distance = np.abs(y - target)
+        q1, q3 = np.quantile(distance, [0.25, 0.75])
+        if q3 <= q1:
+            return y.copy()
+        return target + np.sign(y - target) * np.minimum(distance, q3 + _FENCE * (q3 - q1))
+    q1, q3 = np.quantile(y, [0.25, 0.75])
+    if q3 <= q1:
+        return y.copy()
+    if sense == "max":
+        return np.maximum(y, q1 - _FENCE * (q3 - q1))
+    return np.minimum(y, q3 + _FENCE * (q3 - q1))
+
+
 MODELS = ("auto", "gp")
 
 
@@ -239,7 +302,8 @@ class Surrogate:
         X = Z if W is None else Z @ W
         parts = []
         for i, objective in enumerate(self.objectives):
-            y = pessimistic(Y[:, i], objective.sense, getattr(objective, "value", None))
+            target = getattr(objective, "value", None)
+            y = winsorized(pessimistic(Y[:, i], objective.sense, target), objective.sense, target)
             part = self._fit_one(objective.name, X, y)
             parts.append(part if W is None else _Embedded(part, W))
         return JointPosterior(parts)

@@ -7,7 +7,14 @@ import pandas as pd
 import pytest
 
 from yieldlab.experiments.objectives import Maximize, Minimize, Target
-from yieldlab.experiments.pareto import hypervolume, objective_matrix, pareto_mask
+from yieldlab.experiments.pareto import (
+    hypervolume,
+    hypervolume_improvement,
+    nondominated_boxes,
+    objective_matrix,
+    pareto_mask,
+    reference_point,
+)
 
 
 class TestScore:
@@ -64,3 +71,36 @@ class TestPareto:
     def test_hypervolume_checks_the_reference(self):
         with pytest.raises(ValueError, match="one finite number per column"):
             hypervolume([[1, 2]], [0, 0, 0])
+
+
+class TestHypervolumeImprovement:
+    @pytest.mark.parametrize("m", [1, 2, 3, 4])
+    def test_boxes_give_the_exact_gain_of_every_point(self, m):
+        rng = np.random.default_rng(m)
+        for _ in range(20):
+            front = rng.random((int(rng.integers(0, 8)), m))
+            ref = 0.3 * rng.random(m)
+            lower, upper = nondominated_boxes(front, ref)
+            points = rng.random((15, m))
+            base = hypervolume(front, ref) if len(front) else 0.0
+            exact = [hypervolume(np.vstack([front, p]), ref) - base for p in points]
+            gain = hypervolume_improvement(points, lower, upper)
+            np.testing.assert_allclose(gain, exact, atol=1e-12)
+            # the boxes are disjoint: together they cover the space left up to [1, ..., 1]
+            covered = hypervolume_improvement(np.ones(m), lower, upper)
+            assert covered == pytest.approx(np.prod(1 - ref) - base, abs=1e-12)
+
+    def test_two_objectives_need_one_box_per_gap_of_the_front(self):
+        front = np.array([[3.0, 1.0], [1.0, 3.0], [2.0, 2.0], [1.5, 1.5]])  # last dominated
+        lower, upper = nondominated_boxes(front, [0.0, 0.0])
+        assert len(lower) == 5  # columns at 0, 1, 1.5, 2, 3; the one at 1.5 is the same gap
+        assert np.isinf(upper[:, 1]).all()
+
+    def test_reference_point_from_the_bounds_given_or_the_data(self):
+        objectives = [Maximize("y", low=10), Minimize("c", high=4), Target("p", 98, 90, 100)]
+        scores = np.array([[50.0, -2.0, -1.0], [80.0, -3.0, -4.0]])
+        assert reference_point(objectives, scores).tolist() == [10.0, -4.0, -8.0]
+        inferred = reference_point(
+            [Maximize("y"), Minimize("c")], [[50, -2], [80, -4], [np.nan, np.nan]]
+        )
+        np.testing.assert_allclose(inferred, [47.0, -4.2])

@@ -11,6 +11,7 @@ from yieldlab.experiments.surrogate import (
     Surrogate,
     _ModelPosterior,
     pessimistic,
+    winsorized,
 )
 
 GROUPS = np.array([0, 1, 2, 2, 2])
@@ -81,3 +82,35 @@ def test_model_posterior_fantasies_shrink_the_std_nearby():
     posterior = _ModelPosterior(Constant(), X).condition_one(np.array([[0.5]]))
     _, std = posterior.predict_one(np.array([[0.5], [0.6], [5.0]]))
     assert std[0] == 0.0 and 0.0 < std[1] < 1.0 and std[2] == pytest.approx(1.0, abs=1e-4)
+
+
+@pytest.mark.parametrize(
+    ("sense", "expected"),
+    [
+        # quartiles 2.5 and 5.5: fences at 2.5 - 9 = -6.5 and 5.5 + 9 = 14.5
+        ("min", [2.0, 3.0, 4.0, 5.0, 6.0, 14.5, -50.0]),
+        ("max", [2.0, 3.0, 4.0, 5.0, 6.0, 300.0, -6.5]),
+    ],
+)
+def test_winsorized_moves_only_the_bad_tail(sense, expected):
+    y = np.array([2.0, 3.0, 4.0, 5.0, 6.0, 300.0, -50.0])
+    assert winsorized(y, sense).tolist() == pytest.approx(expected)
+
+
+def test_winsorized_target_and_small_samples():
+    # distances 0, 1, 1, 2, 40: quartiles 1 and 2, fence 2 + 3 = 5, on either side of 10
+    y = np.array([10.0, 9.0, 11.0, 12.0, -30.0])
+    assert winsorized(y, "target", 10.0).tolist() == [10.0, 9.0, 11.0, 12.0, 5.0]
+    assert winsorized(np.array([1.0, 2.0, 900.0]), "min").tolist() == [1.0, 2.0, 900.0]
+    assert winsorized(np.array([1.0, 1.0, 1.0, 1.0, 9.0]), "min").tolist()[-1] == 9.0
+
+
+def test_an_outlier_on_the_bad_side_does_not_set_the_scale():
+    # cost 2..5 over x in [0, 1], one run at 300: the model is fitted on the fence there
+    # (quartiles 2.82 and 4.45: 4.45 + 3 * 1.64 = 9.36), and still resolves the cheap end
+    X = np.r_[np.linspace(0, 1, 12), 1.5][:, None]
+    cost = np.r_[2.0 + 3.0 * np.linspace(0, 1, 12), 300.0]
+    posterior = Surrogate([Minimize("cost")], model="gp").fit(X, cost[:, None])
+    mean, _ = posterior.predict(np.array([[1.5], [0.0], [0.5]]))
+    assert mean[0, 0] == pytest.approx(9.36, abs=0.1)
+    assert mean[1, 0] == pytest.approx(2.0, abs=0.2) and mean[2, 0] == pytest.approx(3.5, abs=0.2)
