@@ -55,7 +55,7 @@ import numpy as np
 from scipy.special import erfcx, ndtr
 
 from .pareto import hypervolume_improvement, nondominated_boxes
-from .scores import Score, _oriented
+from .scores import Score, oriented
 
 __all__ = [
     "ACQUISITIONS",
@@ -483,9 +483,7 @@ def _hypervolume_criterion(
         for start in range(0, len(Z), step):
             part = slice(start, start + step)
             draws = mean[None, part] + std[None, part] * base_samples[:, None, :]
-            scores = np.stack(
-                [_oriented(o, draws[..., j]) for j, o in enumerate(objectives)], axis=-1
-            )
+            scores = oriented(objectives, draws)
             gain = hypervolume_improvement(scores, lower, upper).mean(axis=0)
             with np.errstate(divide="ignore"):
                 out[part] = np.log(gain)
@@ -541,8 +539,7 @@ def select_hypervolume_batch(
     front = front[np.isfinite(front).all(axis=1)]
 
     def believed(Z: np.ndarray) -> np.ndarray:
-        mean, _ = posterior.predict(Z)
-        return np.stack([_oriented(o, mean[:, j]) for j, o in enumerate(objectives)], axis=1)
+        return oriented(objectives, posterior.predict(Z)[0])
 
     pending = np.zeros((0, 0)) if Z_pending is None else np.asarray(Z_pending)
     if len(pending):

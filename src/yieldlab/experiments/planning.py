@@ -17,8 +17,8 @@ import pandas as pd
 from .acquisition import select_batch, select_hypervolume_batch
 from .design import make_design
 from .optimizer import Maximizer
-from .pareto import reference_point
-from .scores import Score, _oriented, sample_simplex
+from .pareto import objective_matrix, reference_point
+from .scores import Score, oriented, sample_simplex
 from .space import Space
 
 __all__ = ["greedy_maximin", "optimized_batch", "prediction_table", "space_filling"]
@@ -146,12 +146,11 @@ def optimized_batch(
     maximizer = Maximizer(space, remaining, Z[order[:_N_INCUMBENTS]])
     several = len(objectives) > 1
     if several and multi_objective == "pareto" and acquisition in ("ei", "nei"):
-        measured = np.column_stack([o.score(done) for o in objectives])
+        measured = objective_matrix(objectives, done)
+        front = measured
         if acquisition == "nei":  # the noisy plug-in: the posterior means at the runs
             mean, _ = posterior.predict(Z[(run["status"] == "done").to_numpy()])
-            front = np.column_stack([_oriented(o, mean[:, j]) for j, o in enumerate(objectives)])
-        else:
-            front = measured
+            front = oriented(objectives, mean)
         return select_hypervolume_batch(
             posterior,
             maximizer,

@@ -21,7 +21,7 @@ import numpy as np
 
 from .objectives import Maximize, Minimize, Objective
 
-__all__ = ["Score", "sample_simplex"]
+__all__ = ["Score", "oriented", "sample_simplex"]
 
 
 def sample_simplex(n: int, m: int, rng: np.random.Generator) -> np.ndarray:
@@ -107,6 +107,19 @@ class Score:
     def of_results(self, results: Any) -> np.ndarray:
         """Score of a results table (one column per objective), NaN for failed runs."""
         return self(np.column_stack([o.values(results) for o in self.objectives]))
+
+
+def oriented(objectives: Sequence[Objective], Y: Any) -> np.ndarray:
+    """Objective values ``Y`` of shape (..., n_objectives), each column "larger is better".
+
+    Examples
+    --------
+    >>> from yieldlab.experiments.objectives import Maximize, Minimize
+    >>> oriented([Maximize("y"), Minimize("c")], np.array([[1.0, 2.0]])).tolist()
+    [[1.0, -2.0]]
+    """
+    Y = np.asarray(Y, dtype=float)
+    return np.stack([_oriented(o, Y[..., j]) for j, o in enumerate(objectives)], axis=-1)
 
 
 def _oriented(objective: Objective, y: np.ndarray) -> np.ndarray:
