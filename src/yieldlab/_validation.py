@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "check_bool",
     "check_choice",
     "check_finite",
     "check_matrix",
@@ -98,6 +99,29 @@ def check_choice(name: str, value: Any, choices: Iterable[str] | Mapping[str, An
             f"{name}={value!r} is not supported; expected one of {allowed}{did_you_mean}"
         )
     return value
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Check that a switch ``name=value`` is ``True`` or ``False`` (NumPy's booleans
+    too) and return it as a Python bool.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    TypeError
+        When ``value`` is anything else (``"no"`` or ``0`` would be read the wrong way).
+
+    Examples
+    --------
+    >>> check_bool("explore", np.True_)
+    True
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name}={value!r} has the wrong type; expected True or False")
+    return bool(value)
 
 
 def check_positive(name: str, value: Any, *, strict: bool = True, integer: bool = False):

@@ -14,12 +14,15 @@ def test_demo_finds_most_of_the_optimum_and_writes_report_and_campaign(tmp_path)
     story = json.loads(result.stdout)
     assert story["experiments"] == 32 and story["rounds"] == 7
     # the simulator's optimum is 85.6% (Pt, 143 C, 12 min, 2.0 M); a grid of 32 runs finds
-    # under 50%; the campaign must do far better than the grid. Seeds 0-7 of the demo reached
-    # 78.6% to 99.8% of the optimum (seed 0, the default, the lowest); the quality of the
-    # optimizer itself is measured in benchmarks/bench_campaign.py, over many seeds.
+    # under 50%; the campaign must do far better than the grid. The default seed is the hard
+    # case: both platinum runs of the first design are cold and poor, and pure expected
+    # improvement ends on palladium at 78.6%; with the Thompson pick of each batch it finds
+    # platinum at 89.1% (seeds 0-59: 89.1% to 100%, the default the lowest). The quality of
+    # the optimizer itself is measured in benchmarks/, over many seeds.
     assert abs(story["true_optimum"] - 85.575) < 0.01
     assert story["grid_best"] < 50.0
-    assert story["best_true_yield"] >= 0.75 * story["true_optimum"]
+    assert story["best_settings"]["catalyst"] == "Pt"
+    assert story["best_true_yield"] >= 0.85 * story["true_optimum"]
     assert story["best_true_yield"] > story["grid_best"] + 15.0
     text = (tmp_path / "demo" / "report.html").read_text(encoding="utf-8")
     ET.fromstring(text.split("\n", 1)[1])

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from .._validation import check_choice, check_positive, check_rng
+from .._validation import check_bool, check_choice, check_positive, check_rng
 from ..exceptions import CampaignError, DataError, StoreError, YieldlabError
 from .acquisition import ACQUISITIONS
 from .design import make_design
@@ -141,6 +141,14 @@ class Campaign:
     n_initial : int, default=5
         Results needed before the models take over from the space-filling design (the
         priors of the GP make five enough; more wastes batches on a small screen).
+    explore : bool, default=True
+        With ``'ei'`` or ``'nei'``, a batch of three or more gives its last pick to a
+        Thompson draw (the best setting under one draw from the model's posterior) instead
+        of expected improvement, so a catalyst or region written off on a few unlucky runs
+        still gets a chance in proportion to its probability of being the best
+        (:func:`~.acquisition.select_batch`). Batches of one or two, the Pareto modes (whose
+        batches already spread along the front) and ``explore=False`` are pure expected
+        (hypervolume) improvement.
 
     Examples
     --------
@@ -170,6 +178,7 @@ class Campaign:
         surrogate: str = "auto",
         beta: float = 2.0,
         n_initial: int = 5,
+        explore: bool = True,
     ) -> None:
         if not isinstance(space, Space):
             raise TypeError(f"space={space!r} has the wrong type; expected a Space")
@@ -186,6 +195,7 @@ class Campaign:
             "surrogate": check_choice("surrogate", surrogate, MODELS),
             "beta": float(check_positive("beta", beta, strict=False)),
             "n_initial": _count("n_initial", n_initial),
+            "explore": check_bool("explore", explore),
             "seed": int(check_rng(random_state).integers(2**63 - 1)),
         }
         rows = []
@@ -225,7 +235,7 @@ class Campaign:
         try:
             self.space = Space.from_dict(meta["space"])
             self.objectives = [objective_from_dict(o) for o in meta["objectives"]]
-            self.options = dict(meta["options"])
+            self.options = {"explore": True, **meta["options"]}  # files from before the option
         except KeyError as exc:
             store.close()
             raise StoreError(
@@ -436,6 +446,7 @@ class Campaign:
             acquisition=self.options["acquisition"],
             multi_objective=self.options["multi_objective"],
             beta=self.options["beta"],
+            explore=self.options["explore"],
         )
         settings = self.space.decode(picks)
         if self._Zc is not None:

@@ -240,6 +240,43 @@ def test_batches_do_not_repeat_points(kind, rng):
         assert np.ptp(Z[:, 0]) >= 0.1
 
 
+def test_explore_gives_the_last_pick_to_a_thompson_draw():
+    # EI fills a batch of 4 from the sure region (z < 0.5: mean near 1, std 0.05) and
+    # never tries the uncertain one (mean 0.7, std 0.15), whose draws often beat it
+    def mean(Z):
+        return np.where(Z[:, :1] < 0.5, 1.0 - (Z[:, :1] - 0.25) ** 2, 0.7)
+
+    def std(Z):
+        return np.where(Z[:, :1] < 0.5, 0.05, 0.15)
+
+    grid = np.linspace(0, 1, 101)[:, None]
+
+    def batch(explore, seed, n=4):
+        Z, values = select_batch(
+            "ei",
+            MockPosterior(mean, std),
+            GridMaximizer(grid),
+            n,
+            lambda j: Score([Maximize("y")]),
+            np.array([[0.25]]),
+            np.random.default_rng(seed),
+            Y_observed=np.array([[0.95]]),
+            explore=explore,
+        )
+        return Z[:, 0], values
+
+    plain = [batch(False, s) for s in range(40)]
+    drawn = [batch(True, s) for s in range(40)]
+    for (z0, v0), (z1, v1) in zip(plain, drawn, strict=True):
+        np.testing.assert_array_equal(z0[:3], z1[:3])
+        np.testing.assert_array_equal(v0[:3], v1[:3])
+        assert z0[3] < 0.5
+    uncertain = np.mean([z[3] > 0.5 for z, _ in drawn])
+    assert 0.3 < uncertain < 0.9
+    # batches of two stay pure EI
+    np.testing.assert_array_equal(batch(True, 0, n=2)[0], batch(False, 0, n=2)[0])
+
+
 def test_pending_experiments_are_not_suggested_again(rng):
     posterior = MockPosterior(bump, flat_std)
     grid = np.linspace(0, 1, 101)[:, None]
