@@ -410,7 +410,8 @@ class Campaign:
             ``experiment``, the settings, ``<objective>_mean`` and ``<objective>_std`` (the
             prediction of a new measurement) and ``acquisition`` (expected improvement of the
             score for ``'ei'`` and ``'nei'``, the bound for ``'ucb'``, the drawn score for
-            ``'thompson'``);
+            ``'thompson'``; with ``explore``, the last row of a batch of three or more is
+            the Thompson pick, whose expected improvement is usually the lowest);
             with candidates, indexed by their labels.
         """
         n = _count("n", n)
