@@ -62,7 +62,7 @@ each). One suggestion at a time (the test functions) is unaffected.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -321,10 +321,6 @@ def acquisition_function(
     return value
 
 
-# batches this large or larger reserve their last pick for a Thompson draw (explore=True)
-_EXPLORE_MIN = 3
-
-
 def select_batch(
     kind: str,
     posterior: Any,
@@ -339,7 +335,7 @@ def select_batch(
     beta: float = 2.0,
     n_mc: int = 128,
     tau: float = 1e-3,
-    explore: bool = False,
+    thompson_picks: Collection[int] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Greedy diverse batch: ``n`` settings, each the best given the fantasies before it.
 
@@ -371,11 +367,11 @@ def select_batch(
         Monte Carlo draws for nonlinear scores.
     tau : float, default=1e-3
         Smoothing of the Monte Carlo improvement, in score units.
-    explore : bool, default=False
-        With ``'ei'`` or ``'nei'`` and ``n >= 3``, the last pick is a Thompson draw instead
-        of the maximizer of EI: the best setting of the maximizer's pool under one joint
-        posterior draw, given the fantasies of the picks before it (see the module
-        docstring).
+    thompson_picks : collection of int, default=()
+        With ``'ei'`` or ``'nei'``, the picks (0-based positions in the batch) made by a
+        Thompson draw instead of the maximizer of EI: the best setting of the maximizer's
+        pool under one joint posterior draw, given the fantasies of the picks before it (see
+        the module docstring and :func:`~.planning.exploring_picks`).
 
     Returns
     -------
@@ -401,7 +397,7 @@ def select_batch(
             kind, posterior, score, best, beta=beta, base_samples=base, tau=tau
         )
         exclude = np.vstack([pending, *picks]) if picks else pending
-        if explore and kind in ("ei", "nei") and n >= _EXPLORE_MIN and j == n - 1:
+        if kind in ("ei", "nei") and j in thompson_picks:
             z = _thompson_pick(posterior, maximizer, score, rng, exclude, f)
             value = float(f(z[None, :])[0])
         else:

@@ -21,7 +21,13 @@ from .pareto import objective_matrix, reference_point
 from .scores import Score, oriented, sample_simplex
 from .space import Space
 
-__all__ = ["greedy_maximin", "optimized_batch", "prediction_table", "space_filling"]
+__all__ = [
+    "exploring_picks",
+    "greedy_maximin",
+    "optimized_batch",
+    "prediction_table",
+    "space_filling",
+]
 
 _N_INCUMBENTS = 5  # best settings run whose neighbourhoods the maximizer's pool searches
 
@@ -96,6 +102,29 @@ def space_filling(
         more = make_design(space, 512, "sobol", rngs[1])
         pool = pd.concat([plan, more], ignore_index=True)
     return pool.iloc[greedy_maximin(space.encode(pool), taken, n, len(plan))]
+
+
+# a batch this large ends with a Thompson draw (explore=True)
+_EXPLORE_BATCH = 3
+
+
+def exploring_picks(n: int) -> list[int]:
+    """Positions in a batch of ``n`` of the picks made by a Thompson draw (``explore``): the
+    last pick of a batch of three or more, none in a batch of one or two.
+
+    Examples
+    --------
+    >>> exploring_picks(5), exploring_picks(2)
+    ([4], [])
+    """
+    return [n - 1] if n >= _EXPLORE_BATCH else []
+
+
+# NOTE: tried and not kept, for suggestions one at a time: every fourth experiment a
+# Thompson draw. Noisy Hartmann 6 (60 evaluations) went from 0.104 to 0.053 median final
+# regret over seeds 0-19, but over 0-49 it was 0.053 against 0.051 (mean 0.142 against
+# 0.12), and it cost the noise-free problems their last digits (Branin 0.0028 against
+# 0.00048, Hartmann 6 0.00027 against 0.00015): the 20-seed gain was the luck of seeds.
 
 
 def optimized_batch(
@@ -191,7 +220,7 @@ def optimized_batch(
         # NOTE: not for a front: its batches already spread along it, and a Thompson pick
         # cost hypervolume (arylation yield/cost after 30 runs 0.88 against 0.97 with EHVI,
         # reactor 0.71 against 0.78 with ParEGO; medians of 20 seeds)
-        explore=explore and not several_scores,
+        thompson_picks=exploring_picks(n) if explore and not several_scores else (),
     )
 
 

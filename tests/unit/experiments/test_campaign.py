@@ -274,16 +274,16 @@ def test_a_file_from_before_the_explore_option_opens_with_it_on(tmp_path):
 
 
 def test_explore_changes_only_the_last_pick_of_a_batch_of_three_or_more():
-    def campaigns():
-        pair = [Campaign(SPACE, Maximize("y"), random_state=4, explore=e) for e in (True, False)]
-        for c in pair:
+    def pair():
+        both = [Campaign(SPACE, Maximize("y"), random_state=4, explore=e) for e in (True, False)]
+        for c in both:
             first = c.design(6)
             c.add(first.assign(y=process(first)))
-        return pair
+        return both
 
-    greedy_two, plain_two = (c.suggest(2) for c in campaigns())
-    pd.testing.assert_frame_equal(greedy_two, plain_two)
-    thompson, plain = (c.suggest(4) for c in campaigns())
+    pd.testing.assert_frame_equal(*[c.suggest(1) for c in pair()])
+    pd.testing.assert_frame_equal(*[c.suggest(2) for c in pair()])
+    thompson, plain = (c.suggest(4) for c in pair())
     pd.testing.assert_frame_equal(thompson.iloc[:3], plain.iloc[:3])
     assert not thompson.iloc[3][["T", "cat"]].equals(plain.iloc[3][["T", "cat"]])
     # the Thompson pick reports its expected improvement like the others
