@@ -56,7 +56,7 @@ campaign over seeds 0-59 found platinum in 60 of 60 runs (59 without), at a medi
 the optimum (97.7% without; seed by seed 30 better, 28 worse, 2 equal); the
 direct arylation screen and the six other screens of ``docs/benchmarks.md`` were unchanged
 within their intervals (arylation one-hot 28 / 32 / 47 experiments to 95 / 99 / 100
-against 30 / 35 / 46; with descriptors 26.5 / 27.5 / 46 against 24 / 28 / 44; 50 runs
+against 30 / 35 / 46; with descriptors 26 / 28 / 46 against 24 / 28 / 44; 50 runs
 each). One suggestion at a time (the test functions) is unaffected.
 """
 
@@ -368,17 +368,17 @@ def select_batch(
     tau : float, default=1e-3
         Smoothing of the Monte Carlo improvement, in score units.
     thompson_picks : collection of int, default=()
-        With ``'ei'`` or ``'nei'``, the picks (0-based positions in the batch) made by a
-        Thompson draw instead of the maximizer of EI: the best setting of the maximizer's
-        pool under one joint posterior draw, given the fantasies of the picks before it (see
-        the module docstring and :func:`~.planning.exploring_picks`).
+        The picks (0-based positions in the batch) made by a Thompson draw instead of the
+        criterion's maximizer: the best setting of the maximizer's pool under one joint
+        posterior draw, given the fantasies of the picks before it (see the module
+        docstring and :func:`~.planning.exploring_picks`).
 
     Returns
     -------
     Z : ndarray of shape (n, n_encoded)
     values : ndarray of shape (n,)
-        The criterion's value at each pick when it was picked (``log EI`` for ``'ei'``,
-        also at a Thompson pick).
+        The criterion's value at each pick when it was picked (``log EI`` for ``'ei'``),
+        also at a Thompson pick.
     """
     pending = np.zeros((0, Z_observed.shape[1])) if Z_pending is None else Z_pending
     if len(pending):
@@ -397,7 +397,7 @@ def select_batch(
             kind, posterior, score, best, beta=beta, base_samples=base, tau=tau
         )
         exclude = np.vstack([pending, *picks]) if picks else pending
-        if kind in ("ei", "nei") and j in thompson_picks:
+        if j in thompson_picks:
             z = _thompson_pick(posterior, maximizer, score, rng, exclude, f)
             value = float(f(z[None, :])[0])
         else:

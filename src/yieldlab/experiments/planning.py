@@ -108,16 +108,18 @@ def space_filling(
 _EXPLORE_BATCH = 3
 
 
-def exploring_picks(n: int) -> list[int]:
+def exploring_picks(n: int, acquisition: str = "ei") -> list[int]:
     """Positions in a batch of ``n`` of the picks made by a Thompson draw (``explore``): the
-    last pick of a batch of three or more, none in a batch of one or two.
+    last pick of a batch of three or more chosen by expected improvement (``'ei'``,
+    ``'nei'``), none in a batch of one or two or with another acquisition.
 
     Examples
     --------
-    >>> exploring_picks(5), exploring_picks(2)
-    ([4], [])
+    >>> exploring_picks(5), exploring_picks(2), exploring_picks(5, "ucb")
+    ([4], [], [])
     """
-    return [n - 1] if n >= _EXPLORE_BATCH else []
+    expected = acquisition in ("ei", "nei")
+    return [n - 1] if expected and n >= _EXPLORE_BATCH else []
 
 
 # NOTE: tried and not kept, for suggestions one at a time: every fourth experiment a
@@ -220,7 +222,7 @@ def optimized_batch(
         # NOTE: not for a front: its batches already spread along it, and a Thompson pick
         # cost hypervolume (arylation yield/cost after 30 runs 0.88 against 0.97 with EHVI,
         # reactor 0.71 against 0.78 with ParEGO; medians of 20 seeds)
-        thompson_picks=exploring_picks(n) if explore and not several_scores else (),
+        thompson_picks=exploring_picks(n, acquisition) if explore and not several_scores else (),
     )
 
 
