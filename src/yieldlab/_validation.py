@@ -7,16 +7,21 @@ the argument, shows the value with ``!r``, says what was expected and how to fix
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .exceptions import StoreError
 
 __all__ = [
     "check_bool",
     "check_choice",
     "check_finite",
     "check_matrix",
+    "check_output_file",
     "check_positive",
     "check_rng",
     "closest_name",
@@ -122,6 +127,62 @@ def check_bool(name: str, value: Any) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{name}={value!r} has the wrong type; expected True or False")
     return bool(value)
+
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _is_database(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def check_output_file(path: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()) -> None:
+    """Refuse to write an output over something it would destroy: one of the ``inputs`` it
+    was made from, or a database (a campaign file, or the log SQLite keeps beside one).
+
+    Parameters
+    ----------
+    path : str or path
+        The file about to be written.
+    inputs : iterable of str or path
+        The files the output is made from (a data table, a campaign file).
+
+    Raises
+    ------
+    StoreError
+        Naming the file and what to do instead.
+
+    Examples
+    --------
+    >>> check_output_file("plan.csv", inputs=["runs.csv"])
+    """
+    path = Path(path)
+    for suffix in ("-wal", "-shm", "-journal"):
+        if path.name.endswith(suffix):
+            base = path.with_name(path.name.removesuffix(suffix))
+            if _is_database(base):
+                raise StoreError(
+                    f"{str(path)!r} is SQLite's own file beside the campaign file "
+                    f"{str(base)!r}; writing there would damage the campaign: give the "
+                    "output another file name"
+                )
+    if path.is_file() and _is_database(path):
+        raise StoreError(
+            f"{str(path)!r} is a campaign file (an SQLite database); writing there would "
+            "destroy its experiments: give the output another file name, such as "
+            f"{str(path.with_suffix('.csv'))!r}"
+        )
+    for source in inputs:
+        source = Path(source)
+        if path.exists() and source.exists() and os.path.samefile(path, source):
+            raise StoreError(
+                f"{str(path)!r} is also the input {str(source)!r}; writing there would "
+                "replace it: give the output another file name"
+            )
 
 
 def check_positive(name: str, value: Any, *, strict: bool = True, integer: bool = False):

@@ -315,3 +315,40 @@ def test_labels_that_cannot_name_rows_are_refused_in_cli_terms(tmp_path):
     init = ("init", "c.db", "--space", "space.yaml", "--candidates", "plate.csv", "--labels")
     assert_user_error(run_cli(*init, "well", cwd=tmp_path), "'well' has A2 twice")
     assert_user_error(run_cli(*init, "temperature", cwd=tmp_path), "is a parameter")
+
+
+def test_outputs_never_overwrite_the_campaign_file_or_unrecorded_results(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    for command in (("design", "c.db", "-n", "4"), ("report", "c.db"), ("suggest", "c.db")):
+        for out in ("c.db", "c.db-wal"):
+            assert_user_error(run_cli(*command, "--out", out, cwd=tmp_path), "c.db", "campaign")
+    assert run_cli("design", "c.db", "-n", "4", "--out", "s.csv", cwd=tmp_path).returncode == 0
+    sheet = lab(pd.read_csv(tmp_path / "s.csv"))
+    sheet.to_csv(tmp_path / "s.csv", index=False)  # results typed in, not yet recorded
+    result = run_cli("suggest", "c.db", "-n", "2", "--out", "s.csv", cwd=tmp_path)
+    assert_user_error(result, "s.csv holds results of experiment(s) 1, 2, 3, 4", "record them")
+    assert pd.read_csv(tmp_path / "s.csv")["yield"].notna().all()  # the results are still there
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {"pending": 4}  # nothing planned by the refused call
+    assert run_cli("record", "c.db", "s.csv", cwd=tmp_path).returncode == 0
+    assert run_cli("suggest", "c.db", "-n", "2", "--out", "s.csv", cwd=tmp_path).returncode == 0
+
+
+def test_init_names_the_candidates_file_and_line(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    plate = pd.DataFrame(
+        {"temperature": [60.0, 200.0], "pressure": [1.0, 2.0], "catalyst": ["Pd", "Ni"]}
+    )
+    plate.to_csv(tmp_path / "plate.csv", index=False)
+    result = run_cli("init", "c.db", "--space", "space.yaml", "--candidates", "plate.csv",
+                     cwd=tmp_path)  # fmt: skip
+    assert_user_error(result, "plate.csv, line 3, column 'temperature': 200")
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_design_size_errors_speak_of_the_command_line(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("design", "c.db", "--method", "ccd", "-n", "2", cwd=tmp_path)
+    assert_user_error(result, "-n 2 is smaller", "Leave out -n", "--method d-optimal")

@@ -147,3 +147,21 @@ def test_fit_with_a_formula_recovers_the_law(tmp_path):
     estimates = {row["parameter"]: row["estimate"] for row in data["coefficients"]}
     assert estimates["a"] == pytest.approx(90.0, rel=0.02)
     assert estimates["k"] == pytest.approx(0.08, rel=0.05)
+
+
+def test_outputs_never_overwrite_their_inputs(fitted_model, tmp_path):
+    folder, _ = fitted_model
+    before = (folder / "runs.csv").read_bytes()
+    assert_user_error(
+        run_cli("fit", "runs.csv", "--target", "yield", "--out", "runs.csv", cwd=folder),
+        "'runs.csv' is also the input 'runs.csv'",
+    )
+    assert_user_error(
+        run_cli("predict", "runs.ylm", "runs.csv", "--out", "runs.csv", cwd=folder),
+        "is also the input",
+    )
+    assert_user_error(
+        run_cli("report", "runs.ylm", "--out", "runs.ylm", cwd=folder), "is also the input"
+    )
+    assert (folder / "runs.csv").read_bytes() == before
+    assert_user_error(run_cli("report", str(tmp_path), cwd=folder), "is a folder")

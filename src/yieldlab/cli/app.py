@@ -10,6 +10,7 @@ import os
 import sys
 import tempfile
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .._validation import check_output_file
 from ..exceptions import YieldlabError
 
 app = typer.Typer(
@@ -86,12 +88,14 @@ def frame_table(
     return table
 
 
-def check_writable(path: Path) -> None:
-    """Refuse a file path in a missing folder, or a folder, with the fix."""
+def check_writable(path: Path, inputs: Sequence[Path] = ()) -> None:
+    """Refuse a file path in a missing folder, a folder, one of the ``inputs`` or a campaign
+    file (:func:`~yieldlab._validation.check_output_file`), with the fix."""
     if path.parent and not path.parent.exists():
         raise UserError(f"{path}: the folder {str(path.parent)!r} does not exist")
     if path.is_dir():
         raise UserError(f"{path} is a folder; give a file name such as {path / 'plan.csv'}")
+    check_output_file(path, inputs)
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False) -> Path:

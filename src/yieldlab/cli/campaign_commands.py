@@ -150,9 +150,15 @@ def init(
                 f"--labels {unused[0]} would name each row by it in the sheets",
                 highlight=False,
             )
-    Campaign(
-        parameters, objectives, candidates=table, path=campaign_path, random_state=seed
-    ).close()
+    try:
+        campaign = Campaign(
+            parameters, objectives, candidates=table, path=campaign_path, random_state=seed
+        )
+    except (YieldlabError, ValueError) as exc:
+        if table is None or not str(exc).startswith("candidates"):
+            raise
+        raise UserError(_in_file(str(exc), candidates, table="candidates")) from None
+    campaign.close()
     console.print(
         f"Campaign {campaign_path} created: {len(parameters.names)} parameters, "
         f"{len(objectives)} objective(s). Next: yieldlab design {campaign_path} "
@@ -186,8 +192,15 @@ def design(
         raise typer.BadParameter(f"--method {method!r} is not one of {METHODS}")
     if n is None and method not in STRUCTURED:
         n = 8
-    _plan(campaign_path, "design", out, f"experiments ({method})",
-          lambda campaign: campaign.design(n, method=method), seed)  # fmt: skip
+
+    def plan(campaign: Campaign) -> pd.DataFrame:
+        try:
+            return campaign.design(n, method=method)
+        except ValueError as exc:  # the Python API's wording, in the command's terms
+            text = re.sub(r"\bn=", "-n ", str(exc).replace("Use n=None", "Leave out -n"))
+            raise UserError(text.replace("method='d-optimal'", "--method d-optimal")) from None
+
+    _plan(campaign_path, "design", out, f"experiments ({method})", plan, seed)
 
 
 @app.command()
@@ -209,14 +222,40 @@ def suggest(
     _plan(campaign_path, "suggest", out, "suggested experiments", choose, seed)
 
 
+def _check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:
+    """Refuse to write a new sheet over one whose results for pending experiments have not
+    been recorded yet (they would be lost)."""
+    if not out.is_file():
+        return
+    try:
+        old = pd.read_csv(out, dtype=str, keep_default_na=False)
+    except (ValueError, UnicodeDecodeError, OSError):
+        return  # not a sheet of ours: it holds no results we could lose
+    if "experiment" not in old:
+        return
+    data = campaign.data
+    pending = set(data.loc[data["status"] == "pending", "experiment"].astype(str))
+    names = [o.name for o in campaign.objectives if o.name in old]
+    filled = old[names].apply(lambda column: column.str.strip() != "").any(axis=1)
+    waiting = old.loc[filled & old["experiment"].str.strip().isin(pending), "experiment"]
+    if len(waiting):
+        raise UserError(
+            f"{out} holds results of experiment(s) {', '.join(waiting.str.strip())} that are "
+            f"not recorded yet; record them first (yieldlab record {campaign_path} {out}) "
+            "or write the new sheet under another name (-o)"
+        )
+
+
 def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, seed) -> None:
     """Plan experiments with ``make(campaign)`` (with ``seed`` for this call instead of
     the campaign's, when given), write the sheet the lab fills in, and say what to do
     next. When the sheet cannot be written, the planned experiments are cancelled."""
     if out is not None:
-        check_writable(out)  # before anything is planned
+        check_writable(out, inputs=[campaign_path])  # before anything is planned
     campaign = _open(campaign_path)
     try:
+        if out is not None:
+            _check_unrecorded(out, campaign, campaign_path)
         if seed is not None:
             campaign.options["seed"] = seed
         planned = make(campaign)
@@ -243,21 +282,20 @@ def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, see
     )
 
 
-def _in_file(message: str, path: Path, lines: list[int] | None = None) -> str:
-    """``message`` about the results table read from ``path``: the file named instead, and
-    for a row the line of the file (``lines``: the line of each row; by default the header
-    is line 1 and rows follow)."""
-    found = re.match(r"results, row (\d+)\b", message)
+def _in_file(
+    message: str, path: Path, lines: list[int] | None = None, table: str = "results"
+) -> str:
+    """``message`` about the ``table`` (results or candidates) read from ``path``: the file
+    named instead, and for a row the line of the file (``lines``: the line of each row; by
+    default the header is line 1 and rows follow)."""
+    found = re.match(rf"{table}, row (\d+)\b", message)
     if found:
         row = int(found.group(1))
         line = lines[row] if lines is not None and row < len(lines) else row + 2
         return f"{path}, line {line}{message[found.end() :]}"
-    if message.startswith("results: "):
-        return f"{path}: {message.removeprefix('results: ')}"
-    if message.startswith("results, "):
-        return f"{path}, {message.removeprefix('results, ')}"
-    if message.startswith("results "):
-        return f"{path} {message.removeprefix('results ')}"
+    for separator in (": ", ", ", " "):
+        if message.startswith(table + separator):
+            return f"{path}{separator}{message.removeprefix(table + separator)}"
     return f"{path}: {message}"
 
 

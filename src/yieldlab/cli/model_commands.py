@@ -9,7 +9,17 @@ import pandas as pd
 import typer
 
 from .._validation import closest_name
-from .app import AsJson, Seed, UserError, app, console, frame_table, print_json, write_csv
+from .app import (
+    AsJson,
+    Seed,
+    UserError,
+    app,
+    check_writable,
+    console,
+    frame_table,
+    print_json,
+    write_csv,
+)
 
 DataPath = Annotated[Path, typer.Argument(help="Table of experiments: .csv, .xlsx or .parquet.")]
 ModelPath = Annotated[Path, typer.Argument(help="A model file written by 'yieldlab fit'.")]
@@ -70,6 +80,7 @@ def fit(
     require_column(frame, target)
     check_numeric_columns(frame, required=(target,))
     out = out or data.with_suffix(".ylm")
+    check_writable(out, inputs=[data])
     candidates = "auto" if formula is None else ["auto", FormulaModel(formula)]
     model = AutoModel(candidates=candidates, cv=cv, time_budget=time_budget, random_state=seed)
     with console.status(f"fitting models of {target!r} to {len(frame)} experiments ..."):
@@ -116,6 +127,8 @@ def predict(
     """
     from ..modelling.tables import read_table
 
+    if out is not None:
+        check_writable(out, inputs=[model_path, data])
     model = _load_model(model_path)
     frame = read_table(data)
     mean, std = model.predict(_inputs(model, frame), return_std=True)
@@ -227,6 +240,9 @@ def report(
 
     if not source.exists():
         raise UserError(f"{source}: file not found")
+    if source.is_dir():
+        raise UserError(f"{source} is a folder; give a model file (.ylm) or a campaign file in it")
+    check_writable(out, inputs=[source])
     with open(source, "rb") as handle:
         head = handle.read(16)
     if head == SQLITE_MAGIC:

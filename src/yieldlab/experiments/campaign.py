@@ -12,6 +12,7 @@ another process recorded experiments is chosen again before it is recorded.
 
 from __future__ import annotations
 
+import numbers
 import os
 import warnings
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from .._validation import check_bool, check_choice, check_positive, check_rng
+from .._validation import check_bool, check_choice, check_positive, check_rng, closest_name
 from ..exceptions import CampaignError, DataError, StoreError, YieldlabError
 from .acquisition import ACQUISITIONS
 from .design import make_design
@@ -54,6 +55,15 @@ MULTI_OBJECTIVE = ("desirability", "pareto", "parego")
 # NOTE: another process recording pending experiments between our read and our write makes
 # the batch stale; it is recomputed (each attempt sees the other's rows as pending).
 _ATTEMPTS = 5
+# file name endings export() refuses: CSV text under them would not open
+_NOT_CSV = {
+    ".xlsx": "Excel", ".xls": "Excel", ".ods": "OpenDocument", ".json": "JSON",
+    ".parquet": "Parquet", ".db": "SQLite", ".sqlite": "SQLite", ".html": "HTML",
+}  # fmt: skip
+# the keyword options of make_design that design() passes on
+_DESIGN_OPTIONS = ("model", "levels", "n_center", "generator", "face", "categorical")
+# the options every campaign file holds
+_OPTIONS = ("acquisition", "multi_objective", "surrogate", "beta", "n_initial", "seed")
 
 
 def _count(name: str, n: Any) -> int:
@@ -85,6 +95,60 @@ def _experiment_ids(experiments: Any) -> list[int]:
             )
         ids.append(int(value))
     return ids
+
+
+def _check_names(space: Space, objectives: list[Any]) -> None:
+    """Refuse parameter and objective names that clash with each other or with a column a
+    campaign adds to its tables (``experiment``, ``status``, ``<objective>_mean``...)."""
+    added = {name: "a column yieldlab adds" for name in (*META_COLUMNS, "desirability")}
+    for o in objectives:
+        for kind in ("mean", "std"):
+            added[f"{o.name}_{kind}"] = f"the column of the predicted {kind} of {o.name!r}"
+    for name in space.names:
+        if name in added:
+            raise ValueError(
+                f"parameter {name!r} has the name of {added[name]} to suggestions and data; "
+                f"rename it (e.g. {name + '_setting'!r})"
+            )
+    for o in objectives:
+        if o.name in space.names:
+            raise ValueError(f"objective {o.name!r} has the name of a parameter; rename one")
+        if o.name in added:
+            raise ValueError(
+                f"objective {o.name!r} has the name of {added[o.name]} to suggestions and "
+                f"data; rename it (e.g. {o.name + '_measured'!r})"
+            )
+
+
+def _label_text(value: Any) -> str:
+    """A candidate label as text, so ``5``, ``5.0`` and ``'5'`` (read back from a CSV)
+    compare equal."""
+    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    if number and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _check_candidate_column(given: pd.Series, rows: list[int], labels: pd.Index) -> None:
+    """Refuse results whose ``candidate`` label is unknown or names another row than their
+    settings (a mix-up between wells, say); an empty label is left to the settings."""
+    known = {_label_text(label) for label in labels}
+    for i, (value, row) in enumerate(zip(given, rows, strict=True)):
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            continue
+        text, actual = _label_text(value), _label_text(labels[row])
+        if text == actual:
+            continue
+        where = f"results, row {i}: candidate {value!r}"
+        if text not in known:
+            raise CampaignError(
+                f"{where} is not a row of the candidates table; correct it, or leave the "
+                "candidate empty and the settings say which row it is"
+            )
+        raise CampaignError(
+            f"{where} does not match the settings, which are those of candidate "
+            f"{labels[row]!r}; correct the settings or the candidate label"
+        )
 
 
 def _candidate_labels(index: pd.Index) -> None:
@@ -183,12 +247,7 @@ class Campaign:
         if not isinstance(space, Space):
             raise TypeError(f"space={space!r} has the wrong type; expected a Space")
         objectives = as_objectives(objectives)
-        clash = [o.name for o in objectives if o.name in space.names or o.name in META_COLUMNS]
-        if clash:
-            raise ValueError(
-                f"objective {clash[0]!r} has the name of a parameter or a column "
-                "yieldlab adds; rename it"
-            )
+        _check_names(space, objectives)
         options = {
             "acquisition": check_choice("acquisition", acquisition, ACQUISITIONS),
             "multi_objective": check_choice("multi_objective", multi_objective, MULTI_OBJECTIVE),
@@ -236,6 +295,9 @@ class Campaign:
             self.space = Space.from_dict(meta["space"])
             self.objectives = [objective_from_dict(o) for o in meta["objectives"]]
             self.options = {"explore": True, **meta["options"]}  # files from before the option
+            missing = [key for key in _OPTIONS if key not in self.options]
+            if missing:
+                raise KeyError(f"options.{missing[0]}")
         except KeyError as exc:
             store.close()
             raise StoreError(
@@ -317,6 +379,14 @@ class Campaign:
             ``experiment`` (its id) and the settings; with candidates, indexed by their labels.
         """
         n = None if n is None else _count("n", n)
+        for key in options:
+            if key not in _DESIGN_OPTIONS:
+                hint = closest_name(key, _DESIGN_OPTIONS)
+                raise TypeError(
+                    f"design() has no option {key!r}"
+                    + (f"; did you mean {hint!r}?" if hint else "")
+                    + f" The options are {list(_DESIGN_OPTIONS)} (see make_design)"
+                )
         if self.candidates is not None:
             left = self._available(n or 1, len(self._remaining()), "design")
             n = None if n is None else left
@@ -419,7 +489,20 @@ class Campaign:
             return pd.DataFrame(columns=["experiment", *self.space.names])
         if self.candidates is not None:
             n = self._available(n, len(self._remaining()), "suggest")
-        return self._propose(lambda: self._plan(n), "suggest")
+        out = self._propose(lambda: self._plan(n), "suggest")
+        if len(out) == 0:
+            raise CampaignError(
+                "suggest: no new setting is left; every setting of the space has been run or "
+                "is pending (cancel() pending experiments to free theirs, or widen the space)"
+            )
+        if len(out) < n:
+            warnings.warn(
+                f"suggest: only {len(out)} distinct new settings are left in the space (not "
+                f"run, not pending); returning {len(out)} instead of {n}",
+                UserWarning,
+                stacklevel=2,
+            )
+        return out
 
     def _plan(self, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
         if self.candidates is not None:
@@ -557,7 +640,11 @@ class Campaign:
         check_measurements(Y, self.names)
         Z = self.space.encode(settings)
         rows = None if self._Zc is None else candidate_rows(self.space, self._index, settings)
-        matcher = PendingMatcher(self.space, Z, experiment_ids(frame))
+        if rows is not None and "candidate" in frame:
+            _check_candidate_column(frame["candidate"], rows, self.candidates.index)
+        ids = experiment_ids(frame)
+        repeats = self._repeats(Z, Y, ids)
+        matcher = PendingMatcher(self.space, Z, ids)
         recorded = self._store.record(
             [
                 dict(zip(self.space.names, r, strict=True))
@@ -574,8 +661,42 @@ class Campaign:
             warnings.warn(
                 NearMatchWarning(matcher.near[0][0], ids, len(matcher.near)), stacklevel=2
             )
+        if repeats:
+            rows, earlier = zip(*repeats, strict=True)
+            warnings.warn(
+                f"results, row {rows[0]} has no 'experiment' id and the same settings and "
+                f"results as experiment {earlier[0]}, recorded before ({len(rows)} such "
+                f"row(s), repeating experiment(s) {list(earlier)}); recorded again as "
+                "replicates. If these results had been recorded already, they now count twice",
+                UserWarning,
+                stacklevel=2,
+            )
         data = self.data
         return data.set_index("experiment").loc[recorded].reset_index()
+
+    def _repeats(self, Z: np.ndarray, Y: np.ndarray, ids: list[int | None]) -> list:
+        """``(row, experiment)`` for each result without an id whose settings and results
+        are exactly those of an experiment recorded before (the same table added twice?)."""
+        if all(i is not None for i in ids):
+            return []
+        data = self.data
+        run = data[data["status"] != "pending"]
+        if not len(run):
+            return []
+        Z_run = self.space.encode(run[self.space.names])
+        Y_run = np.column_stack([run[name].to_numpy(float) for name in self.names])
+
+        def key(z: np.ndarray, y: np.ndarray) -> bytes:
+            return np.round(np.r_[z, np.nan_to_num(y, nan=np.inf)], 9).tobytes()
+
+        earlier = {}
+        for z, y, experiment in zip(Z_run, Y_run, run["experiment"], strict=True):
+            earlier.setdefault(key(z, y), int(experiment))
+        return [
+            (row, earlier[key(Z[row], Y[row])])
+            for row in range(len(Z))
+            if ids[row] is None and key(Z[row], Y[row]) in earlier
+        ]
 
     def cancel(self, experiments: Any = None) -> int:
         """Forget pending experiments (all by default); returns how many were dropped.
@@ -619,5 +740,18 @@ class Campaign:
         return done[_pareto_mask(objective_matrix(self.objectives, done))]
 
     def export(self, path: str | os.PathLike) -> None:
-        """Write :attr:`data` as a CSV file (atomically: never half-written)."""
+        """Write :attr:`data` as a CSV file (atomically: never half-written).
+
+        Raises
+        ------
+        StoreError
+            When ``path`` names a spreadsheet or database format rather than text (``.xlsx``:
+            use ``campaign.data.to_excel``), is the campaign file, or cannot be written.
+        """
+        suffix = os.path.splitext(os.fspath(path))[1].lower()
+        if suffix in _NOT_CSV:
+            raise StoreError(
+                f"export writes CSV, not {_NOT_CSV[suffix]} ({os.fspath(path)!r}): give a name "
+                f"ending in .csv, or write campaign.data with pandas (e.g. to_excel)"
+            )
         write_csv(self.data, path)

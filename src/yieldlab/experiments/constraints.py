@@ -330,7 +330,7 @@ def _check_condition(name: Any, condition: Any) -> Any:
 def _isin(column: pd.Series, condition: Any) -> np.ndarray:
     values = condition if isinstance(condition, tuple) else (condition,)
     numeric = [v for v in values if isinstance(v, numbers.Real) and not isinstance(v, bool)]
-    hit = column.isin(values).to_numpy()
+    hit = np.array(column.isin(values), dtype=bool)  # a copy: pandas may give a read-only view
     if numeric and pd.api.types.is_numeric_dtype(column):
         x = column.to_numpy(float)[:, None]
         target = np.asarray(numeric, dtype=float)[None, :]

@@ -146,8 +146,8 @@ def _fractional(space: Space, n: int | None, generator: str | None, categorical:
             needed = 2 ** math.ceil(math.log2(k + 1))
             if runs < min(needed, 2**k):
                 raise ValueError(
-                    f"a two-level fractional factorial for {k} factors needs at least "
-                    f"{min(needed, 2**k) * crossed} runs here; got n={n}"
+                    f"a two-level fractional factorial of the two-level factor(s) {factors} "
+                    f"needs at least {min(needed, 2**k) * crossed} runs here; got n={n}"
                 )
         coded, _ = _two_level(k, runs)
     return _combine(space, coded, factors, categorical, rng)

@@ -283,6 +283,11 @@ class Categorical(Parameter):
             from .._validation import closest_name
 
             row, value = int(bad[0]), _plain(raw[bad[0]])
+            if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+                raise SpaceError(
+                    f"{_location(where, row, self.name)}: the level is missing; every "
+                    f"experiment needs one of {list(self.values)}"
+                )
             hint = closest_name(str(value), [str(v) for v in self.values])
             did_you_mean = f"; did you mean {hint!r}?" if hint else ""
             raise SpaceError(

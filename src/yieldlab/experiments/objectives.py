@@ -118,6 +118,16 @@ class Objective:
                 )
             results = results[self.name]
         raw = pd.Series(np.asarray(results, dtype=object).ravel(), dtype=object)
+        # an empty cell (also a blank string) is a failed run
+        raw = raw.mask(raw.map(lambda v: isinstance(v, str) and not v.strip()), None)
+        for i, value in enumerate(raw):
+            if isinstance(value, bool | np.bool_ | complex | np.complexfloating) or (
+                isinstance(value, int) and abs(value) > int(np.finfo(np.float64).max)
+            ):
+                raise DataError(
+                    f"row {i}, column {self.name!r}: {value!r} is not a measured value; give "
+                    "a real number, or leave the cell empty for a failed run"
+                )
         y = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
         bad = np.flatnonzero(np.isnan(y) & raw.notna().to_numpy())
         if bad.size:

@@ -75,7 +75,10 @@ def _soft_numbers(values: Any) -> tuple[np.ndarray, np.ndarray]:
     if raw.dtype.kind in "iuf":  # fast path: already numbers
         return raw.astype(np.float64).ravel(), raw.ravel()
     raw = raw.astype(object).ravel()
-    out = pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce")
+    series = pd.Series(raw, dtype=object)
+    # True and False are not settings (pandas would read them as 1 and 0)
+    series = series.mask(series.map(lambda v: isinstance(v, bool | np.bool_)), "not a number")
+    out = pd.to_numeric(series, errors="coerce")
     return out.to_numpy(dtype=np.float64, na_value=np.nan), raw
 
 

@@ -99,7 +99,8 @@ def space_filling(
         pool = pd.concat([plan, remaining])
     else:
         plan = make_design(space, size, "sobol", rngs[0])
-        more = make_design(space, 512, "sobol", rngs[1])
+        # 512 unless a large batch needs more (the first 512 stay the same points)
+        more = make_design(space, max(512, 2 * (n + len(taken))), "sobol", rngs[1])
         pool = pd.concat([plan, more], ignore_index=True)
     return pool.iloc[greedy_maximin(space.encode(pool), taken, n, len(plan))]
 

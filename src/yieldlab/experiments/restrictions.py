@@ -8,6 +8,7 @@ constraints in encoded coordinates for an acquisition optimizer.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
@@ -49,6 +50,35 @@ class RestrictionsMixin:
                 path,
             )
         return self._by_name[name]
+
+    def _check_not_all_excluded(self) -> None:
+        """Refuse exclusions that together leave no allowed combination of the levels they
+        name (checked when those levels have at most 100,000 combinations)."""
+        leveled = [
+            e
+            for e in self.exclusions
+            if all(
+                hasattr(self._by_name[n], "values") and not isinstance(c, dict)
+                for n, c in e.conditions.items()
+            )
+        ]
+        names = sorted({n for e in leveled for n in e.names}, key=self.names.index)
+        if not names:
+            return
+        sizes = [len(self._by_name[n].values) for n in names]
+        if np.prod(sizes, dtype=float) > 1e5:
+            return
+        grid = pd.DataFrame(
+            list(itertools.product(*(self._by_name[n].values for n in names))), columns=names
+        )
+        excluded = np.zeros(len(grid), dtype=bool)
+        for e in leveled:
+            excluded |= e.matches(grid)
+        if excluded.all():
+            raise SpaceError(
+                f"the exclusions leave no allowed combination of {names} (all {len(grid)} "
+                "are excluded); remove or narrow an exclusion"
+            )
 
     def _constraint(self, i: int, constraint: Any) -> LinearConstraint:
         path = ("constraints", i)

@@ -14,6 +14,7 @@ import contextlib
 import math
 import numbers
 import os
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import closest_name
+from .._validation import check_output_file, closest_name
 from ..exceptions import CampaignError, DataError, SpaceError, StoreError
 from .space import Space
 
@@ -135,11 +136,23 @@ def check_results(results: Any, space: Space, objectives: list[str]) -> pd.DataF
         )
     for name in objectives:
         if name not in results.columns:
+            alike = [c for c in extra if _bare(c) == _bare(name)]
+            if alike:
+                raise DataError(
+                    f"results has no column {name!r} for the objective, but has "
+                    f"{alike[0]!r}; rename that column to {name!r} (units go in the space "
+                    "and objectives, not in the column names)"
+                )
             raise DataError(
-                f"results has no column {name!r} for the objective; leave a "
-                "cell empty to record a failed run"
+                f"results has no column {name!r} for the objective; add it (a cell left "
+                "empty records a failed run)"
             )
     return results.reset_index(drop=True)
+
+
+def _bare(name: str) -> str:
+    """A column name without units in brackets, case or spacing: ``'Yield (%)'`` -> ``'yield'``."""
+    return re.sub(r"[\s_]+", " ", re.sub(r"[(\[{].*?[)\]}]", " ", name)).strip().lower()
 
 
 # NOTE: the model squares standardized values times their spread; beyond 1e150 the square
@@ -230,6 +243,12 @@ def experiment_ids(frame: pd.DataFrame) -> list[int | None]:
                 f"results, row {row}, column 'experiment': {value!r} is not an experiment "
                 "id (a whole number from design() or suggest()); leave it empty for a new "
                 "experiment"
+            )
+        if int(number) in ids:
+            raise CampaignError(
+                f"results, row {row}, column 'experiment': experiment {int(number)} appears "
+                f"twice (also row {ids.index(int(number))}); each experiment has one result: "
+                "keep one row, or leave the id of a replicate empty to record it as new"
             )
         ids.append(int(number))
     return ids
@@ -341,6 +360,7 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
     A crash while writing never leaves a half-written file under ``path``.
     """
     path = Path(path)
+    check_output_file(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         frame.to_csv(temporary, index=False)

@@ -99,6 +99,7 @@ class Space(RestrictionsMixin, SamplingMixin):
         self._by_name = dict(zip(names, parameters, strict=True))
         self.constraints = tuple(self._constraint(i, c) for i, c in enumerate(constraints))
         self.exclusions = tuple(self._exclusion(i, e) for i, e in enumerate(exclude))
+        self._check_not_all_excluded()
 
     # -- description ---------------------------------------------------------------------
 

@@ -17,7 +17,9 @@ file never carries the campaign's name. It runs in WAL mode with a busy timeout,
 change (:meth:`CampaignStore.add_pending`, :meth:`CampaignStore.record`,
 :meth:`CampaignStore.cancel`) is one ``BEGIN IMMEDIATE`` transaction: two processes adding
 results at once are serialized and both land, and a process killed in the middle leaves the
-file as it was before the change (SQLite's rollback journal guarantees it). Pending rows are
+file as it was before the change (SQLite's write-ahead log guarantees it). After each change
+the log is copied into the file itself (a passive checkpoint), so a copy of the file alone
+holds every experiment recorded. Pending rows are
 written only if no experiment was recorded since the caller read the file
 (:meth:`CampaignStore.last_id`, :class:`StaleSnapshot`), so two processes suggesting at once
 are never given the same setting.
@@ -162,6 +164,12 @@ class CampaignStore:
                 f"{path!r} is a folder; give a file name in it, such as "
                 f"{os.path.join(path, 'campaign.db')!r}"
             )
+        folder = os.path.dirname(path)
+        if folder and not os.path.isdir(folder):
+            raise StoreError(
+                f"cannot create the campaign file {path!r}: the folder {folder!r} does not "
+                "exist; create it first or choose another path"
+            )
         if os.path.exists(path):
             raise StoreError(
                 f"campaign file {path!r} already exists; resume it with Campaign.open({path!r}) "
@@ -207,7 +215,17 @@ class CampaignStore:
             When the file is missing, empty, not SQLite, another application's database, a
             newer format, or damaged.
         """
+        if not isinstance(path, str | os.PathLike):
+            raise TypeError(
+                f"path={path!r} has the wrong type; expected the campaign file's name, such "
+                "as 'campaign.db'"
+            )
         path = os.fspath(path)
+        if os.path.isdir(path):
+            raise StoreError(
+                f"{path!r} is a folder, not a campaign file; give the campaign file in it "
+                "(such as 'campaign.db')"
+            )
         if not os.path.isfile(path):
             raise StoreError(f"campaign file {path!r} does not exist")
         with open(path, "rb") as handle:
@@ -280,21 +298,41 @@ class CampaignStore:
         decoded = [
             (
                 *r[:-2],
-                self._decode(r[-2], f"the settings of experiment {r[0]}"),
-                self._decode(r[-1], f"the results of experiment {r[0]}") if r[-1] else {},
+                self._decode(r[-2], f"the settings of experiment {r[0]}", dict),
+                self._results(r[-1], r[0]) if r[-1] else {},
             )
             for r in rows
         ]
         return pd.DataFrame(decoded, columns=columns)
 
-    def _decode(self, text: Any, what: str) -> Any:
-        """JSON ``text`` read from the file; a StoreError naming ``what`` if it is not."""
+    def _results(self, text: Any, experiment: int) -> dict[str, Any]:
+        """The results of one experiment: a JSON object of numbers (null: not measured)."""
+        results = self._decode(text, f"the results of experiment {experiment}", dict)
+        for name, value in results.items():
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int | float)
+            ):
+                raise StoreError(
+                    f"{self.path!r} is damaged: the result {name!r} of experiment "
+                    f"{experiment} is {value!r}, not a number"
+                )
+        return results
+
+    def _decode(self, text: Any, what: str, kind: type | None = None) -> Any:
+        """JSON ``text`` read from the file (of type ``kind`` when given); a StoreError
+        naming ``what`` if it is not."""
         try:
-            return json.loads(text)
+            value = json.loads(text)
         except (TypeError, ValueError):
             raise StoreError(
                 f"{self.path!r} is damaged: {what} is not valid JSON ({str(text)[:40]!r})"
             ) from None
+        if kind is not None and not isinstance(value, kind):
+            raise StoreError(
+                f"{self.path!r} is damaged: {what} should be a JSON "
+                f"{'object' if kind is dict else kind.__name__}, not {str(text)[:40]!r}"
+            )
+        return value
 
     def _read(self, sql: str) -> list[tuple]:
         try:
@@ -348,6 +386,12 @@ class CampaignStore:
         except sqlite3.Error as exc:
             connection.execute("ROLLBACK")
             raise StoreError(f"cannot write the campaign file {self.path!r}: {exc}") from None
+        if self.path != ":memory:":
+            # copy the change from the write-ahead log into the file itself, so a copy of
+            # the file alone (sent by e-mail, backed up while a notebook holds it open) has
+            # every experiment; PASSIVE never waits for other processes
+            with contextlib.suppress(sqlite3.Error):
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def add_pending(
         self,

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._validation import check_output_file
 from ..engine import Dense, History, Network
 from ..engine.activations import ACTIVATIONS
 from ..exceptions import StoreError
@@ -181,6 +182,7 @@ def save(model: Any, path: str | os.PathLike) -> None:
     root = writer.node(model)
     manifest = {"format": FORMAT, "version": VERSION, "yieldlab": _version(), "root": root}
     target = Path(path)
+    check_output_file(target)
     buffer = io.BytesIO()
     np.savez(buffer, **writer.arrays)
     try:

@@ -23,6 +23,8 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .._validation import check_output_file
+
 __all__ = ["HtmlReport"]
 
 _STYLE = """
@@ -183,6 +185,7 @@ class HtmlReport:
             The file written.
         """
         path = Path(path)
+        check_output_file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         text = self.render()
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
