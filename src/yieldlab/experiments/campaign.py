@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from typing import Any
@@ -23,7 +24,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from .._validation import check_bool, check_choice, check_positive, check_rng, closest_name
-from ..exceptions import CampaignError, DataError, StoreError, YieldlabError
+from ..exceptions import CampaignError, DataError, SpaceError, StoreError, YieldlabError
 from .acquisition import ACQUISITIONS
 from .design import make_design
 from .desirability import Desirability, as_objectives
@@ -352,8 +353,23 @@ class Campaign:
     def _split(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         data = self.data
         run = data[data["status"] != "pending"].reset_index(drop=True)
-        pending = data[data["status"] == "pending"]
-        return run, self.space.encode(run), self.space.encode(pending)
+        pending = data[data["status"] == "pending"].reset_index(drop=True)
+        return run, self._stored(run), self._stored(pending)
+
+    def _stored(self, experiments: pd.DataFrame) -> np.ndarray:
+        """The encoded settings of experiments read from the file; settings the space does
+        not allow (the file edited by hand) are a StoreError naming the experiment."""
+        try:
+            return self.space.encode(experiments)
+        except SpaceError as exc:
+            found = re.match(r"row (\d+), (.*)", str(exc), flags=re.DOTALL)
+            if not found:
+                raise StoreError(f"{self._store.path!r} is damaged: {exc}") from None
+            experiment = experiments["experiment"].iloc[int(found.group(1))]
+            raise StoreError(
+                f"{self._store.path!r} is damaged: the settings of experiment {experiment}, "
+                f"{found.group(2)}"
+            ) from None
 
     def _rng(self, salt: int, count: int | None = None) -> np.random.Generator:
         count = len(self._store.experiments()) if count is None else count

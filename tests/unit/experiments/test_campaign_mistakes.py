@@ -261,3 +261,10 @@ def test_a_table_added_twice_without_ids_warns_that_it_counts_twice():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # another result at the same settings: a replicate
         campaign.add(table.assign(y=[1.6, 2.0]))
+
+
+def test_a_setting_edited_out_of_the_space_names_the_experiment(tmp_path):
+    sql = """UPDATE experiments SET settings = '{"T": 500.0, "cat": "A"}' WHERE id = 2"""
+    campaign = Campaign.open(_damaged(tmp_path, sql))
+    with pytest.raises(StoreError, match="the settings of experiment 2, column 'T': 500.0 is"):
+        campaign.suggest(1)
