@@ -79,15 +79,19 @@ def _check_options(
         )
 
 
+# a loss this many times the untrained network's is a diverging run, even while finite
+_BLOWUP = 1e3
+
+
 def _diverged(epoch: int, value: float, optimizer: Optimizer | None) -> DivergenceError:
     if optimizer is None:
         return DivergenceError(
-            f"training diverged at iteration {epoch}: the loss became {value}; scale the "
+            f"training diverged at iteration {epoch}: the loss became {value:.3g}; scale the "
             "inputs and targets, or use a smaller l2 or another optimizer"
         )
     lr = optimizer.learning_rate
     return DivergenceError(
-        f"training diverged at epoch {epoch}: the loss became {value}; the learning rate "
+        f"training diverged at epoch {epoch}: the loss became {value:.3g}; the learning rate "
         f"{lr:g} is too large for this problem, try learning_rate={lr / 10:g} or smaller"
     )
 
@@ -160,7 +164,8 @@ def train(
     Raises
     ------
     DivergenceError
-        When the loss becomes NaN or infinite; the message names the learning rate.
+        When the loss becomes NaN or infinite, or a thousand times the untrained network's;
+        the message names the learning rate, and the network keeps its weights from before.
     ValueError
         For bad options or data.
     """
@@ -197,12 +202,16 @@ def train(
     opt.decay_size = network.n_weights
     loop = _EpochLoop(network, X, Y, min(batch_size, X.shape[0]), l2, shuffle, rng)
     monitor = _Monitor(patience, tol, early_stopping, network)
+    start = network.parameters.copy()
+    with np.errstate(over="ignore", invalid="ignore"):
+        limit = _BLOWUP * max(_loss(network, X, Y), np.finfo(float).tiny)
     for epoch in range(epochs):
         # NOTE: a diverging run overflows before its loss turns inf; the guard below
         # reports it once, with the learning rate, instead of a stream of warnings.
         with np.errstate(over="ignore", invalid="ignore"):
             value, norms = loop.run(opt)
-        if not math.isfinite(value) or not np.all(np.isfinite(norms)):
+        if not math.isfinite(value) or not np.all(np.isfinite(norms)) or value > limit:
+            network.parameters[...] = start  # the weights it had, not the blown-up ones
             raise _diverged(epoch, value, opt)
         history.loss.append(value)
         history.grad_norms.append(norms)

@@ -23,6 +23,7 @@ from .._validation import check_choice, check_positive, check_rng
 from ..engine import Dense, History, Network, train
 from ..engine.activations import ACTIVATIONS, ALIASES, Activation
 from ..engine.losses import Loss
+from ..exceptions import DivergenceError
 from ._data import standardize, validate_features, validate_xy
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
@@ -84,6 +85,16 @@ class _BaseMLP(BaseEstimator):
         self.random_state = random_state
 
     # --- parameter checks ----------------------------------------------------------------
+
+    @staticmethod
+    def _run(network: Network, X: Any, Y: Any, **options: Any) -> History:
+        """:func:`~yieldlab.engine.train`, with a divergence named in this estimator's terms."""
+        try:
+            return train(network, X, Y, **options)
+        except DivergenceError as exc:
+            raise DivergenceError(
+                str(exc).replace("learning_rate=", "learning_rate_init=")
+            ) from None
 
     def _hidden_sizes(self) -> list[int]:
         sizes = self.hidden_layer_sizes
@@ -156,7 +167,7 @@ class _BaseMLP(BaseEstimator):
         best: tuple[float, Network, History] | None = None
         for _ in range(self._n_init(solver, n_samples, n_params)):
             network = self._build(sizes, output, loss, rng)
-            history = train(
+            history = self._run(
                 network,
                 X,
                 Y,

@@ -57,6 +57,17 @@ def test_divergence_names_the_learning_rate(rng):
         net(act="relu").fit(1e3 * X, 1e3 * y, optimizer="sgd", learning_rate=1e6, epochs=20)
 
 
+def test_a_finite_blow_up_is_divergence_and_the_weights_are_kept(rng):
+    # the loss grows by orders of magnitude but stays finite: not "converged"
+    X, y = regression_data(rng, n=60)
+    model = net()
+    before = model.parameters.copy()
+    with pytest.raises(DivergenceError, match=r"learning rate 1000 is too large"):
+        model.fit(X, y, optimizer="adam", learning_rate=1e3, epochs=50, random_state=0)
+    assert np.array_equal(model.parameters, before)
+    assert np.all(np.isfinite(model.predict(X)))
+
+
 def test_early_stopping_restores_the_best_weights(rng):
     X, y = regression_data(rng, n=60)
     y = y + rng.normal(scale=0.5, size=y.shape)  # noisy: validation loss turns up
