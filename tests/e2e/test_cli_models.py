@@ -165,3 +165,31 @@ def test_outputs_never_overwrite_their_inputs(fitted_model, tmp_path):
     )
     assert (folder / "runs.csv").read_bytes() == before
     assert_user_error(run_cli("report", str(tmp_path), cwd=folder), "is a folder")
+
+
+def test_optimize_over_part_of_the_inputs_names_typos_and_what_it_holds(fitted_model, tmp_path):
+    folder, _ = fitted_model
+    typo = tmp_path / "typo.yaml"
+    typo.write_text("parameters:\n  - {name: temprature, type: real, low: 60, high: 110}\n")
+    assert_user_error(
+        run_cli("optimize", "runs.ylm", "--maximize", "yield", "--space", typo, cwd=folder),
+        "'temprature' is not an input of the model; did you mean 'temperature'?",
+    )
+    part = tmp_path / "part.yaml"
+    part.write_text("parameters:\n  - {name: temperature, type: real, low: 60, high: 110}\n")
+    result = run_cli(
+        "optimize", "runs.ylm", "--maximize", "yield", "--space", part, "--json", cwd=folder
+    )
+    assert result.returncode == 0, result.stderr
+    best = json.loads(result.stdout)
+    assert set(best["settings"]) == {"temperature"}
+    assert best["fixed"]["catalyst"] == "Pd"  # the commonest level of the training data
+    assert 1 < best["fixed"]["pressure"] < 5
+    # the interval is the one 'yieldlab predict' gives at the same settings
+    settings = tmp_path / "best.csv"
+    pd.DataFrame([{**best["settings"], **best["fixed"]}]).to_csv(settings, index=False)
+    predicted = json.loads(run_cli("predict", "runs.ylm", settings, "--json", cwd=folder).stdout)[
+        0
+    ]
+    assert predicted["yield_low"] == pytest.approx(best["low"], rel=1e-9)
+    assert predicted["yield_high"] == pytest.approx(best["high"], rel=1e-9)

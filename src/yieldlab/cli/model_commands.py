@@ -182,29 +182,43 @@ def optimize(
             f"the model predicts {target!r}, not {response!r}; use "
             f"--{'maximize' if maximize else 'minimize'} {target}"
         )
+    inputs = [str(c) for c in model.feature_names_in_]
     if space is not None:
         search_space = read_space_file(space)[0]
+        for name in search_space.names:
+            if name not in inputs:
+                hint = closest_name(name, inputs)
+                did_you_mean = f"; did you mean {hint!r}?" if hint else ""
+                raise UserError(
+                    f"{space}: the parameter {name!r} is not an input of the model"
+                    f"{did_you_mean} The model's inputs are {inputs}"
+                )
     else:
         search_space = Space.from_candidates(model.training_inputs_)
-    inputs = [str(c) for c in model.feature_names_in_]
+    fixed = {
+        column: _typical(model.training_inputs_[column])
+        for column in inputs
+        if column not in search_space.names
+    }
+
+    def complete(settings: pd.DataFrame) -> pd.DataFrame:
+        return settings.assign(**fixed).reindex(columns=inputs)
 
     def predict_std(settings: pd.DataFrame):
-        frame = settings.reindex(columns=inputs)
-        for column in inputs:
-            if column not in settings:
-                frame[column] = model.training_inputs_[column].median()
-        return model.predict(frame, return_std=True)
+        return model.predict(complete(settings), return_std=True)
 
     best = find_optimum(predict_std, search_space, maximize=maximize is not None, rng=seed)
-    low, high = best.mean - 1.96 * best.std, best.mean + 1.96 * best.std
+    # the same calibrated interval as 'yieldlab predict' gives at these settings
+    low, high = model.predict_interval(complete(pd.DataFrame([best.settings])), level=0.95)[0]
     if as_json:
         print_json(
             {
                 "settings": best.settings,
+                "fixed": fixed,
                 "mean": best.mean,
                 "std": best.std,
-                "low": low,
-                "high": high,
+                "low": float(low),
+                "high": float(high),
                 "response": response,
             }
         )
@@ -214,11 +228,31 @@ def optimize(
         index=pd.Index(list(best.settings), name="parameter"),
     )
     console.print(frame_table(table, title="Best settings", index=True))
+    if fixed:
+        held = ", ".join(
+            f"{k} = {v:.4g}" if _is_number(v) else f"{k} = {v}" for k, v in fixed.items()
+        )
+        console.print(
+            f"held fixed (not in {space}): {held} (the median, or the commonest level, of "
+            "the training data)",
+            highlight=False,
+        )
     console.print(
         f"predicted {response}: {best.mean:.4g} +/- {best.std:.2g} "
         f"(95% interval {low:.4g} to {high:.4g})",
         highlight=False,
     )
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _typical(column: pd.Series):
+    """The median of a numeric training column, the commonest level of another."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return float(column.median())
+    return column.mode().iloc[0]
 
 
 @app.command()
