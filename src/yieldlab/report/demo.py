@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..exceptions import CampaignError
+from ..exceptions import CampaignError, StoreError
 from ..experiments.campaign import Campaign
 from ..experiments.objectives import Maximize
 from ..experiments.space import Space
+from ..experiments.store import CampaignStore
 from ..modelling.automodel import AutoModel
 from ..simulators import Reactor
 from .campaign_report import campaign_report
@@ -84,6 +85,39 @@ def _results(reactor: Reactor, settings: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+# the metadata entry that marks a campaign file written by the demo
+_DEMO_MARK = "demo"
+
+
+def _is_demo(db: Path) -> bool:
+    if not db.is_file():
+        return False
+    try:
+        store = CampaignStore.open(db)
+    except StoreError:
+        return False
+    try:
+        return store.meta().get(_DEMO_MARK) is True
+    finally:
+        store.close()
+
+
+def _check_demo_folder(folder: Path, db: Path) -> None:
+    """Refuse an ``--out`` the demo would damage: a file, or a folder with files that a demo
+    did not write."""
+    if folder.exists() and not folder.is_dir():
+        raise StoreError(
+            f"{str(folder)!r} is a file; the demo needs a folder for report.html and "
+            "campaign.db: give a new folder name"
+        )
+    if folder.is_dir() and any(folder.iterdir()) and not _is_demo(db):
+        raise StoreError(
+            f"the folder {str(folder)!r} holds files but no demo campaign; the demo writes "
+            "campaign.db and report.html there and would replace yours: give a new or empty "
+            "folder"
+        )
+
+
 def run_demo(
     out: str | Path,
     seed: int = 0,
@@ -98,7 +132,14 @@ def run_demo(
     Parameters
     ----------
     out : str or Path
-        Folder for the files (created; an existing ``campaign.db`` there is replaced).
+        Folder for the files: new, empty, or one a demo wrote before (whose files are
+        replaced); any other folder with files is refused, so no campaign of the user's is
+        ever overwritten.
+
+    Raises
+    ------
+    StoreError
+        When ``out`` is a file, or a folder holding files and no demo campaign.
     seed : int, default=0
     n_initial : int, default=8
         Runs of the initial Latin-hypercube design.
@@ -116,13 +157,15 @@ def run_demo(
     DemoResult
     """
     folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     db = folder / "campaign.db"
+    _check_demo_folder(folder, db)
+    folder.mkdir(parents=True, exist_ok=True)
     for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         stale.unlink(missing_ok=True)
     reactor = Reactor(noise=noise, random_state=seed)
     campaign = Campaign(reactor.space, Maximize(OBJECTIVE, 0, 100), path=db, random_state=seed)
     try:
+        campaign._store.set_meta(_DEMO_MARK, True)
         first = campaign.design(n_initial, method="lhs")
         campaign.add(_results(reactor, first))
         total = rounds + 1
