@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numbers
 import os
+import stat
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = [
     "check_positive",
     "check_rng",
     "closest_name",
+    "output_mode",
 ]
 
 
@@ -183,6 +185,19 @@ def check_output_file(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
                 f"{str(path)!r} is also the input {str(source)!r}; writing there would "
                 "replace it: give the output another file name"
             )
+
+
+def output_mode(path: str | os.PathLike) -> int:
+    """Permissions for a file written under a temporary name and renamed to ``path``: those
+    of the file it replaces, else the usual ones of a new file (``0o666`` less the umask),
+    not the owner-only ``0o600`` of :func:`tempfile.mkstemp` (a report on a shared drive
+    must stay readable by the team)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def check_positive(name: str, value: Any, *, strict: bool = True, integer: bool = False):

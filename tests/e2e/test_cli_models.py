@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -193,3 +194,27 @@ def test_optimize_over_part_of_the_inputs_names_typos_and_what_it_holds(fitted_m
     ]
     assert predicted["yield_low"] == pytest.approx(best["low"], rel=1e-9)
     assert predicted["yield_high"] == pytest.approx(best["high"], rel=1e-9)
+
+
+def test_outputs_are_readable_like_any_new_file_and_html_never_replaces_data(fitted_model):
+    folder, _ = fitted_model
+    for name in ("r.html", "p.csv"):
+        (folder / name).unlink(missing_ok=True)
+    assert run_cli("report", "runs.ylm", "--out", "r.html", cwd=folder).returncode == 0
+    assert run_cli("predict", "runs.ylm", "runs.csv", "--out", "p.csv", cwd=folder).returncode == 0
+    for name in ("r.html", "p.csv"):
+        assert (folder / name).stat().st_mode & 0o777 == 0o666 & ~_umask(), name
+    (folder / "p.csv").chmod(0o640)  # a replaced file keeps its permissions
+    assert run_cli("predict", "runs.ylm", "runs.csv", "--out", "p.csv", cwd=folder).returncode == 0
+    assert (folder / "p.csv").stat().st_mode & 0o777 == 0o640
+    before = (folder / "p.csv").read_bytes()
+    assert_user_error(
+        run_cli("report", "runs.ylm", "--out", "p.csv", cwd=folder), "is not an HTML file"
+    )
+    assert (folder / "p.csv").read_bytes() == before
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .._validation import check_output_file
+from .._validation import check_output_file, output_mode
 from ..exceptions import YieldlabError
 
 app = typer.Typer(
@@ -109,6 +109,7 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
             frame.to_csv(file, index=index)
+        os.chmod(temporary, output_mode(path))
         os.replace(temporary, path)
     except BaseException as exc:
         Path(temporary).unlink(missing_ok=True)

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_output_file
+from .._validation import check_output_file, output_mode
 from ..engine import Dense, History, Network
 from ..engine.activations import ACTIVATIONS
 from ..exceptions import StoreError
@@ -195,6 +195,7 @@ def save(model: Any, path: str | os.PathLike) -> None:
             z.writestr("arrays.npz", buffer.getvalue())
             for key, blob in writer.blobs.items():
                 z.writestr(key, blob)
+        os.chmod(temporary, output_mode(target))
         os.replace(temporary, target)
     except OSError as exc:
         raise StoreError(

@@ -23,7 +23,8 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .._validation import check_output_file
+from .._validation import check_output_file, output_mode
+from ..exceptions import StoreError
 
 __all__ = ["HtmlReport"]
 
@@ -177,21 +178,33 @@ class HtmlReport:
         )
 
     def write(self, path: str | os.PathLike) -> Path:
-        """Write the report atomically (a temporary file renamed into place).
+        """Write the report atomically (a temporary file renamed into place), readable by
+        whoever could read the file it replaces (or by the umask's rule for a new file).
 
         Returns
         -------
         Path
             The file written.
+
+        Raises
+        ------
+        StoreError
+            When ``path`` is a campaign file, or an existing file that is not HTML.
         """
         path = Path(path)
         check_output_file(path)
+        if path.is_file() and path.suffix.lower() not in (".html", ".htm"):
+            raise StoreError(
+                f"{str(path)!r} exists and is not an HTML file; the report would replace it: "
+                f"give a name ending in .html, such as {str(path.with_suffix('.html'))!r}"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         text = self.render()
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
+            os.chmod(tmp, output_mode(path))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
