@@ -79,7 +79,8 @@ def _check_options(
         )
 
 
-# a loss this many times the untrained network's is a diverging run, even while finite
+# a loss this many times the untrained network's (or than 1, for a network that starts
+# near a perfect fit) is a diverging run, even while finite
 _BLOWUP = 1e3
 
 
@@ -164,8 +165,9 @@ def train(
     Raises
     ------
     DivergenceError
-        When the loss becomes NaN or infinite, or a thousand times the untrained network's;
-        the message names the learning rate, and the network keeps its weights from before.
+        When the loss becomes NaN or infinite, or above a thousand times the untrained
+        network's (and above 1000); the message names the learning rate, and the network
+        keeps its weights from before.
     ValueError
         For bad options or data.
     """
@@ -204,7 +206,7 @@ def train(
     monitor = _Monitor(patience, tol, early_stopping, network)
     start = network.parameters.copy()
     with np.errstate(over="ignore", invalid="ignore"):
-        limit = _BLOWUP * max(_loss(network, X, Y), np.finfo(float).tiny)
+        limit = _BLOWUP * max(_loss(network, X, Y), 1.0)
     for epoch in range(epochs):
         # NOTE: a diverging run overflows before its loss turns inf; the guard below
         # reports it once, with the learning rate, instead of a stream of warnings.

@@ -36,6 +36,7 @@ from .selection import (
     resolve_candidates,
     standard_error,
 )
+from .tables import check_numeric_columns
 from .uncertainty import Blend, Calibrator, blend_folds, predict_mean_std
 
 __all__ = ["LEADERBOARD_COLUMNS", "AutoModel"]
@@ -219,8 +220,16 @@ class AutoModel(RegressorMixin, BaseEstimator):
             return frame, None, {}
         probe = clone(self)
         validate_data(probe, X, reset=True, skip_check_array=True)
+        name = _target_name(y)
         y = check_target(y, frame.shape[0])
         self._check_rows(frame.shape[0])
+        if np.ptp(y) == 0:
+            target = f"the target {name!r}" if name else "the target"
+            raise DataError(
+                f"{target} is constant ({y[0]:g} in every one of the {y.size} rows): there "
+                "is nothing to model; check that it is the right column"
+            )
+        check_numeric_columns(frame)
         return frame, y, {k: v for k, v in vars(probe).items() if k.endswith("_in_")}
 
     # --- fitting ---------------------------------------------------------------------------

@@ -250,8 +250,10 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
     """Find text in columns that are meant to be numeric and name the first bad cell.
 
     A column is meant to be numeric when it is in ``required`` (e.g. the target) or when
-    most of its values (80 %) are numbers: a stray ``'n/a'`` or ``'12,5'`` in a column of
-    numbers is an error, while a column of catalyst names is a categorical input.
+    most of its values (80 %) are numbers: a stray text such as ``'n/a'`` or ``'12,5'`` in a
+    column of numbers is an error, while a column of catalyst names is a categorical input.
+    A row is named by its line in the file (``frame.attrs['source']``), else by its index
+    label.
 
     Raises
     ------
@@ -260,6 +262,8 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
     """
     source = frame.attrs.get("source")
     where = f"{source}, " if source else ""
+    # a file's rows are its lines (the header is line 1); a DataFrame's, its index labels
+    name_row = (lambda row: row + 2) if source else (lambda row: frame.index[row])
     for column in frame.columns:
         series = frame[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
@@ -268,10 +272,10 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
         numbers = pd.to_numeric(series, errors="coerce")
         share = numbers[present].notna().mean() if present.any() else 0.0
         if column in required or share >= NUMERIC_SHARE:
-            bad = present & numbers.isna()
+            bad = present & numbers.isna() & series.map(lambda v: isinstance(v, str))
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0])
                 raise DataError(
-                    f"{where}row {row + 2}, column {column!r}: {series.iloc[row]!r} is not a "
-                    "number; correct it or leave the cell empty"
+                    f"{where}row {name_row(row)!r}, column {column!r}: {series.iloc[row]!r} is "
+                    "not a number; correct it or leave the cell empty"
                 )

@@ -165,6 +165,13 @@ def test_refit_keeps_the_choice_and_learns_the_new_rows(rng):
         ([[1.0, np.inf], [2.0, 3.0]] * 5, list(range(10)), ValueError, "inf at row 0"),
         ([[1.0], [2.0]] * 5, list(range(9)), ValueError, "X has 10 rows but y has 9"),
         ([[1.0], [1.0]] * 5, list(range(10)), DataError, "no usable input column"),
+        ([[1.0], [2.0]] * 5, [5.0] * 10, DataError, r"constant \(5 in every one of the 10"),
+        (
+            pd.DataFrame({"T": [*range(9), "n/a"]}, dtype=object),
+            list(range(10)),
+            DataError,
+            "row 9, column 'T': 'n/a' is not a number",
+        ),
     ],
 )
 def test_bad_tables_are_refused_and_nothing_is_fitted(X, y, error, message):

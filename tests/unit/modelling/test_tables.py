@@ -169,3 +169,11 @@ def test_the_sheet_holding_the_columns_is_read_from_a_workbook(tmp_path):
         )
     assert read_table(path, columns=["T"])["yield"].tolist() == [51.5, 60.0]
     assert read_table(path).columns.tolist() == ["info"]  # no columns asked: the first sheet
+
+
+def test_text_markers_in_a_numeric_column_of_a_dataframe_are_named_by_index():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"temperature": rng.uniform(60, 110, 30).astype(object)})
+    X.loc[[3, 7], "temperature"] = ["n/a", "-"]
+    with pytest.raises(DataError, match="row 3, column 'temperature': 'n/a' is not a number"):
+        check_numeric_columns(X)
