@@ -218,3 +218,13 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_predict_does_not_ask_for_a_column_the_model_left_out(tmp_path):
+    reactor_table().assign(lot=7).to_csv(tmp_path / "runs.csv", index=False)
+    fit = run_cli("fit", "runs.csv", "-t", "yield", "--cv", "3", "--out", "m.ylm", cwd=tmp_path)
+    assert fit.returncode == 0, fit.stderr
+    reactor_table(n=3, seed=1).drop(columns=["yield"]).to_csv(tmp_path / "new.csv", index=False)
+    result = run_cli("predict", "m.ylm", "new.csv", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 3

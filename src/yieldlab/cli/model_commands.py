@@ -36,11 +36,17 @@ def _load_model(path: Path):
 
 def _inputs(model, frame: pd.DataFrame) -> pd.DataFrame:
     names = [str(c) for c in getattr(model, "feature_names_in_", [])]
+    source = frame.attrs.get("source", "the table")
+    unused = {name for name, _ in getattr(getattr(model, "encoder_", None), "dropped_", [])}
+    training = getattr(model, "training_inputs_", None)
+    for column in [c for c in names if c not in frame.columns and c in unused]:
+        # a column the model left out (constant at fit): its value then, as it does not matter
+        value = training[column].dropna() if training is not None else pd.Series(dtype=object)
+        frame = frame.assign(**{column: value.iloc[0] if len(value) else float("nan")})
     missing = [c for c in names if c not in frame.columns]
     if missing:
         hint = closest_name(missing[0], [str(c) for c in frame.columns])
         extra = f"; did you mean {hint!r}?" if hint else ""
-        source = frame.attrs.get("source", "the table")
         raise UserError(f"{source} has no column {missing[0]!r}, an input of the model{extra}")
     return frame[names]
 

@@ -377,8 +377,44 @@ class AutoModel(RegressorMixin, BaseEstimator):
 
     def _encoded(self, X: Any) -> pd.DataFrame:
         check_is_fitted(self, "best_estimator_")
+        if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
+            names = [str(c) for c in self.feature_names_in_]
+            if set(names) <= {str(c) for c in X.columns}:
+                X = X.set_axis([str(c) for c in X.columns], axis=1)[names]  # matched by name
         frame, _, _ = self._table(X, None, reset=False)
+        self._warn_constant_changed(frame)
         return pd.DataFrame(self.encoder_.transform(frame), columns=self.encoder_.feature_names_)
+
+    def _warn_constant_changed(self, frame: pd.DataFrame) -> None:
+        """Warn when a column that was constant at fit (so left out of the model) holds
+        another value now: the prediction cannot know what that change does."""
+        training = getattr(self, "training_inputs_", None)
+        if training is None:
+            return
+        for name, reason in self.encoder_.dropped_:
+            if name not in frame or name not in training or not reason.startswith("constant"):
+                continue
+            before = training[name].dropna()
+            if before.empty:
+                continue
+            value = before.iloc[0]
+            now = frame[name]
+            try:
+                differs = ~np.isclose(pd.to_numeric(now).to_numpy(float), float(value))
+            except (TypeError, ValueError):  # text: compared as text
+                differs = (now.astype(str) != str(value)).to_numpy()
+            other = now[now.notna().to_numpy() & differs]
+            if len(other):
+                was, now_ = (
+                    v.item() if isinstance(v, np.generic) else v for v in (value, other.iloc[0])
+                )
+                warnings.warn(
+                    f"column {name!r} was {was!r} in every experiment of the fit, so the "
+                    f"model has not learned what it does; the predictions at {name}={now_!r} "
+                    "assume it changes nothing",
+                    UserWarning,
+                    stacklevel=3,
+                )
 
     def predict(self, X: Any, return_std: bool = False):
         """Predicted mean, and with ``return_std`` the calibrated predictive std.

@@ -269,3 +269,18 @@ def test_time_budget_on_a_large_table_skips_what_does_not_fit():
     assert status["linear"] == "ok"
     assert status.str.startswith("skipped: time budget").any()
     assert model.predict(X[:3]).shape == (3,)
+
+
+def test_predict_matches_columns_by_name_and_warns_when_a_constant_changes(rng):
+    X = pd.DataFrame({"T": rng.uniform(60, 110, 30), "P": rng.uniform(1, 5, 30)})
+    X = X.assign(cat="Pd", lot=7)
+    y = 0.1 * X["T"] + X["P"] + rng.normal(scale=0.1, size=30)
+    model = AutoModel(candidates=["linear"], random_state=0).fit(X, y)
+    expected = model.predict(X.head(3))
+    reordered = X[["lot", "P", "cat", "T"]].assign(notes="x").head(3)
+    assert np.array_equal(model.predict(reordered), expected)
+    with pytest.warns(UserWarning, match="column 'cat' was 'Pd' in every experiment of the fit"):
+        assert np.array_equal(model.predict(X.assign(cat="Ni").head(3)), expected)
+    with pytest.warns(UserWarning, match=r"predictions at lot=1000000\.0 assume it changes"):
+        model.predict(X.assign(lot=1e6).head(3))
+    model.predict(X.assign(lot=7.0).head(3))  # the same value written as a float: no warning
