@@ -228,3 +228,14 @@ def test_predict_does_not_ask_for_a_column_the_model_left_out(tmp_path):
     result = run_cli("predict", "m.ylm", "new.csv", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 3
+
+
+def test_a_bad_formula_stops_fit_before_the_search(fitted_model):
+    folder, _ = fitted_model
+    for formula, message in (
+        ("yield = a*(1 - exp(-k*temperature)", "'(' was never closed"),
+        ("yield = a*(1 - exp(-k*temprature))", "'temprature' is not a column of runs.csv"),
+        ("pressure = a*temperature", "--formula models pressure, but --target is 'yield'"),
+    ):
+        result = run_cli("fit", "runs.csv", "-t", "yield", "--formula", formula, cwd=folder)
+        assert_user_error(result, message)

@@ -87,6 +87,8 @@ def fit(
     check_numeric_columns(frame, required=(target,))
     out = out or data.with_suffix(".ylm")
     check_writable(out, inputs=[data])
+    if formula is not None:
+        _check_formula(formula, frame, target, data)
     candidates = "auto" if formula is None else ["auto", FormulaModel(formula)]
     model = AutoModel(candidates=candidates, cv=cv, time_budget=time_budget, random_state=seed)
     with console.status(f"fitting models of {target!r} to {len(frame)} experiments ..."):
@@ -115,6 +117,33 @@ def fit(
         console.print(frame_table(summary(), title="Coefficients", index=True))
     console.print(frame_table(model.importances_, title="Which inputs matter", index=True))
     console.print(f"Model saved to {out}", highlight=False)
+
+
+def _check_formula(formula: str, frame: pd.DataFrame, target: str, data: Path) -> None:
+    """Refuse a formula that does not parse, does not model ``target`` or names a column
+    with a typo (which would silently become a fitted parameter), before the search."""
+    from ..exceptions import FormulaError
+    from ..models.formula import parse_formula
+
+    try:
+        parsed = parse_formula(formula)
+    except FormulaError as exc:
+        raise UserError(f"--formula: {str(exc).splitlines()[0]}") from None
+    left = parsed.left.symbols()
+    # 'y' (or no '=' at all) stands for the target, as in 'y = a*(1 - exp(-k*time))'
+    if "=" in formula and target not in left and left != ["y"]:
+        raise UserError(
+            f"--formula models {', '.join(left)}, but --target is {target!r}; write the "
+            f"formula as '{target} = ...'"
+        )
+    columns = [str(c) for c in frame.columns if c != target]
+    for name in parsed.right.symbols():
+        hint = None if name in columns else closest_name(name, columns, cutoff=0.8)
+        if hint is not None:
+            raise UserError(
+                f"--formula: {name!r} is not a column of {data}; did you mean {hint!r}? (names "
+                "that are not columns are the parameters the fit estimates)"
+            )
 
 
 @app.command()

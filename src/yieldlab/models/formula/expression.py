@@ -247,7 +247,8 @@ class Binary(Node):
             d = _add(None if da is None else da * _col(b), None if db is None else _col(a) * db)
             return a * b, d
         if op == "/":
-            v = a / b
+            with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is inf, never an error
+                v = np.divide(a, b)
             if da is None and db is None:
                 return v, None
             # d(a/b) = (da - v db) / b

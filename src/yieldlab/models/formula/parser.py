@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import math
+import re
 from dataclasses import dataclass
 
 from ..._validation import closest_name
@@ -180,6 +181,8 @@ class _Converter:
             )
         left = self.convert(node.left, depth + 1)
         right = self.convert(node.right, depth + 1)
+        if op == "/" and isinstance(right, Number) and right.value == 0:
+            raise self.fail(node.right, "division by zero; the formula is undefined everywhere")
         return Binary(op, left, right, self.span(node))
 
     def _unary(self, node: ast.UnaryOp, depth: int) -> Node:
@@ -233,7 +236,10 @@ class _Converter:
             raise self.fail(
                 node, f"{node.id!r} is a function; call it on an argument, as {node.id}(x)"
             )
-        return Symbol(node.id, self.span(node))
+        name = node.id
+        if name.endswith(_RENAMED) and name.removesuffix(_RENAMED) in _KEYWORDS:
+            name = name.removesuffix(_RENAMED)
+        return Symbol(name, self.span(node))
 
     def _number(self, node: ast.Constant) -> Node:
         value = node.value
@@ -272,6 +278,34 @@ def _syntax_error(text: str, exc: SyntaxError, positions: list[int]) -> FormulaE
     )
 
 
+# Python keywords that can never be part of an expression: as names of columns (``yield``!)
+# they are renamed before Python parses the formula, and back in its tree
+_KEYWORDS = (
+    "yield", "class", "def", "del", "from", "global", "import", "nonlocal", "pass", "raise",
+    "return", "try", "while", "with", "as", "assert", "async", "break", "continue",
+    "elif", "except", "finally",
+)  # fmt: skip
+_KEYWORD_NAME = re.compile(rf"(?<![\w.])({'|'.join(_KEYWORDS)})(?!\w)")
+_RENAMED = "_kw_"  # the suffix of a renamed keyword
+
+
+def _rename_keywords(source: str, positions: list[int]) -> tuple[str, list[int]]:
+    """``source`` with every keyword of :data:`_KEYWORDS` used as a name renamed (``yield``
+    -> ``yield_kw_``), and ``positions`` (the place in the user's text of each character,
+    plus the end) kept in step."""
+    pieces, places, last = [], [], 0
+    for match in _KEYWORD_NAME.finditer(source):
+        pieces.append(source[last : match.start()])
+        places.extend(positions[last : match.start()])
+        pieces.append(match.group(0) + _RENAMED)
+        places.extend(positions[match.start() : match.end()])
+        places.extend([positions[match.end() - 1]] * len(_RENAMED))
+        last = match.end()
+    pieces.append(source[last:])
+    places.extend(positions[last:])
+    return "".join(pieces), places
+
+
 def _parse_side(text: str, start: int, end: int, side: str) -> Node:
     """Parse ``text[start:end]`` (one side of the formula) into an expression tree."""
     positions: list[int] = []
@@ -292,6 +326,7 @@ def _parse_side(text: str, start: int, end: int, side: str) -> Node:
             (start, end),
             f"the {side} side of the formula is empty; write e.g. 'y = b1*exp(-b2*x)'",
         )
+    source, positions = _rename_keywords(source, positions)
     converter = _Converter(text, source, positions)
     try:
         tree = ast.parse(source, mode="eval")

@@ -218,3 +218,22 @@ def test_arbitrary_text_parses_or_raises_formula_error(text):
     names = set(parsed.right.symbols()) | set(parsed.left.symbols())
     with np.errstate(all="ignore"):
         evaluate(parsed.right, dict.fromkeys(names, 1.5))
+
+
+def test_python_keywords_are_names_of_columns():
+    # 'yield' is the commonest response of all, and a Python keyword
+    parsed = parse_formula("yield = a*(1 - exp(-k*time)) + b*class")
+    assert parsed.left.name == "yield"
+    assert parsed.right.symbols() == ["a", "k", "time", "b", "class"]
+    values = {"a": 80.0, "k": 0.5, "time": 2.0, "b": 1.0, "class": 3.0}
+    assert evaluate(parsed.right, values) == pytest.approx(80 * (1 - np.exp(-1.0)) + 3.0)
+    with pytest.raises(FormulaError, match="column 31: the formula does not parse"):
+        parse_formula("yield = a*(1 - exp(-k*time)) +")
+
+
+def test_a_division_by_a_literal_zero_is_refused_where_it_is():
+    with pytest.raises(FormulaError, match="column 7: division by zero") as info:
+        parse_formula("y = a/0.0 + b*x")
+    assert str(info.value).splitlines()[-1].strip() == "^^^"
+    # a divisor that is zero only for some data is the data's business, not the parser's
+    assert evaluate(parse_formula("y = 1/(x - 1)").right, {"x": np.array([1.0, 2.0])})[1] == 1
