@@ -44,6 +44,24 @@ LEAKY_SLOPE = 0.01
 ELU_ALPHA = 1.0
 
 
+_PROBE = np.linspace(-0.9, 0.9, 6).reshape(3, 2)
+
+
+def _probe_elementwise(name: str, part: str, f: Callable[[Array], Array]) -> None:
+    """Refuse, when it is built, a user activation whose ``part`` does not return an array
+    of its input's shape (the engine would fail deep inside a training step)."""
+    try:
+        with np.errstate(all="ignore"):
+            out = f(_PROBE.copy())
+    except Exception:  # undefined at the probe: judged when it is used
+        return
+    if np.shape(out) != _PROBE.shape:
+        raise ValueError(
+            f"activation {name!r}: its {part} returned shape {np.shape(out)} for an input "
+            f"of shape {_PROBE.shape}; it must work elementwise and return the same shape"
+        )
+
+
 @dataclass(frozen=True)
 class Activation:
     """An activation ``a = function(z)`` with its derivative ``derivative(z) = da/dz``.
@@ -94,6 +112,8 @@ class Activation:
                 f"activation {self.name!r}: function and derivative must be callables "
                 "taking and returning ndarrays"
             )
+        _probe_elementwise(self.name, "function", self.function)
+        _probe_elementwise(self.name, "derivative", self.derivative)
         if self.init not in ("glorot", "he"):
             raise ValueError(
                 f"activation {self.name!r}: init={self.init!r} is not supported; expected "

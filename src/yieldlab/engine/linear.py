@@ -74,6 +74,26 @@ class GradientDescentResult(NamedTuple):
 
 
 # --------------------------------------------------------------------------- gradient descent
+def _design(X: Array, y: Array, *, check_x: bool) -> tuple[Array, Array]:
+    """``X`` (2-D) and ``y`` (1-D, as many rows, finite) as float arrays, or a ValueError
+    that says which is wrong; ``X`` is checked for NaN and infinity when ``check_x``."""
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if X.ndim != 2:
+        raise ValueError(
+            f"X has shape {X.shape}; expected a 2-D array (n_samples, n_features): "
+            "X.reshape(-1, 1) for one feature"
+        )
+    if y.ndim != 1 or y.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"y has shape {y.shape}; expected ({X.shape[0]},), one value per row of X"
+        )
+    check_finite("y", y[:, None])
+    if check_x:
+        check_finite("X", X)
+    return X, y
+
+
 def gradient_descent(
     X: Array,
     y: Array,
@@ -129,6 +149,7 @@ def gradient_descent(
     >>> round(float(res.intercept), 8), np.round(res.coef, 8).tolist(), res.converged
     (1.0, [2.0], True)
     """
+    X, y = _design(X, y, check_x=True)
     m, n = X.shape
     center = X.mean(axis=0) if fit_intercept else np.zeros(n)
     std = np.sqrt(np.mean((X - center) ** 2, axis=0))
@@ -180,7 +201,7 @@ def fit_least_squares(
     diagnostics: bool = True,
     max_iter: int = 100_000,
     tol: float = 1e-10,
-    finite: bool = True,
+    finite: bool = False,
 ) -> LeastSquaresFit:
     """Least-squares (or ridge) fit of ``y = b0 + X b``, with what inference needs.
 
@@ -209,11 +230,13 @@ def fit_least_squares(
         are then None); the other solvers always compute them.
     max_iter, tol :
         Gradient descent only, see :func:`gradient_descent`.
-    finite : bool, default=True
-        Whether the caller has checked ``X`` for NaN and infinity. False saves that pass
-        over ``X`` when the normal equations run: a NaN or inf makes their Gram matrix
-        non-finite, and only then (or before any other solver) is ``X`` checked, raising
-        the ``ValueError`` of :func:`~yieldlab._validation.check_finite`.
+    finite : bool, default=False
+        Whether the caller has checked ``X`` for NaN and infinity (the estimators do);
+        True skips every check of ``X``. False checks it without a pass of its own when the
+        normal equations run: a NaN or inf makes their Gram matrix non-finite, and only
+        then (or before any other solver) is ``X`` checked, raising the ``ValueError`` of
+        :func:`~yieldlab._validation.check_finite`. The shapes of ``X`` and ``y`` and the
+        values of ``y`` are always checked.
 
     Returns
     -------
@@ -230,8 +253,7 @@ def fit_least_squares(
     """
     check_choice("solver", solver, SOLVERS)
     alpha = float(check_positive("alpha", alpha, strict=False))
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+    X, y = _design(X, y, check_x=False)
     m, n = X.shape
     fit = None
     if solver == "cholesky" or (solver in ("auto", "gd") and m * n**2 >= _LARGE):

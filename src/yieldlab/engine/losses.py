@@ -92,6 +92,23 @@ class Loss:
                 f"loss {self.name!r}: value and gradient must be callables "
                 "(y_pred, y) -> float and (y_pred, y) -> ndarray"
             )
+        # a user loss that returns the wrong shape is refused now, not deep inside training
+        p, y = np.array([[0.2, 0.6], [0.7, 0.1]]), np.array([[0.0, 1.0], [1.0, 0.0]])
+        try:
+            with np.errstate(all="ignore"):
+                value, gradient = self.value(p, y), self.gradient(p, y)
+        except Exception:  # undefined at the probe: judged when it is used
+            return
+        if np.ndim(value) != 0:
+            raise ValueError(
+                f"loss {self.name!r}: value returned shape {np.shape(value)}; it must return "
+                "one number, the loss averaged over the samples (e.g. float(np.mean(...)))"
+            )
+        if np.shape(gradient) != p.shape:
+            raise ValueError(
+                f"loss {self.name!r}: gradient returned shape {np.shape(gradient)} for "
+                f"predictions of shape {p.shape}; it must return dC/dy_pred, the same shape"
+            )
 
 
 # --- the built-in losses, value beside gradient -------------------------------------------

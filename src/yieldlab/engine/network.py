@@ -132,6 +132,11 @@ class Network:
         # the shortcut delta_L = (a_L - y) / N holds only for the built-in matched pair
         matched = self.loss.matched_activation
         self._matched = matched is not None and layers[-1].activation is ACTIVATIONS[matched]
+        if layers[-1].activation is ACTIVATIONS["softmax"] and layers[-1].n_out == 1:
+            raise ValueError(
+                "Network: a softmax over one output unit is always 1; use 'sigmoid' for one "
+                "probability, or one unit per class with softmax"
+            )
         self._build(check_rng(random_state))
 
     # --- construction --------------------------------------------------------------------
@@ -300,6 +305,12 @@ class Network:
         Y = check_matrix("Y", Y, n_columns=self.n_outputs, dtype=self.dtype)
         if Y.shape[0] != n:
             raise ValueError(f"Y has {Y.shape[0]} rows but X has {n}; they must match")
+        name = self.loss.name
+        if name in ("bce", "cross_entropy") and (Y.min() < 0 or Y.max() > 1):
+            raise ValueError(
+                f"loss={name!r} needs targets that are probabilities, between 0 and 1; Y "
+                f"runs from {Y.min():g} to {Y.max():g} (for measured values use loss='mse')"
+            )
         return np.ascontiguousarray(Y)
 
     def predict(self, X: Any) -> Array:

@@ -8,6 +8,7 @@ number of layers.
 
 from __future__ import annotations
 
+import inspect
 import math
 import numbers
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 from scipy.linalg import blas
 
-from .._validation import check_positive
+from .._validation import check_positive, closest_name
 
 __all__ = ["OPTIMIZERS", "Adam", "AdamW", "GradientDescent", "Optimizer", "get_optimizer"]
 
@@ -324,4 +325,13 @@ def get_optimizer(optimizer: str | Optimizer, learning_rate: float, **options: A
             f"optimizer={optimizer!r} is not supported; expected one of "
             f"{sorted([*OPTIMIZERS, 'lbfgs'])} or an Optimizer"
         )
-    return OPTIMIZERS[optimizer](learning_rate, **options)
+    cls = OPTIMIZERS[optimizer]
+    accepted = [p for p in inspect.signature(cls).parameters if p != "learning_rate"]
+    for key in options:
+        if key not in accepted:
+            hint = closest_name(key, accepted)
+            raise TypeError(
+                f"optimizer {optimizer!r} has no option {key!r}; its options are {accepted}"
+                + (f" (did you mean {hint!r}?)" if hint else "")
+            )
+    return cls(learning_rate, **options)

@@ -247,3 +247,18 @@ def test_bad_solver_and_alpha_are_refused():
         fit_least_squares(X, y, solver="lsqr")
     with pytest.raises(ValueError, match=r"alpha=-1"):
         fit_least_squares(X, y, alpha=-1.0)
+
+
+@pytest.mark.parametrize("fit", [fit_least_squares, gradient_descent])
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        (np.ones((5, 2)), np.ones(4), r"y has shape \(4,\); expected \(5,\)"),
+        (np.arange(5.0), np.ones(5), r"X has shape \(5,\); expected a 2-D array"),
+        (np.array([[1.0], [np.nan], [3.0]]), np.ones(3), "X contains NaN at row 1, column 0"),
+        (np.array([[1.0], [2.0], [3.0]]), np.array([1.0, np.inf, 3.0]), "y contains inf"),
+    ],
+)
+def test_the_engine_refuses_bad_shapes_and_values_instead_of_fitting_garbage(fit, X, y, message):
+    with pytest.raises(ValueError, match=message):
+        fit(X, y)

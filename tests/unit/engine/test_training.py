@@ -133,3 +133,31 @@ def test_callback_can_stop(rng):
     X, y = regression_data(rng, n=50)
     history = train(net(), X, y, epochs=100, callback=lambda epoch, h: epoch == 2)
     assert history.n_epochs == 3 and history.stop_reason == "callback"
+
+
+def test_an_unknown_optimizer_option_is_named_with_the_options(rng):
+    X, y = regression_data(rng, n=20)
+    with pytest.raises(
+        TypeError, match=r"'sgd' has no option 'momentm'.*\(did you mean 'momentum'"
+    ):
+        net().fit(X, y, optimizer="sgd", momentm=0.9)
+
+
+def test_user_losses_and_activations_of_the_wrong_shape_are_refused_when_built():
+    from yieldlab.engine.activations import Activation
+    from yieldlab.engine.losses import Loss
+
+    with pytest.raises(ValueError, match="loss 'l1': value returned shape \\(2, 2\\)"):
+        Loss("l1", lambda p, y: np.abs(p - y), lambda p, y: np.sign(p - y) / p.size)
+    with pytest.raises(ValueError, match="gradient returned shape \\(\\) for predictions"):
+        Loss("l1", lambda p, y: float(np.mean(np.abs(p - y))), lambda p, y: 0.0)
+    with pytest.raises(ValueError, match="activation 'rowsum': its function returned shape"):
+        Activation("rowsum", lambda z: z.sum(axis=1), np.ones_like)
+
+
+def test_probability_losses_need_probabilities_and_softmax_needs_two_units(rng):
+    X, y = regression_data(rng, n=20)
+    with pytest.raises(ValueError, match="loss='bce' needs targets that are probabilities"):
+        Network([Dense(2, 1, "sigmoid")], loss="bce").fit(X, 5 * y)
+    with pytest.raises(ValueError, match="a softmax over one output unit is always 1"):
+        Network([Dense(2, 1, "softmax")], loss="cross_entropy")
