@@ -182,7 +182,7 @@ class Reactor(_Simulator):
 
     def _fractions(self, T: Any, t: Any, c: Any, catalyst: Any) -> np.ndarray:
         """Fraction of A converted to B, shape (n_runs,)."""
-        table = np.array([CATALYSTS[name][:2] for name in catalyst])
+        table = np.array([CATALYSTS[name][:2] for name in catalyst], dtype=float).reshape(-1, 2)
         kelvin = np.asarray(T, dtype=float) + 273.15
         t, c = np.asarray(t, dtype=float), np.asarray(c, dtype=float)
         k1 = self._rate(table[:, 0], table[:, 1], kelvin) * c

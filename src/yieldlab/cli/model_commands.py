@@ -81,6 +81,7 @@ def fit(
     from ..modelling.persistence import save
     from ..modelling.tables import check_numeric_columns, read_table, require_column
     from ..models.formula import FormulaModel
+    from ..report.model_report import coefficient_units
 
     frame = read_table(data)
     require_column(frame, target)
@@ -114,7 +115,9 @@ def fit(
     console.print(f"Selected: {model.best_name_}", highlight=False)
     summary = getattr(model.best_estimator_, "summary", None)
     if callable(summary):
-        console.print(frame_table(summary(), title="Coefficients", index=True))
+        units = coefficient_units(model.best_estimator_)
+        title = f"Coefficients ({units})" if units else "Coefficients"
+        console.print(frame_table(summary(), title=title, index=True))
     console.print(frame_table(model.importances_, title="Which inputs matter", index=True))
     console.print(f"Model saved to {out}", highlight=False)
 

@@ -91,12 +91,30 @@ def _selection_section(report: HtmlReport, model: Any, y: pd.Series) -> None:
         )
 
 
+def coefficient_units(estimator: Any) -> str:
+    """How to read an estimator's coefficients: ``''`` in the inputs' own units, else a
+    sentence saying they are in coded units (a response surface fitted with ``coded``)."""
+    inner = estimator
+    while not hasattr(inner, "coded") and hasattr(inner, "estimator_"):  # through wrappers
+        inner = inner.estimator_
+    if getattr(inner, "coded", False):
+        return (
+            "in coded units: each input runs from -1 at its lowest to +1 at its highest "
+            "setting in the data, so a coefficient is half the change of the response over "
+            "that input's range"
+        )
+    return ""
+
+
 def _coefficients_section(report: HtmlReport, model: Any) -> None:
     best = model.best_estimator_
     summary = getattr(best, "summary", None)
     if not callable(summary):
         return
     report.section("Coefficients")
+    units = coefficient_units(best)
+    if units:
+        report.paragraph(f"The coefficients are {units}.", note=True)
     table = summary()
     dof = getattr(getattr(best, "estimator_", best), "dof_resid_", np.inf)
     if not dof >= MIN_RESIDUAL_DOF:

@@ -146,3 +146,9 @@ def test_test_function_noise():
     noisy = Branin(noise=0.5, random_state=1)(settings)["y"] - Branin()(settings)["y"]
     assert noisy.std() == pytest.approx(0.5, rel=0.1)
     assert Hartmann6().objectives[0].sense == "min"
+
+
+def test_no_experiments_give_an_empty_table_of_every_objective():
+    for simulator in (Reactor(noise=1.0, random_state=0), Branin(), Hartmann6()):
+        out = simulator(pd.DataFrame(columns=simulator.space.names))
+        assert len(out) == 0 and list(out.columns) == [o.name for o in simulator.objectives]

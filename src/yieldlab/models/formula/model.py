@@ -179,6 +179,15 @@ class FormulaModel(RegressorMixin, BaseEstimator):
         self._parsed = parsed
         self._response = response
         self._store(problem, result, start)
+        if self.dof_resid_ > 0 and not np.all(np.isfinite(self.covariance_)):
+            warnings.warn(
+                f"the parameters of {self.formula!r} are not identifiable from these data "
+                "(the Jacobian is rank-deficient, e.g. a product a*b that only counts as one "
+                "number): their standard errors and the predictions' std are undefined (NaN). "
+                "Merge such parameters into one, or add experiments that separate them",
+                UserWarning,
+                stacklevel=2,
+            )
         if not result.converged:
             warnings.warn(
                 f"the fit of {self.formula!r} did not converge within the evaluation budget; "

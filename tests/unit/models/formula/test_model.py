@@ -183,8 +183,9 @@ def test_bounds_hold_the_estimate():
     assert model.params_["b1"] == pytest.approx(200.0)
 
 
-def test_unidentifiable_parameters_give_nan_errors_and_a_note():
-    model = FormulaModel("y = a*b*x + c", start={"a": 1, "b": 1, "c": 0}).fit(BOX_X, BOX_Y)
+def test_unidentifiable_parameters_give_nan_errors_a_warning_and_a_note():
+    with pytest.warns(UserWarning, match=r"'y = a\*b\*x \+ c' are not identifiable"):
+        model = FormulaModel("y = a*b*x + c", start={"a": 1, "b": 1, "c": 0}).fit(BOX_X, BOX_Y)
     assert np.all(np.isnan(model.covariance_))
     assert any("not identifiable" in n for n in model.summary().attrs["notes"])
     assert np.all(np.isfinite(model.predict(BOX_X)))  # the fitted curve itself is defined
