@@ -239,3 +239,27 @@ def test_a_bad_formula_stops_fit_before_the_search(fitted_model):
     ):
         result = run_cli("fit", "runs.csv", "-t", "yield", "--formula", formula, cwd=folder)
         assert_user_error(result, message)
+
+
+def test_fit_and_predict_name_lines_and_options_of_the_command(fitted_model, tmp_path):
+    folder, _ = fitted_model
+    runs = reactor_table()
+    runs.loc[3, "pressure"] = np.nan
+    runs.to_csv(tmp_path / "gap.csv", index=False)
+    assert_user_error(
+        run_cli("fit", "gap.csv", "-t", "yield", cwd=tmp_path),
+        "gap.csv, line 5, column 'pressure' (an input) is empty",
+    )
+    reactor_table().to_csv(tmp_path / "runs.csv", index=False)
+    assert_user_error(
+        run_cli("fit", "runs.csv", "-t", "yield", "--cv", "30", cwd=tmp_path),
+        "runs.csv: the table has 24 rows but --cv 30 folds need at least 30",
+        "use --cv 24",
+    )
+    new = reactor_table(n=3, seed=1).drop(columns=["yield"])
+    new.loc[1, "catalyst"] = "Pt"
+    new.to_csv(tmp_path / "new.csv", index=False)
+    assert_user_error(
+        run_cli("predict", folder / "runs.ylm", "new.csv", cwd=tmp_path),
+        "new.csv, line 3, column 'catalyst': level 'Pt' was not seen at fit",
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import pandas as pd
 import typer
 
@@ -90,10 +92,15 @@ def fit(
     check_writable(out, inputs=[data])
     if formula is not None:
         _check_formula(formula, frame, target, data)
+    _check_empty_cells(frame, target, data)
     candidates = "auto" if formula is None else ["auto", FormulaModel(formula)]
     model = AutoModel(candidates=candidates, cv=cv, time_budget=time_budget, random_state=seed)
     with console.status(f"fitting models of {target!r} to {len(frame)} experiments ..."):
-        model.fit(frame.drop(columns=[target]), frame[target])
+        try:
+            model.fit(frame.drop(columns=[target]), frame[target])
+        except ValueError as exc:  # the Python API's wording, in the command's terms
+            text = re.sub(r"\bcv=(\d+)", r"--cv \1", str(exc))
+            raise UserError(f"{data}: {re.sub(r'^X has', 'the table has', text)}") from None
     save(model, out)
     board = model.leaderboard_[
         ["name", "rmse", "rmse_se", "r2", "fit_seconds", "status", "selected"]
@@ -120,6 +127,20 @@ def fit(
         console.print(frame_table(summary(), title=title, index=True))
     console.print(frame_table(model.importances_, title="Which inputs matter", index=True))
     console.print(f"Model saved to {out}", highlight=False)
+
+
+def _check_empty_cells(frame: pd.DataFrame, target: str, data: Path) -> None:
+    """Name the first empty cell of the target or of an input that is not empty throughout
+    (such a column is left out of the model anyway), by its line in the file."""
+    for column in [target, *[c for c in frame.columns if c != target]]:
+        empty = frame[column].isna().to_numpy()
+        if empty.any() and (column == target or not empty.all()):
+            row = int(np.flatnonzero(empty)[0])
+            what = "the target" if column == target else "an input"
+            raise UserError(
+                f"{data}, line {row + 2}, column {column!r} ({what}) is empty ({int(empty.sum())}"
+                " empty cell(s) in that column); fill it in or delete the row"
+            )
 
 
 def _check_formula(formula: str, frame: pd.DataFrame, target: str, data: Path) -> None:
@@ -169,8 +190,15 @@ def predict(
         check_writable(out, inputs=[model_path, data])
     model = _load_model(model_path)
     frame = read_table(data)
-    mean, std = model.predict(_inputs(model, frame), return_std=True)
-    bounds = model.predict_interval(_inputs(model, frame), level=level)
+    try:
+        mean, std = model.predict(_inputs(model, frame), return_std=True)
+        bounds = model.predict_interval(_inputs(model, frame), level=level)
+    except ValueError as exc:  # rows of X are lines of the file
+        found = re.match(r"X, row (\d+)(.*)", str(exc), flags=re.DOTALL)
+        if not found:
+            raise
+        line = int(found.group(1)) + 2
+        raise UserError(f"{data}, line {line}{found.group(2)}") from None
     target = getattr(model, "target_name_", None) or "prediction"
     result = frame.copy()
     result[f"{target}_mean"], result[f"{target}_std"] = mean, std
