@@ -263,3 +263,13 @@ def test_fit_and_predict_name_lines_and_options_of_the_command(fitted_model, tmp
         run_cli("predict", folder / "runs.ylm", "new.csv", cwd=tmp_path),
         "new.csv, line 3, column 'catalyst': level 'Pt' was not seen at fit",
     )
+
+
+def test_fit_reads_the_sheet_of_a_workbook_that_holds_the_target(tmp_path):
+    with pd.ExcelWriter(tmp_path / "lab.xlsx") as workbook:
+        notes = pd.DataFrame({"notes": ["lab book, week 12"]})
+        notes.to_excel(workbook, sheet_name="notes", index=False)
+        reactor_table().to_excel(workbook, sheet_name="runs", index=False)
+    result = run_cli("fit", "lab.xlsx", "-t", "yield", "--cv", "3", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "lab.ylm").exists()

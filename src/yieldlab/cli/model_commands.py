@@ -85,7 +85,7 @@ def fit(
     from ..models.formula import FormulaModel
     from ..report.model_report import coefficient_units
 
-    frame = read_table(data)
+    frame = read_table(data, columns=[target])  # of a workbook, the sheet with the target
     require_column(frame, target)
     check_numeric_columns(frame, required=(target,))
     out = out or data.with_suffix(".ylm")
