@@ -32,6 +32,25 @@ from .response import Response
 __all__ = ["FormulaModel"]
 
 
+def _raise_if_undefined_in_data(problem: Any, formula: str) -> None:
+    """Name the first row where the formula is undefined whatever the parameters (a
+    division by a zero input, the log of a negative one), instead of blaming the starts."""
+    rng = np.random.default_rng(0)
+    undefined = np.ones(problem.n_samples, dtype=bool)
+    thetas = [np.ones(len(problem.names)), *rng.uniform(0.1, 3.0, (4, len(problem.names)))]
+    with np.errstate(all="ignore"):
+        for theta in [*thetas, *(-t for t in thetas)]:
+            undefined &= ~np.isfinite(problem.values(theta))
+    if undefined.any() and not undefined.all():  # undefined everywhere: the formula's fault
+        row = int(np.flatnonzero(undefined)[0])
+        values = {name: float(column[row]) for name, column in problem.inputs.items()}
+        raise DataError(
+            f"{formula!r} is undefined at row {row} of the data ({values}) for every parameter "
+            f"value tried ({int(undefined.sum())} such row(s)): a division by zero or the log "
+            "or square root of a negative number there? Remove those rows or change the formula"
+        )
+
+
 class FormulaModel(RegressorMixin, BaseEstimator):
     """A model written as a formula, fitted by nonlinear least squares.
 
@@ -172,6 +191,7 @@ class FormulaModel(RegressorMixin, BaseEstimator):
             check_finite_start(problem, start, parsed.text)
         result = fit_problem(problem, start, lower, upper)
         if not np.isfinite(result.sse):
+            _raise_if_undefined_in_data(problem, self.formula)
             raise ConvergenceError(
                 f"no start gave a finite fit of {self.formula!r} after {result.n_starts_tried} "
                 "starts; give starting values close to the expected parameters, or bounds"

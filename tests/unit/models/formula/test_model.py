@@ -307,3 +307,16 @@ def test_bad_interval_arguments():
         model.predict_interval(BOX_X, kind="mean")
     with pytest.raises(ValueError, match="level=1.5 is invalid"):
         model.predict_interval(BOX_X, level=1.5)
+
+
+@pytest.mark.parametrize(
+    ("formula", "message"),
+    [
+        ("y = a + k/time", r"undefined at row 0 of the data \(\{'time': 0.0\}\).*\(1 such row"),
+        ("y = a*log(time - 5)", r"undefined at row 0 .*\(10 such row\(s\)\)"),
+    ],
+)
+def test_a_formula_undefined_in_the_data_names_the_row(formula, message):
+    time = np.linspace(0.0, 10.0, 20)
+    with pytest.raises(DataError, match=message):
+        FormulaModel(formula).fit(pd.DataFrame({"time": time}), 3.0 + time)
