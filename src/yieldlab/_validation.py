@@ -25,6 +25,7 @@ __all__ = [
     "check_output_file",
     "check_positive",
     "check_rng",
+    "check_scale",
     "closest_name",
     "output_mode",
 ]
@@ -185,6 +186,39 @@ def check_output_file(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
                 f"{str(path)!r} is also the input {str(source)!r}; writing there would "
                 "replace it: give the output another file name"
             )
+
+
+# beyond these magnitudes a sum of squares leaves double precision (overflow or underflow)
+_HUGE, _TINY = 1e150, 1e-150
+
+
+def check_scale(name: str, values: np.ndarray) -> None:
+    """Refuse finite values too large or too small in magnitude for sums of squares.
+
+    Raises
+    ------
+    ValueError
+        For values beyond ``1e150`` in magnitude, or all nonzero values below ``1e-150``;
+        the fix is a change of units.
+
+    Examples
+    --------
+    >>> check_scale("y", np.array([1e-3, 2.0]))
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if values.size == 0:
+        return
+    largest = float(np.max(np.abs(values)))
+    if largest > _HUGE:
+        raise ValueError(
+            f"{name} has values of magnitude {largest:.3g}; beyond {_HUGE:g} their squares "
+            "leave double precision: express it in other units (divide by a power of 10)"
+        )
+    if 0 < largest < _TINY:
+        raise ValueError(
+            f"{name} has values no larger than {largest:.3g} in magnitude; below {_TINY:g} "
+            "their squares vanish: express it in other units (multiply by a power of 10)"
+        )
 
 
 def output_mode(path: str | os.PathLike) -> int:

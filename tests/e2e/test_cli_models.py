@@ -176,6 +176,16 @@ def test_optimize_over_part_of_the_inputs_names_typos_and_what_it_holds(fitted_m
         run_cli("optimize", "runs.ylm", "--maximize", "yield", "--space", typo, cwd=folder),
         "'temprature' is not an input of the model; did you mean 'temperature'?",
     )
+    for text, message in (
+        ("  - {name: catalyst, type: categorical, values: [Pd, Pt]}", "the level 'Pt' of"),
+        ("  - {name: catalyst, type: real, low: 0, high: 1}", "'catalyst' is numeric here"),
+    ):
+        wrong = tmp_path / "wrong.yaml"
+        wrong.write_text(f"parameters:\n{text}\n")
+        result = run_cli(
+            "optimize", "runs.ylm", "--maximize", "yield", "--space", wrong, cwd=folder
+        )
+        assert_user_error(result, message)
     part = tmp_path / "part.yaml"
     part.write_text("parameters:\n  - {name: temperature, type: real, low: 60, high: 110}\n")
     result = run_cli(

@@ -30,3 +30,14 @@ def test_named_columns_and_count():
     X[[1, 4], 1] = np.nan
     with pytest.raises(ValueError, match=r"row 1, column 'pressure' \(2 non-finite values"):
         check_finite("X", X, columns=["temperature", "pressure"])
+
+
+def test_magnitudes_whose_squares_leave_double_precision_are_refused():
+    from yieldlab._validation import check_scale
+
+    check_scale("y", np.array([0.0, 1e-3, 1e12]))
+    check_scale("y", np.zeros(3))  # all zero: a constant, not a scale problem
+    with pytest.raises(ValueError, match=r"y has values of magnitude 2e\+200; beyond 1e\+150"):
+        check_scale("y", np.array([1.0, -2e200]))
+    with pytest.raises(ValueError, match=r"no larger than 3e-200 in magnitude; below 1e-150"):
+        check_scale("y", np.array([1e-200, -3e-200, 0.0]))

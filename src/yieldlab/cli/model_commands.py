@@ -259,6 +259,7 @@ def optimize(
                     f"{space}: the parameter {name!r} is not an input of the model"
                     f"{did_you_mean} The model's inputs are {inputs}"
                 )
+        _check_space_kinds(search_space, model.training_inputs_, space)
     else:
         search_space = Space.from_candidates(model.training_inputs_)
     fixed = {
@@ -308,6 +309,29 @@ def optimize(
         f"(95% interval {low:.4g} to {high:.4g})",
         highlight=False,
     )
+
+
+def _check_space_kinds(search_space, training: pd.DataFrame, path: Path) -> None:
+    """Each parameter of the space file must be of its input's kind, with levels the model
+    has seen: it cannot predict a catalyst it was never fitted on."""
+    for parameter in search_space:
+        column = training[parameter.name]
+        numeric_input = pd.api.types.is_numeric_dtype(column)
+        if parameter.is_numeric and not numeric_input:
+            levels = sorted(map(str, column.dropna().unique()))
+            raise UserError(
+                f"{path}: {parameter.name!r} is numeric here, but the model's input is "
+                f"categorical (levels {levels}); declare it 'categorical' with those levels"
+            )
+        if not parameter.is_numeric:
+            seen = {str(v) for v in column.dropna().unique()}
+            unseen = [v for v in parameter.values if str(v) not in seen]
+            if unseen:
+                raise UserError(
+                    f"{path}: the level {unseen[0]!r} of {parameter.name!r} is not in the data "
+                    f"the model was fitted on ({sorted(seen)}); the model cannot predict it: "
+                    "leave it out"
+                )
 
 
 def _is_number(value) -> bool:

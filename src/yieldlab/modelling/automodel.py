@@ -21,7 +21,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from .._validation import check_choice, check_positive, check_rng
+from .._validation import check_choice, check_positive, check_rng, check_scale
 from ..exceptions import DataError
 from .candidates import complexity
 from .encoding import IMPUTE, TableEncoder, as_frame, check_target
@@ -222,6 +222,11 @@ class AutoModel(RegressorMixin, BaseEstimator):
         validate_data(probe, X, reset=True, skip_check_array=True)
         name = _target_name(y)
         y = check_target(y, frame.shape[0])
+        check_scale(f"the target {name!r}" if name else "y", y)
+        for column in frame.columns:
+            if pd.api.types.is_numeric_dtype(frame[column]):
+                values = frame[column].to_numpy(dtype=float, na_value=np.nan)
+                check_scale(f"column {column!r}", values[np.isfinite(values)])
         self._check_rows(frame.shape[0])
         if np.ptp(y) == 0:
             target = f"the target {name!r}" if name else "the target"

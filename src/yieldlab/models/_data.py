@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import validate_data
 
-from .._validation import check_finite
+from .._validation import check_finite, check_scale
 
 __all__ = ["feature_names", "standardize", "validate_features", "validate_xy"]
 
@@ -138,6 +138,7 @@ def validate_xy(
         # what validate_data would return unchanged; it costs 0.2 ms per call in
         # scikit-learn's input sniffing, a tenth of a 100,000-row linear fit
         check_finite("y", y)
+        check_scale("y", y)
         if finite_x:
             check_finite("X", X)
         estimator.n_features_in_ = X.shape[1]
@@ -158,6 +159,8 @@ def validate_xy(
                 ) from None
         is_number = y_arr.dtype.kind in "biuf"
         check_finite("y", np.asarray(y_arr, dtype=np.float64) if is_number else y_arr)
+        if is_number:
+            check_scale("y", y_arr)
     X_out, y_out = validate_data(
         estimator,
         X,
