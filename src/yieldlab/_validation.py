@@ -208,7 +208,7 @@ def check_scale(name: str, values: np.ndarray) -> None:
     values = np.asarray(values, dtype=np.float64)
     if values.size == 0:
         return
-    largest = float(np.max(np.abs(values)))
+    largest = max(float(values.max()), -float(values.min()))  # no |values| copy: hot path
     if largest > _HUGE:
         raise ValueError(
             f"{name} has values of magnitude {largest:.3g}; beyond {_HUGE:g} their squares "
