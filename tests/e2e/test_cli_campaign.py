@@ -325,10 +325,14 @@ def test_outputs_never_overwrite_the_campaign_file_or_unrecorded_results(tmp_pat
             assert_user_error(run_cli(*command, "--out", out, cwd=tmp_path), "c.db", "campaign")
     assert run_cli("design", "c.db", "-n", "4", "--out", "s.csv", cwd=tmp_path).returncode == 0
     sheet = lab(pd.read_csv(tmp_path / "s.csv"))
-    sheet.to_csv(tmp_path / "s.csv", index=False)  # results typed in, not yet recorded
+    # results typed in, not yet recorded, saved as a German spreadsheet saves CSV
+    sheet.to_csv(tmp_path / "s.csv", index=False, sep=";", decimal=",")
     result = run_cli("suggest", "c.db", "-n", "2", "--out", "s.csv", cwd=tmp_path)
     assert_user_error(result, "s.csv holds results of experiment(s) 1, 2, 3, 4", "record them")
-    assert pd.read_csv(tmp_path / "s.csv")["yield"].notna().all()  # the results are still there
+    assert pd.read_csv(tmp_path / "s.csv", sep=";")["yield"].notna().all()  # still there
+    pd.DataFrame({"temperature": [80.0], "yield": [75.0]}).to_csv(tmp_path / "data.csv")
+    result = run_cli("suggest", "c.db", "-n", "2", "--out", "data.csv", cwd=tmp_path)
+    assert_user_error(result, "data.csv exists and is not a sheet of this campaign")
     status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
     assert status["counts"] == {"pending": 4}  # nothing planned by the refused call
     assert run_cli("record", "c.db", "s.csv", cwd=tmp_path).returncode == 0
@@ -352,3 +356,15 @@ def test_design_size_errors_speak_of_the_command_line(tmp_path):
     assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
     result = run_cli("design", "c.db", "--method", "ccd", "-n", "2", cwd=tmp_path)
     assert_user_error(result, "-n 2 is smaller", "Leave out -n", "--method d-optimal")
+
+
+def test_an_experiment_twice_in_a_sheet_names_both_lines(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("design", "c.db", "-n", "3", "--out", "s.csv", cwd=tmp_path).returncode == 0
+    sheet = lab(pd.read_csv(tmp_path / "s.csv"))
+    pd.concat([sheet, sheet.iloc[[1]]]).to_csv(tmp_path / "s.csv", index=False)
+    assert_user_error(
+        run_cli("record", "c.db", "s.csv", cwd=tmp_path),
+        "s.csv, line 5, column 'experiment': experiment 2 appears twice (also line 3)",
+    )

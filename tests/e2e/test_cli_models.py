@@ -244,11 +244,18 @@ def test_a_bad_formula_stops_fit_before_the_search(fitted_model):
     folder, _ = fitted_model
     for formula, message in (
         ("yield = a*(1 - exp(-k*temperature)", "'(' was never closed"),
-        ("yield = a*(1 - exp(-k*temprature))", "'temprature' is not a column of runs.csv"),
         ("pressure = a*temperature", "--formula models pressure, but --target is 'yield'"),
     ):
         result = run_cli("fit", "runs.csv", "-t", "yield", "--formula", formula, cwd=folder)
         assert_user_error(result, message)
+    # a name close to a column is a typo or a parameter named after it ('time0'): a warning
+    result = run_cli(
+        "fit", "runs.csv", "-t", "yield", "--cv", "3", "--out", "typo.ylm",
+        "--formula", "yield = a*(1 - exp(-k*temprature))", cwd=folder,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "warning: --formula: 'temprature' is not a column of runs.csv" in result.stderr
+    assert "if you meant the column 'temperature'" in result.stderr
 
 
 def test_fit_and_predict_name_lines_and_options_of_the_command(fitted_model, tmp_path):

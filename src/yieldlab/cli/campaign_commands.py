@@ -224,25 +224,35 @@ def suggest(
 
 def _check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:
     """Refuse to write a new sheet over one whose results for pending experiments have not
-    been recorded yet (they would be lost)."""
+    been recorded yet (they would be lost), or over a file that is not a sheet at all."""
+    from ..modelling.tables import read_table
+
     if not out.is_file():
         return
+    refused = UserError(
+        f"{out} exists and is not a sheet of this campaign (no 'experiment' column); give "
+        "another name (-o) or delete it"
+    )
     try:
-        old = pd.read_csv(out, dtype=str, keep_default_na=False)
-    except (ValueError, UnicodeDecodeError, OSError):
-        return  # not a sheet of ours: it holds no results we could lose
+        old = read_table(out)  # as 'record' reads it: any separator, decimal commas, .xlsx
+    except (YieldlabError, ValueError, OSError):
+        raise refused from None
     if "experiment" not in old:
-        return
+        raise refused
     data = campaign.data
-    pending = set(data.loc[data["status"] == "pending", "experiment"].astype(str))
+    pending = set(data.loc[data["status"] == "pending", "experiment"].astype(int))
     names = [o.name for o in campaign.objectives if o.name in old]
-    filled = old[names].apply(lambda column: column.str.strip() != "").any(axis=1)
-    waiting = old.loc[filled & old["experiment"].str.strip().isin(pending), "experiment"]
+    if not names:
+        return
+    filled = old[names].notna().any(axis=1)
+    ids = pd.to_numeric(old["experiment"], errors="coerce")
+    waiting = ids[filled & ids.isin(pending)]
     if len(waiting):
+        listed = ", ".join(str(int(i)) for i in waiting)
         raise UserError(
-            f"{out} holds results of experiment(s) {', '.join(waiting.str.strip())} that are "
-            f"not recorded yet; record them first (yieldlab record {campaign_path} {out}) "
-            "or write the new sheet under another name (-o)"
+            f"{out} holds results of experiment(s) {listed} that are not recorded yet; "
+            f"record them first (yieldlab record {campaign_path} {out}) or write the new "
+            "sheet under another name (-o)"
         )
 
 
@@ -288,11 +298,18 @@ def _in_file(
     """``message`` about the ``table`` (results or candidates) read from ``path``: the file
     named instead, and for a row the line of the file (``lines``: the line of each row; by
     default the header is line 1 and rows follow)."""
+
+    def line_of(row: int) -> int:
+        return lines[row] if lines is not None and row < len(lines) else row + 2
+
     found = re.match(rf"{table}, row (\d+)\b", message)
     if found:
-        row = int(found.group(1))
-        line = lines[row] if lines is not None and row < len(lines) else row + 2
-        return f"{path}, line {line}{message[found.end() :]}"
+        rest = re.sub(
+            r"\(also row (\d+)\)",
+            lambda other: f"(also line {line_of(int(other.group(1)))})",
+            message[found.end() :],
+        )
+        return f"{path}, line {line_of(int(found.group(1)))}{rest}"
     for separator in (": ", ", ", " "):
         if message.startswith(table + separator):
             return f"{path}{separator}{message.removeprefix(table + separator)}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -163,10 +164,12 @@ def _check_formula(formula: str, frame: pd.DataFrame, target: str, data: Path) -
     columns = [str(c) for c in frame.columns if c != target]
     for name in parsed.right.symbols():
         hint = None if name in columns else closest_name(name, columns, cutoff=0.8)
-        if hint is not None:
-            raise UserError(
-                f"--formula: {name!r} is not a column of {data}; did you mean {hint!r}? (names "
-                "that are not columns are the parameters the fit estimates)"
+        if hint is not None:  # a typo, or a parameter named after a column ('time0')
+            warnings.warn(
+                f"--formula: {name!r} is not a column of {data}, so the fit estimates it as a "
+                f"parameter; if you meant the column {hint!r}, correct the formula",
+                UserWarning,
+                stacklevel=2,
             )
 
 
@@ -374,8 +377,9 @@ def report(
         try:
             done = campaign.data[campaign.data["status"] == "done"]
             model = None
-            if len(done) >= MIN_MODEL_RESULTS:
-                name = campaign.objectives[0].name
+            name = campaign.objectives[0].name
+            # results all the same (a screen at 0% so far): nothing for a model to learn
+            if len(done) >= MIN_MODEL_RESULTS and done[name].nunique() > 1:
                 model = AutoModel(random_state=seed).fit(done[campaign.space.names], done[name])
             document = campaign_report(campaign, model, title=f"Campaign {source.name}")
         finally:

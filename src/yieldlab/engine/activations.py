@@ -55,10 +55,15 @@ def _probe_elementwise(name: str, part: str, f: Callable[[Array], Array]) -> Non
             out = f(_PROBE.copy())
     except Exception:  # undefined at the probe: judged when it is used
         return
-    if np.shape(out) != _PROBE.shape:
+    try:
+        fits = np.broadcast_shapes(np.shape(out), _PROBE.shape) == _PROBE.shape
+    except ValueError:
+        fits = False
+    if not fits:  # a scalar derivative (a linear function) broadcasts, and is fine
         raise ValueError(
             f"activation {name!r}: its {part} returned shape {np.shape(out)} for an input "
-            f"of shape {_PROBE.shape}; it must work elementwise and return the same shape"
+            f"of shape {_PROBE.shape}; it must work elementwise and return that shape (or a "
+            "scalar)"
         )
 
 

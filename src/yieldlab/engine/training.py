@@ -206,8 +206,10 @@ def train(
     monitor = _Monitor(patience, tol, early_stopping, network)
     start = network.parameters.copy()
     with np.errstate(over="ignore", invalid="ignore"):
-        # on at most 1,024 rows: the bound is rough, and a full pass would cost a fast fit
-        limit = _BLOWUP * max(_loss(network, X[:1024], Y[:1024]), 1.0)
+        # on about 1,024 rows spread over the data (sorted data: not the first ones): the
+        # bound is rough, and a full pass would cost a fast fit
+        every = max(1, X.shape[0] // 1024)
+        limit = _BLOWUP * max(_loss(network, X[::every], Y[::every]), 1.0)
     for epoch in range(epochs):
         # NOTE: a diverging run overflows before its loss turns inf; the guard below
         # reports it once, with the learning rate, instead of a stream of warnings.

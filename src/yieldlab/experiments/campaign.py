@@ -12,7 +12,7 @@ another process recorded experiments is chosen again before it is recorded.
 
 from __future__ import annotations
 
-import numbers
+import math
 import os
 import re
 import warnings
@@ -122,12 +122,18 @@ def _check_names(space: Space, objectives: list[Any]) -> None:
 
 
 def _label_text(value: Any) -> str:
-    """A candidate label as text, so ``5``, ``5.0`` and ``'5'`` (read back from a CSV)
-    compare equal."""
-    number = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if number and float(value).is_integer():
-        return str(int(value))
-    return str(value).strip()
+    """A candidate label as text, so ``5``, ``5.0``, ``'5'`` and ``'005'`` (a label read back
+    from a CSV, which turns ``'005'`` into 5) compare equal."""
+    text = str(value).strip()
+    if isinstance(value, bool):
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    if math.isfinite(number) and number.is_integer():
+        return str(int(number))
+    return repr(number) if math.isfinite(number) else text
 
 
 def _check_candidate_column(given: pd.Series, rows: list[int], labels: pd.Index) -> None:
@@ -659,17 +665,14 @@ class Campaign:
         if rows is not None and "candidate" in frame:
             _check_candidate_column(frame["candidate"], rows, self.candidates.index)
         ids = experiment_ids(frame)
-        repeats = self._repeats(Z, Y, ids)
+        stored_settings = [
+            dict(zip(self.space.names, r, strict=True)) for r in settings.itertuples(index=False)
+        ]
+        stored_results = [dict(zip(self.names, y, strict=True)) for y in Y]
+        repeats = self._repeats(stored_settings, stored_results, ids)
         matcher = PendingMatcher(self.space, Z, ids)
         recorded = self._store.record(
-            [
-                dict(zip(self.space.names, r, strict=True))
-                for r in settings.itertuples(index=False)
-            ],
-            [dict(zip(self.names, y, strict=True)) for y in Y],
-            np.isnan(Y).any(axis=1),
-            matcher,
-            rows,
+            stored_settings, stored_results, np.isnan(Y).any(axis=1), matcher, rows
         )
         self._fitted = None
         if matcher.near:
@@ -690,29 +693,16 @@ class Campaign:
         data = self.data
         return data.set_index("experiment").loc[recorded].reset_index()
 
-    def _repeats(self, Z: np.ndarray, Y: np.ndarray, ids: list[int | None]) -> list:
+    def _repeats(self, settings: list, results: list, ids: list[int | None]) -> list:
         """``(row, experiment)`` for each result without an id whose settings and results
         are exactly those of an experiment recorded before (the same table added twice?)."""
-        if all(i is not None for i in ids):
+        missing = [row for row, i in enumerate(ids) if i is None]
+        if not missing:
             return []
-        data = self.data
-        run = data[data["status"] != "pending"]
-        if not len(run):
-            return []
-        Z_run = self.space.encode(run[self.space.names])
-        Y_run = np.column_stack([run[name].to_numpy(float) for name in self.names])
-
-        def key(z: np.ndarray, y: np.ndarray) -> bytes:
-            return np.round(np.r_[z, np.nan_to_num(y, nan=np.inf)], 9).tobytes()
-
-        earlier = {}
-        for z, y, experiment in zip(Z_run, Y_run, run["experiment"], strict=True):
-            earlier.setdefault(key(z, y), int(experiment))
-        return [
-            (row, earlier[key(Z[row], Y[row])])
-            for row in range(len(Z))
-            if ids[row] is None and key(Z[row], Y[row]) in earlier
-        ]
+        found = self._store.repeats(
+            [settings[row] for row in missing], [results[row] for row in missing]
+        )
+        return [(row, e) for row, e in zip(missing, found, strict=True) if e is not None]
 
     def cancel(self, experiments: Any = None) -> int:
         """Forget pending experiments (all by default); returns how many were dropped.

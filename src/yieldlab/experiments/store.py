@@ -305,6 +305,30 @@ class CampaignStore:
         ]
         return pd.DataFrame(decoded, columns=columns)
 
+    def repeats(
+        self, settings: Sequence[Mapping[str, Any]], results: Sequence[Mapping[str, Any]]
+    ) -> list[int | None]:
+        """For each (settings, results) pair, the first experiment recorded (done or failed)
+        with exactly the same settings and results, else None (one indexed-free query per
+        pair, in SQLite: no decoding of the whole history)."""
+        query = (
+            "SELECT id FROM experiments WHERE status != 'pending' AND settings = ? AND "
+            "results = ? ORDER BY id LIMIT 1"
+        )
+        found: list[int | None] = []
+        for s, r in zip(settings, results, strict=True):
+            rows = self._read_with(query, (dumps(s), dumps(r)))
+            found.append(int(rows[0][0]) if rows else None)
+        return found
+
+    def _read_with(self, sql: str, parameters: Sequence[Any]) -> list[tuple]:
+        try:
+            return self._connection.execute(sql, parameters).fetchall()
+        except sqlite3.ProgrammingError:
+            raise self._closed() from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the campaign file {self.path!r}: {exc}") from None
+
     def _results(self, text: Any, experiment: int) -> dict[str, Any]:
         """The results of one experiment: a JSON object of numbers (null: not measured)."""
         results = self._decode(text, f"the results of experiment {experiment}", dict)

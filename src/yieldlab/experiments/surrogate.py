@@ -324,6 +324,8 @@ class Surrogate:
         """Name of the candidate automatic modelling prefers on ``(Z, y)``."""
         from ..modelling.automodel import AutoModel
 
+        if np.ptp(y) == 0:  # every result the same (an early screen all at 0): nothing to rank
+            return "gp"
         varying = np.ptp(Z, axis=0) > 0  # AutoModel drops constant columns
         groups = None if self.groups is None else np.asarray(self.groups)[varying]
         candidates = {

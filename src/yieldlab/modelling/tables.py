@@ -8,6 +8,7 @@ spreadsheet shows it (the header is row 1, the first experiment row 2) and the c
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import os
 from collections.abc import Sequence
@@ -246,6 +247,10 @@ def require_column(frame: pd.DataFrame, column: str, what: str = "target") -> No
     )
 
 
+def _text_or_date(value: object) -> bool:
+    return isinstance(value, str | datetime.date | np.datetime64)
+
+
 def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -> None:
     """Find text in columns that are meant to be numeric and name the first bad cell.
 
@@ -272,7 +277,9 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
         numbers = pd.to_numeric(series, errors="coerce")
         share = numbers[present].notna().mean() if present.any() else 0.0
         if column in required or share >= NUMERIC_SHARE:
-            bad = present & numbers.isna() & series.map(lambda v: isinstance(v, str))
+            # text or a date (a spreadsheet's '12/1') where a number belongs; other objects
+            # are left to the encoder, which treats them as levels
+            bad = present & numbers.isna() & series.map(_text_or_date)
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0])
                 raise DataError(

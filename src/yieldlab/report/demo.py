@@ -97,9 +97,20 @@ def _is_demo(db: Path) -> bool:
     except StoreError:
         return False
     try:
-        return store.meta().get(_DEMO_MARK) is True
+        meta = store.meta()
     finally:
         store.close()
+    if meta.get(_DEMO_MARK) is True:
+        return True
+    # a demo of a version before the mark: the demo's space and objective, its files only
+    demo_files = {db.name, f"{db.name}-wal", f"{db.name}-shm", "report.html"}
+    only_demo = {p.name for p in db.parent.iterdir()} <= demo_files
+    objective = [Maximize(OBJECTIVE, 0, 100).to_dict()]
+    return (
+        only_demo
+        and meta.get("space") == Reactor().space.to_dict()
+        and meta.get("objectives") == objective
+    )
 
 
 def _check_demo_folder(folder: Path, db: Path) -> None:

@@ -268,3 +268,18 @@ def test_a_setting_edited_out_of_the_space_names_the_experiment(tmp_path):
     campaign = Campaign.open(_damaged(tmp_path, sql))
     with pytest.raises(StoreError, match="the settings of experiment 2, column 'T': 500.0 is"):
         campaign.suggest(1)
+
+
+def test_labels_that_read_back_as_numbers_match_their_rows():
+    wells = WELLS.set_axis([f"00{i}" for i in range(6)], axis=0)  # '003' reads back as 3
+    campaign = Campaign(SPACE, Maximize("y"), candidates=wells, random_state=0)
+    row = WELLS.iloc[[3]].to_dict("list")
+    recorded = campaign.add(pd.DataFrame({"candidate": [3], **row, "y": [1.0]}))
+    assert recorded["candidate"].tolist() == ["003"]
+
+
+def test_results_all_the_same_still_give_suggestions():
+    campaign = Campaign(SPACE, Maximize("y"), random_state=0)
+    planned = campaign.design(6)
+    campaign.add(planned.assign(y=0.0))  # an early screen: nothing worked yet
+    assert len(campaign.suggest(2)) == 2

@@ -177,3 +177,11 @@ def test_text_markers_in_a_numeric_column_of_a_dataframe_are_named_by_index():
     X.loc[[3, 7], "temperature"] = ["n/a", "-"]
     with pytest.raises(DataError, match="row 3, column 'temperature': 'n/a' is not a number"):
         check_numeric_columns(X)
+
+
+def test_a_date_in_a_numeric_column_is_named():
+    import datetime
+
+    X = pd.DataFrame({"T": [*map(float, range(9)), datetime.datetime(2024, 1, 12)]}, dtype=object)
+    with pytest.raises(DataError, match=r"row 9, column 'T': datetime.datetime\(2024, 1, 12"):
+        check_numeric_columns(X)

@@ -36,3 +36,15 @@ def test_the_demo_may_run_again_in_its_own_folder(tmp_path):
     again = run_demo(tmp_path / "demo", n_initial=6, batch_size=2, rounds=1)
     assert first.n_experiments == again.n_experiments == 8
     assert len(Campaign.open(tmp_path / "demo" / "campaign.db").data) == 8
+
+
+def test_a_demo_folder_of_an_earlier_version_is_recognised(tmp_path):
+    from yieldlab.report.demo import _is_demo
+
+    folder = tmp_path / "yieldlab-demo"
+    folder.mkdir()
+    Campaign(Reactor().space, Maximize("yield", 0, 100), path=folder / "campaign.db").close()
+    (folder / "report.html").write_text("<html></html>")
+    assert _is_demo(folder / "campaign.db")  # no mark, but the demo's space and files only
+    (folder / "notes.txt").write_text("mine")
+    assert not _is_demo(folder / "campaign.db")
