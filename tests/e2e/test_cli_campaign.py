@@ -368,3 +368,57 @@ def test_an_experiment_twice_in_a_sheet_names_both_lines(tmp_path):
         run_cli("record", "c.db", "s.csv", cwd=tmp_path),
         "s.csv, line 5, column 'experiment': experiment 2 appears twice (also line 3)",
     )
+
+
+def test_exclude_include_and_correct_recorded_results(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "r.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("design", "r.db", "-n", "6", "--out", "plan.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    done = lab(pd.read_csv(tmp_path / "plan.csv"))
+    done.loc[0, "yield"] *= 10  # a typing error
+    done.to_csv(tmp_path / "plan.csv", index=False)
+    assert run_cli("record", "r.db", "plan.csv", cwd=tmp_path).returncode == 0
+    first, second = (int(i) for i in done["experiment"].iloc[:2])
+
+    result = run_cli("exclude", "r.db", str(second), "--reason", "vial broke", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"1 experiment(s) excluded from the models of r.db: {second}" in result.stdout
+    true = float(done.loc[0, "yield"]) / 10
+    result = run_cli(
+        "correct", "r.db", str(first), f"yield={true}", "--reason", "typed 10x", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    status = json.loads(run_cli("status", "r.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {"done": 5, "excluded": 1}
+    assert status["best"][0]["yield"] < 100  # the typo is no longer the best result
+    assert [h["action"] for h in status["history"]] == ["exclude", "correct"]
+    assert status["history"][1]["after"] == {"yield": true}
+    text = run_cli("status", "r.db", cwd=tmp_path).stdout
+    assert "Changes to recorded experiments" in text and "typed 10x" in text
+    result = run_cli("report", "r.db", "--out", "r.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert ">Changes to recorded experiments</h2>" in html and "vial broke" in html
+
+    assert run_cli("include", "r.db", str(second), cwd=tmp_path).returncode == 0
+    status = json.loads(run_cli("status", "r.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {"done": 6}
+
+    reason = ("--reason", "x")
+    bad = [
+        (("correct", "r.db", str(first), "yield", *reason), "'yield': give each new value as"),
+        (("correct", "r.db", str(first), "yeild=3", *reason), "did you mean 'yield'"),
+        (("correct", "r.db", str(first), "temperature=hot", *reason), "'temperature'"),
+        (("correct", "r.db", str(first), "temperature=200", *reason), "outside [60, 110]"),
+        (("correct", "r.db", str(first), "catalyst=Pt", *reason), "not a level of 'catalyst'"),
+        (("exclude", "r.db", "99", *reason), "no experiment 99"),
+        (("include", "r.db", str(first)), "is not excluded"),
+        (("exclude", "r.db", str(first), "--reason", " "), "give a reason"),
+    ]
+    for args, fragment in bad:
+        assert_user_error(run_cli(*args, cwd=tmp_path), fragment)
+    result = run_cli("exclude", "r.db", str(first), cwd=tmp_path)
+    assert result.returncode == 2 and "--reason" in result.stderr  # a usage error
+    status = json.loads(run_cli("status", "r.db", "--json", cwd=tmp_path).stdout)
+    assert len(status["history"]) == 3  # the refused commands changed nothing

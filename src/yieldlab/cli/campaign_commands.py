@@ -1,5 +1,6 @@
 """The experiment loop on a campaign file: ``init``, ``design``, ``suggest``, ``record``,
-``cancel``, ``status`` (layer 6).
+``cancel``, ``status``, and changes to the record: ``exclude``, ``include``, ``correct``
+(layer 6).
 
 Each step that plans experiments writes a CSV the lab fills in: the experiment id, the
 settings, and an empty column per objective; ``record`` reads it back.
@@ -423,6 +424,115 @@ def cancel(
     )
 
 
+Reason = Annotated[
+    str,
+    typer.Option("--reason", help="Why (kept in the campaign's history and shown in its report)."),
+]
+RecordedIds = Annotated[list[int], typer.Argument(help="Experiment ids.")]
+
+
+@app.command()
+def exclude(campaign_path: CampaignPath, experiments: RecordedIds, reason: Reason) -> None:
+    """Leave recorded experiments out of the models and the best result (they stay in
+    the file, marked excluded; 'include' takes them back).
+
+    Example: yieldlab exclude reactor.db 12 --reason "thermocouple failed"
+    """
+    _revise(campaign_path, "exclude", experiments, reason)
+
+
+@app.command()
+def include(
+    campaign_path: CampaignPath,
+    experiments: RecordedIds,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (kept in the campaign's history).")
+    ] = "included again",
+) -> None:
+    """Take excluded experiments back into the models.
+
+    Example: yieldlab include reactor.db 12
+    """
+    _revise(campaign_path, "include", experiments, reason)
+
+
+@app.command()
+def correct(
+    campaign_path: CampaignPath,
+    experiment: Annotated[int, typer.Argument(help="The experiment id.")],
+    values: Annotated[
+        list[str],
+        typer.Argument(
+            help="New values as NAME=VALUE (a parameter or an objective); an empty VALUE "
+            "makes the run a failed one."
+        ),
+    ],
+    reason: Reason,
+) -> None:
+    """Replace wrongly recorded values of an experiment; the old ones stay in its history.
+
+    Example: yieldlab correct reactor.db 12 yield=95 --reason "typed 950"
+    """
+    campaign = _open(campaign_path)
+    try:
+        parsed = _name_values(campaign, values)
+        changed = campaign.correct(experiment, parsed, reason)
+    finally:
+        campaign.close()
+    console.print(f"Experiment {experiment} corrected in {campaign_path}.", highlight=False)
+    console.print(frame_table(changed.drop(columns=["acquisition"], errors="ignore")))
+
+
+def _name_values(campaign, values: list[str]) -> dict:
+    """``NAME=VALUE`` arguments as a mapping, numbers read as numbers (the levels of a
+    categorical parameter with text levels stay text)."""
+    from ..experiments.levels import Categorical
+
+    parsed: dict = {}
+    parameters = {p.name: p for p in campaign.space}
+    for item in values:
+        name, equals, text = item.partition("=")
+        name = name.strip()
+        if not equals or not name:
+            raise UserError(
+                f"{item!r}: give each new value as NAME=VALUE, such as 'yield=95' or "
+                "'temperature=80'"
+            )
+        if name in parsed:
+            raise UserError(f"{name!r} is given twice; give each name once")
+        text = text.strip()
+        parameter = parameters.get(name)
+        textual = isinstance(parameter, Categorical) and any(
+            isinstance(v, str) for v in parameter.values
+        )
+        if textual:
+            parsed[name] = text
+        elif text == "" and name in campaign.names:
+            parsed[name] = None
+        else:
+            try:
+                number = float(text)
+            except ValueError:
+                parsed[name] = text  # refused with the column's name by Campaign.correct
+            else:
+                parsed[name] = int(number) if number.is_integer() else number
+    return parsed
+
+
+def _revise(campaign_path: Path, action: str, experiments: list[int], reason: str) -> None:
+    campaign = _open(campaign_path)
+    try:
+        changed = getattr(campaign, action)(experiments, reason)
+    finally:
+        campaign.close()
+    done = "excluded from" if action == "exclude" else "included again in"
+    console.print(
+        f"{len(changed)} experiment(s) {done} the models of {campaign_path}: "
+        + ", ".join(str(int(i)) for i in changed["experiment"]),
+        highlight=False,
+    )
+
+
 @app.command()
 def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
     """Show what has been run, what is pending, and the best result so far.
@@ -438,6 +548,7 @@ def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
         counts = data["status"].value_counts().to_dict() if len(data) else {}
         best = campaign.best() if counts.get("done") else pd.DataFrame()
         pending = data[data["status"] == "pending"]
+        history = campaign.history()
     finally:
         campaign.close()
     if as_json:
@@ -448,6 +559,7 @@ def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
                 "objectives": [o.to_dict() for o in campaign.objectives],
                 "best": best,
                 "pending": pending,
+                "history": history,
             }
         )
         return
@@ -457,3 +569,7 @@ def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
         console.print(frame_table(best, title="Best so far"))
     if len(pending):
         console.print(frame_table(pending, title="Pending experiments"))
+    if len(history):
+        from ..report.campaign_report import history_table
+
+        console.print(frame_table(history_table(history), title="Changes to recorded experiments"))

@@ -351,14 +351,14 @@ class Campaign:
     @property
     def data(self) -> pd.DataFrame:
         """All experiments: ``experiment``, the settings, the objectives, ``status`` (pending,
-        done or failed), ``batch``, ``source`` (design, suggest or user) and, with
-        candidates, the ``candidate`` row label."""
+        done, failed, or excluded: left out by :meth:`exclude`), ``batch``, ``source``
+        (design, suggest or user) and, with candidates, the ``candidate`` row label."""
         labels = None if self.candidates is None else self.candidates.index
         return experiment_table(self._store.experiments(), self.space, self.names, labels)
 
     def _split(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         data = self.data
-        run = data[data["status"] != "pending"].reset_index(drop=True)
+        run = data[data["status"].isin(("done", "failed"))].reset_index(drop=True)
         pending = data[data["status"] == "pending"].reset_index(drop=True)
         return run, self._stored(run), self._stored(pending)
 
@@ -441,7 +441,9 @@ class Campaign:
         return min(n, left)
 
     def _remaining(self) -> pd.DataFrame:
-        used = self._store.experiments()["candidate"].dropna().astype(int)
+        experiments = self._store.experiments()
+        # an excluded experiment does not count as run: its candidate is free again
+        used = experiments.loc[experiments["excluded"].isna(), "candidate"].dropna().astype(int)
         keep = np.ones(len(self.candidates), dtype=bool)
         keep[used.to_numpy()] = False
         return self.candidates[keep]
@@ -451,7 +453,7 @@ class Campaign:
         another process recorded experiments in between (so no two processes are given the
         same setting)."""
         for _ in range(_ATTEMPTS):
-            last = self._store.last_id()
+            last = (self._store.last_id(), self._store.last_revision())
             settings, extra = plan()
             try:
                 return self._record_pending(settings, source, extra, last)
@@ -472,7 +474,8 @@ class Campaign:
             ],
             source,
             rows,
-            last_id=last,
+            last_id=last[0],
+            last_revision=last[1],
         )
         out = pd.concat(
             [
@@ -576,7 +579,8 @@ class Campaign:
     # -- models ------------------------------------------------------------------------------
 
     def _posterior(self, run: pd.DataFrame, Z: np.ndarray):
-        key = (len(run), tuple(run["experiment"]))
+        # a correction changes results without changing which experiments are run
+        key = (len(run), tuple(run["experiment"]), self._store.last_revision())
         if self._fitted is None or self._fitted[0] != key:
             W, groups = model_inputs(self.space)
             surrogate = Surrogate(
@@ -720,6 +724,176 @@ class Campaign:
         ids = None if experiments is None else _experiment_ids(experiments)
         self._fitted = None
         return self._store.cancel(ids)
+
+    # -- changing the record -------------------------------------------------------------------
+
+    def exclude(self, experiments: Any, reason: str) -> pd.DataFrame:
+        """Leave recorded experiments out of the models, :meth:`best` and :meth:`pareto`
+        (a contaminated sample, a failed sensor), keeping them in the file.
+
+        Their ``status`` in :attr:`data` becomes ``'excluded'``; :meth:`include` takes them
+        back in. With candidates, an excluded experiment's row counts as not run, so it may
+        be suggested again. Every exclusion is kept, with its reason, in :meth:`history`.
+
+        Parameters
+        ----------
+        experiments : int, sequence of int or DataFrame
+            Ids of experiments done or failed (the ``experiment`` column of :attr:`data`).
+        reason : str
+            Why they are left out (for the audit trail and the report).
+
+        Returns
+        -------
+        DataFrame
+            The excluded rows of :attr:`data`.
+
+        Raises
+        ------
+        CampaignError
+            When one of them is unknown, pending, or already excluded; nothing is changed.
+        """
+        return self._revise("exclude", _experiment_ids(experiments), reason)
+
+    def include(self, experiments: Any, reason: str = "included again") -> pd.DataFrame:
+        """Take excluded experiments back into the models (undoes :meth:`exclude`).
+
+        Parameters
+        ----------
+        experiments : int, sequence of int or DataFrame
+            Ids of excluded experiments.
+        reason : str, default='included again'
+            Kept in :meth:`history`.
+
+        Returns
+        -------
+        DataFrame
+            Their rows of :attr:`data` (done or failed again).
+
+        Raises
+        ------
+        CampaignError
+            When one of them is unknown or not excluded; nothing is changed.
+        """
+        return self._revise("include", _experiment_ids(experiments), reason)
+
+    def correct(self, experiment: int, values: Mapping[str, Any], reason: str) -> pd.DataFrame:
+        """Replace wrongly recorded values of one experiment (a typing error, the setting
+        actually run), keeping the old values in :meth:`history`.
+
+        Parameters
+        ----------
+        experiment : int
+            Id of an experiment done, failed or excluded.
+        values : mapping of str to value
+            New values of parameters and objectives, by name; the others stay as recorded.
+            NaN or None for an objective makes the run a failed one; a value for every
+            objective of a failed run makes it done.
+        reason : str
+            Why (for the audit trail and the report).
+
+        Returns
+        -------
+        DataFrame
+            The experiment's row of :attr:`data` after the correction.
+
+        Raises
+        ------
+        ValueError
+            For a name that is neither a parameter nor an objective, or values equal to
+            those recorded (nothing to correct).
+        SpaceError, DataError
+            When the corrected settings are outside the space (or, with candidates, not a
+            candidate row), or a result is not a measurement.
+        CampaignError
+            When the experiment is unknown or pending; nothing is changed.
+        """
+        ids = _experiment_ids(experiment)
+        if len(ids) != 1:
+            raise TypeError(
+                f"experiment={experiment!r}: correct() changes one experiment at a time; "
+                "give its id"
+            )
+        if not isinstance(values, Mapping):
+            raise TypeError(
+                f"values={values!r} has the wrong type; expected a mapping of parameter and "
+                "objective names to new values, such as {'yield': 95.0}"
+            )
+        if not values:
+            raise ValueError(
+                "values is empty; give the new values by name, such as {'yield': 95.0}"
+            )
+        known = [*self.space.names, *self.names]
+        for name in values:
+            if name not in known:
+                hint = closest_name(str(name), known)
+                raise ValueError(
+                    f"values: {name!r} is neither a parameter nor an objective of this "
+                    "campaign"
+                    + (f" (did you mean {hint!r}?)" if hint else "")
+                    + f"; the names are {known}"
+                )
+        changed = self._revise("correct", ids, reason, values)
+        if not len(changed):
+            raise ValueError(
+                f"values {dict(values)!r} are those already recorded for experiment {ids[0]}; "
+                "nothing was corrected"
+            )
+        return changed
+
+    def _corrected(self, values: Mapping[str, Any]):
+        """The ``change`` callback of the store for :meth:`correct`: the new settings and
+        results of an experiment, checked as :meth:`add` checks them."""
+
+        def change(experiment: int, settings: dict, results: dict):
+            row = {**settings, **{n: results.get(n) for n in self.names}, **values}
+            frame = pd.DataFrame([row], columns=[*self.space.names, *self.names], dtype=object)
+            where = f"correct(experiment {experiment})"
+            try:
+                valid = self.space.validate(frame, where=where, allow_extra=True)
+            except SpaceError as exc:
+                raise SpaceError(str(exc).replace(f"{where}, row 0, ", f"{where}: ")) from None
+            try:
+                Y = np.column_stack([o.values(frame) for o in self.objectives])
+                check_measurements(Y, self.names)
+            except DataError as exc:
+                text = re.sub(r"^(results, )?row 0, ", "", str(exc))
+                raise DataError(f"{where}: {text}") from None
+            new_row = None
+            if self._Zc is not None:
+                new_row = int(candidate_rows(self.space, self._index, valid)[0])
+            new_settings = dict(
+                zip(self.space.names, next(valid.itertuples(index=False)), strict=True)
+            )
+            new_results = dict(zip(self.names, Y[0], strict=True))
+            return new_settings, new_results, bool(np.isnan(Y).any()), new_row
+
+        return change
+
+    def _revise(self, action: str, ids: list[int], reason: Any, values=None) -> pd.DataFrame:
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(
+                f"reason={reason!r}: give a reason in words (it is kept in the campaign's "
+                "history and shown in its report), such as 'sensor failed'"
+            )
+        if not ids:
+            raise ValueError(f"{action}: no experiment given; give experiment ids")
+        change = self._corrected(values) if action == "correct" else None
+        changed = self._store.revise(action, ids, reason.strip(), change)
+        self._fitted = None
+        data = self.data
+        return data.set_index("experiment").loc[changed].reset_index()
+
+    def history(self) -> pd.DataFrame:
+        """Every change made to recorded experiments, oldest first: the audit trail.
+
+        Returns
+        -------
+        DataFrame
+            ``revision``, ``experiment``, ``action`` (exclude, include or correct),
+            ``before`` and ``after`` (dicts of the values changed; for an exclusion, the
+            ``excluded`` reason), ``reason`` and ``created`` (UTC time).
+        """
+        return self._store.revisions()
 
     def best(self) -> pd.DataFrame:
         """The best experiment measured so far (one row of :attr:`data`).

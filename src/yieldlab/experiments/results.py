@@ -62,18 +62,20 @@ def experiment_table(
     Returns
     -------
     DataFrame
-        ``experiment``, the settings, the objectives, ``status`` (pending, done or failed),
-        ``batch``, ``source`` (design, suggest or user) and, with candidates, the
-        ``candidate`` row label.
+        ``experiment``, the settings, the objectives, ``status`` (pending, done, failed or
+        excluded), ``batch``, ``source`` (design, suggest or user) and, with candidates,
+        the ``candidate`` row label.
     """
     settings = pd.DataFrame(list(raw["settings"]), columns=space.names)
     results = pd.DataFrame(list(raw["results"]), columns=objectives, dtype=float)
+    status = raw["status"].where(raw["excluded"].isna(), "excluded")
     frame = pd.concat(
         [
             raw[["id"]].rename(columns={"id": "experiment"}),
             settings,
             results,
-            raw[["status", "batch", "source"]],
+            status,
+            raw[["batch", "source"]],
         ],
         axis=1,
     )

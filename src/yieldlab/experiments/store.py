@@ -10,7 +10,12 @@ One file per campaign, written with the standard library's :mod:`sqlite3`:
   labels);
 * table ``experiments`` one row per experiment: its settings and results as JSON, its status
   ``'pending'`` (suggested, not measured), ``'done'`` or ``'failed'`` (a NaN objective), its
-  batch and where it came from.
+  batch and where it came from, and (format 2) ``excluded``: why the experiment is left out
+  of the models, or NULL;
+* table ``revisions`` (format 2) the audit trail of every change made to an experiment after
+  it was recorded: exclusions, inclusions and corrections, each with the values before and
+  after, the reason given and the time. A file of format 1 is upgraded to format 2, in the
+  same transaction, by the first such change; until then it is read as it is.
 
 Safety: the file is created under a temporary name and renamed into place, so a half-created
 file never carries the campaign's name. It runs in WAL mode with a busy timeout, and every
@@ -42,11 +47,20 @@ import pandas as pd
 
 from ..exceptions import CampaignError, StoreError
 
-__all__ = ["APPLICATION_ID", "FORMAT_VERSION", "STATUSES", "CampaignStore", "StaleSnapshot"]
+__all__ = [
+    "ACTIONS",
+    "APPLICATION_ID",
+    "FORMAT_VERSION",
+    "STATUSES",
+    "CampaignStore",
+    "StaleSnapshot",
+]
 
 APPLICATION_ID = 0x594C4142  # 'YLAB'
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 STATUSES = ("pending", "done", "failed")
+# what a revision of a recorded experiment does
+ACTIONS = ("exclude", "include", "correct")
 _MAGIC = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_S = 60.0
 
@@ -70,7 +84,23 @@ CREATE TABLE experiments (
 );
 CREATE INDEX experiments_status ON experiments(status);
 """
-_TABLES = {"meta", "candidates", "experiments"}
+# what format 2 adds to format 1 (run by create() and by the upgrade of a format-1 file)
+_SCHEMA_2 = """
+ALTER TABLE experiments ADD COLUMN excluded TEXT;
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    experiment INTEGER NOT NULL REFERENCES experiments(id),
+    action TEXT NOT NULL CHECK (action IN ('exclude', 'include', 'correct')),
+    before TEXT NOT NULL,
+    after TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+"""
+_TABLES = {
+    1: {"meta", "candidates", "experiments"},
+    2: {"meta", "candidates", "experiments", "revisions"},
+}
 _INSERT_RESULT = (
     "INSERT INTO experiments (batch, status, settings, results, candidate, source, created, "
     "updated) VALUES (?, ?, ?, ?, ?, 'user', ?, ?)"
@@ -82,7 +112,8 @@ _UPDATE_RESULT = (
 
 
 class StaleSnapshot(CampaignError):
-    """Experiments were recorded by another process since the caller read the campaign."""
+    """Experiments were recorded or changed by another process since the caller read the
+    campaign."""
 
 
 def _now() -> str:
@@ -190,7 +221,7 @@ class CampaignStore:
     @staticmethod
     def _initialize(connection, meta, candidates) -> None:
         connection.execute("BEGIN IMMEDIATE")
-        for statement in _SCHEMA.strip().split(";"):
+        for statement in (_SCHEMA + _SCHEMA_2).strip().split(";"):
             if statement.strip():
                 connection.execute(statement)
         connection.executemany(
@@ -260,7 +291,7 @@ class CampaignStore:
                 f"({FORMAT_VERSION}); upgrade yieldlab"
             )
         tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-        missing = sorted(_TABLES - tables)
+        missing = sorted(_TABLES[max(version, 1)] - tables)
         if missing:
             raise StoreError(f"{path!r} is damaged: the table(s) {missing} are missing")
         check = connection.execute("PRAGMA quick_check").fetchone()[0]
@@ -289,12 +320,21 @@ class CampaignStore:
             [self._decode(r[2], where(r[0])) for r in rows],
         )
 
+    def format(self) -> int:
+        """The file's format version (1 until the first revision of an experiment upgrades a
+        file written by an earlier yieldlab; 2 for files created now)."""
+        return int(self._read("PRAGMA user_version")[0][0])
+
     def experiments(self) -> pd.DataFrame:
-        """One row per experiment: ``id, batch, status, source, candidate, created, updated``
-        and the JSON ``settings`` and ``results`` decoded into dicts."""
+        """One row per experiment: ``id, batch, status, source, candidate, created, updated,
+        excluded`` (the reason it is left out, or None) and the JSON ``settings`` and
+        ``results`` decoded into dicts."""
         columns = ["id", "batch", "status", "source", "candidate", "created", "updated"]
-        columns += ["settings", "results"]
-        rows = self._read(f"SELECT {', '.join(columns)} FROM experiments ORDER BY id")
+        columns += ["excluded", "settings", "results"]
+        selected = (
+            columns if self.format() >= 2 else [c.replace("excluded", "NULL") for c in columns]
+        )
+        rows = self._read(f"SELECT {', '.join(selected)} FROM experiments ORDER BY id")
         decoded = [
             (
                 *r[:-2],
@@ -313,13 +353,54 @@ class CampaignStore:
         pair, in SQLite: no decoding of the whole history)."""
         query = (
             "SELECT id FROM experiments WHERE status != 'pending' AND settings = ? AND "
-            "results = ? ORDER BY id LIMIT 1"
+            "results = ? "
+            + ("AND excluded IS NULL " if self.format() >= 2 else "")
+            + "ORDER BY id LIMIT 1"
         )
         found: list[int | None] = []
         for s, r in zip(settings, results, strict=True):
             rows = self._read_with(query, (dumps(s), dumps(r)))
             found.append(int(rows[0][0]) if rows else None)
         return found
+
+    def revisions(self) -> pd.DataFrame:
+        """The audit trail: one row per change made to a recorded experiment, in order:
+        ``revision, experiment, action, before, after, reason, created`` (``before`` and
+        ``after`` decoded into dicts of the values changed)."""
+        columns = ["revision", "experiment", "action", "before", "after", "reason", "created"]
+        if self.format() < 2:
+            return pd.DataFrame(columns=columns)
+        rows = self._read(
+            "SELECT id, experiment, action, before, after, reason, created FROM revisions "
+            "ORDER BY id"
+        )
+        where = "the {} of revision {}".format
+        decoded = [
+            (
+                *r[:3],
+                self._decode(r[3], where("values before", r[0]), dict),
+                self._decode(r[4], where("values after", r[0]), dict),
+                *r[5:],
+            )
+            for r in rows
+        ]
+        return pd.DataFrame(decoded, columns=columns)
+
+    def last_revision(self) -> int:
+        """The id of the latest revision (0 before the first): it changes with every
+        exclusion, inclusion or correction, by any process."""
+        try:
+            return self._last_revision(self._connection)
+        except sqlite3.ProgrammingError:
+            raise self._closed() from None
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the campaign file {self.path!r}: {exc}") from None
+
+    @staticmethod
+    def _last_revision(connection: sqlite3.Connection) -> int:
+        if connection.execute("PRAGMA user_version").fetchone()[0] < 2:
+            return 0
+        return int(connection.execute("SELECT COALESCE(MAX(id), 0) FROM revisions").fetchone()[0])
 
     def _read_with(self, sql: str, parameters: Sequence[Any]) -> list[tuple]:
         try:
@@ -424,18 +505,24 @@ class CampaignStore:
         candidates: Sequence[int | None] | None = None,
         *,
         last_id: int | None = None,
+        last_revision: int | None = None,
     ) -> list[int]:
         """Record suggested experiments as pending, as one new batch; returns their ids.
 
         With ``last_id`` (:meth:`last_id` when the caller read the campaign), raises
         :class:`StaleSnapshot`, writing nothing, if any experiment was recorded since: the
         settings were chosen without knowing it (two processes would be given the same).
+        ``last_revision`` (:meth:`last_revision`) does the same for a correction or
+        exclusion made since (a corrected experiment may have moved to a candidate row).
         """
         rows = candidates if candidates is not None else [None] * len(settings)
         with self._transaction() as connection:
-            if last_id is not None and self._last_id(connection) != last_id:
+            if (last_id is not None and self._last_id(connection) != last_id) or (
+                last_revision is not None and self._last_revision(connection) != last_revision
+            ):
                 raise StaleSnapshot(
-                    "experiments were recorded by another process while the batch was chosen"
+                    "experiments were recorded or changed by another process while the batch "
+                    "was chosen"
                 )
             batch = self._next_batch(connection)
             now = _now()
@@ -533,6 +620,125 @@ class CampaignStore:
                 [(int(i),) for i in ids],
             )
             return cursor.rowcount
+
+    def revise(
+        self,
+        action: str,
+        ids: Sequence[int],
+        reason: str,
+        change: Callable[[int, dict, dict], tuple[dict, dict, bool, int | None]] | None = None,
+    ) -> list[int]:
+        """Change recorded experiments, all or none, and write each change to the audit
+        trail (table ``revisions``), upgrading a format-1 file first.
+
+        Parameters
+        ----------
+        action : {'exclude', 'include', 'correct'}
+            Leave the experiments out of the models (``excluded`` set to ``reason``), take
+            them back in, or replace their settings and results with those ``change``
+            returns.
+        ids : sequence of int
+            Experiments done or failed (not pending); to include, excluded ones; to exclude,
+            ones not excluded.
+        reason : str
+            Why; kept in the audit trail (and as ``excluded`` for an exclusion).
+        change : callable, optional
+            For ``'correct'``: ``change(id, settings, results)`` returns the new
+            ``(settings, results, failed, candidate row)``; it may raise to refuse.
+
+        Returns
+        -------
+        list of int
+            The ids of the experiments changed (those where the correction changed nothing
+            are left out and get no revision).
+
+        Raises
+        ------
+        CampaignError
+            When an experiment is unknown, pending, or (to exclude or include) already in
+            that state; nothing is changed.
+        """
+        if action not in ACTIONS:
+            raise ValueError(f"action={action!r} is not one of {list(ACTIONS)}")
+        with self._transaction() as connection:
+            if connection.execute("PRAGMA user_version").fetchone()[0] < 2:
+                for statement in _SCHEMA_2.strip().split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                connection.execute("PRAGMA user_version = 2")
+            now, changed = _now(), []
+            for experiment in ids:
+                row = connection.execute(
+                    "SELECT status, settings, results, candidate, excluded FROM experiments "
+                    "WHERE id = ?",
+                    (int(experiment),),
+                ).fetchone()
+                if row is None:
+                    raise CampaignError(
+                        f"there is no experiment {experiment} in this campaign; nothing was "
+                        "changed (the ids are in the 'experiment' column of data)"
+                    )
+                status, settings, results, candidate, excluded = row
+                if status == "pending":
+                    raise CampaignError(
+                        f"experiment {experiment} is pending (it has no results yet); cancel "
+                        "it instead. Nothing was changed"
+                    )
+                if action == "exclude" and excluded is not None:
+                    raise CampaignError(
+                        f"experiment {experiment} is already excluded ({excluded!r}); nothing "
+                        "was changed"
+                    )
+                if action == "include" and excluded is None:
+                    raise CampaignError(
+                        f"experiment {experiment} is not excluded; nothing was changed"
+                    )
+                if action != "correct":
+                    after = reason if action == "exclude" else None
+                    connection.execute(
+                        "UPDATE experiments SET excluded = ?, updated = ? WHERE id = ?",
+                        (after, now, int(experiment)),
+                    )
+                    before_values, after_values = {"excluded": excluded}, {"excluded": after}
+                else:
+                    old_settings = json.loads(settings)
+                    old_results = json.loads(results) if results else {}
+                    new_settings, new_results, failed, new_row = change(
+                        int(experiment), old_settings, old_results
+                    )
+                    old = {**old_settings, **old_results}
+                    new = {**new_settings, **new_results}
+                    keys = [k for k in new if json.dumps(_plain(new[k])) != json.dumps(old.get(k))]
+                    if not keys:
+                        continue
+                    connection.execute(
+                        "UPDATE experiments SET status = ?, settings = ?, results = ?, "
+                        "candidate = ?, updated = ? WHERE id = ?",
+                        (
+                            "failed" if failed else "done",
+                            dumps(new_settings),
+                            dumps(new_results),
+                            candidate if new_row is None else new_row,
+                            now,
+                            int(experiment),
+                        ),
+                    )
+                    before_values = {k: old.get(k) for k in keys}
+                    after_values = {k: new[k] for k in keys}
+                connection.execute(
+                    "INSERT INTO revisions (experiment, action, before, after, reason, created) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (
+                        int(experiment),
+                        action,
+                        dumps(before_values),
+                        dumps(after_values),
+                        reason,
+                        now,
+                    ),
+                )
+                changed.append(int(experiment))
+            return changed
 
     def set_meta(self, key: str, value: Any) -> None:
         """Replace one metadata entry (one transaction)."""

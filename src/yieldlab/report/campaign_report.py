@@ -13,7 +13,7 @@ from . import figures
 from .html import HtmlReport
 from .model_report import add_model_sections
 
-__all__ = ["MIN_MODEL_RESULTS", "campaign_report"]
+__all__ = ["MIN_MODEL_RESULTS", "campaign_report", "history_table"]
 
 # results needed before the report fits a model (automatic modelling cross-validates in
 # 5 folds)
@@ -21,8 +21,72 @@ MIN_MODEL_RESULTS = 5
 
 
 def _done(campaign: Any) -> pd.DataFrame:
+    """The experiments the models use: done or failed (not pending, not excluded)."""
     data = campaign.data
-    return data[data["status"] != "pending"].reset_index(drop=True)
+    return data[data["status"].isin(("done", "failed"))].reset_index(drop=True)
+
+
+def _shown(value: Any) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "empty"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def history_table(history: pd.DataFrame) -> pd.DataFrame:
+    """The audit trail of a campaign (:meth:`~yieldlab.Campaign.history`) for people:
+    ``experiment``, ``action``, ``change`` (``yield: 950 -> 95``), ``reason`` and ``when``
+    (UTC, to the minute).
+
+    Parameters
+    ----------
+    history : DataFrame
+        As :meth:`~yieldlab.Campaign.history` returns it.
+
+    Returns
+    -------
+    DataFrame
+    """
+    changes = []
+    for action, before, after in zip(
+        history["action"], history["before"], history["after"], strict=True
+    ):
+        if action == "correct":
+            changes.append(
+                "; ".join(f"{k}: {_shown(before.get(k))} -> {_shown(after[k])}" for k in after)
+            )
+        else:
+            changes.append("left out of the models" if action == "exclude" else "used again")
+    when = pd.to_datetime(history["created"], utc=True, format="ISO8601")
+    return pd.DataFrame(
+        {
+            "experiment": history["experiment"].to_numpy(),
+            "action": history["action"].to_numpy(),
+            "change": changes,
+            "reason": history["reason"].to_numpy(),
+            "when": when.dt.strftime("%Y-%m-%d %H:%M UTC").to_numpy(),
+        }
+    )
+
+
+def _history(report: HtmlReport, campaign: Any) -> None:
+    history = campaign.history()
+    if not len(history):
+        return
+    report.section("Changes to recorded experiments")
+    excluded = campaign.data.query("status == 'excluded'")
+    if len(excluded):
+        report.paragraph(
+            f"{len(excluded)} experiment(s) left out of the models and of the best result: "
+            + ", ".join(str(int(e)) for e in excluded["experiment"])
+            + ". They are still in the campaign file."
+        )
+    report.table(
+        history_table(history),
+        caption="Every exclusion and correction made after results were recorded, oldest first",
+        index=False,
+    )
 
 
 def _overview(
@@ -34,6 +98,9 @@ def _overview(
     key = {"experiments run": str(len(done)), "rounds": str(int(done["batch"].nunique()))}
     if failed:
         key["failed runs"] = str(failed)
+    excluded = int((campaign.data["status"] == "excluded").sum())
+    if excluded:
+        key["excluded"] = str(excluded)
     best = campaign.best() if (done["status"] == "done").any() else None
     if best is not None and len(best) and len(campaign.objectives) == 1:
         key[f"best {first.name}"] = f"{float(best[first.name].iloc[0]):.4g}"
@@ -181,6 +248,7 @@ def campaign_report(
         _experiments(report, campaign, done)
         _pareto(report, campaign, done)
     _pending(report, campaign)
+    _history(report, campaign)
     finished = done[done["status"] == "done"]
     first = campaign.objectives[0]
     if model is not None:

@@ -31,6 +31,13 @@ def new_store(tmp_path, name="c.db", candidates=()):
     return CampaignStore.create(tmp_path / name, META, candidates)
 
 
+def run_sql(path, script: str) -> None:
+    """Change a file behind yieldlab's back, as another program would."""
+    connection = sqlite3.connect(path)
+    connection.executescript(script)
+    connection.close()
+
+
 def record_new(store, xs, ys):
     n = len(xs)
     return store.record(
@@ -81,27 +88,18 @@ def test_missing_empty_foreign_and_non_sqlite_files_are_refused(tmp_path):
     (tmp_path / "text.db").write_text("temperature,yield\n20,3\n")
     with pytest.raises(StoreError, match=r"not a yieldlab campaign file \(it is not an SQLite"):
         CampaignStore.open(tmp_path / "text.db")
-    foreign = sqlite3.connect(tmp_path / "foreign.db")
-    foreign.execute("CREATE TABLE t (a)")
-    foreign.commit()
-    foreign.close()
+    run_sql(tmp_path / "foreign.db", "CREATE TABLE t (a);")
     with pytest.raises(StoreError, match=r"another application \(application_id 0x0\)"):
         CampaignStore.open(tmp_path / "foreign.db")
 
 
 def test_newer_format_and_missing_tables_are_refused(tmp_path):
     new_store(tmp_path).close()
-    connection = sqlite3.connect(tmp_path / "c.db")
-    connection.execute(f"PRAGMA user_version = {FORMAT_VERSION + 1}")
-    connection.commit()
-    connection.close()
+    run_sql(tmp_path / "c.db", f"PRAGMA user_version = {FORMAT_VERSION + 1};")
     with pytest.raises(StoreError, match="newer than this yieldlab reads"):
         CampaignStore.open(tmp_path / "c.db")
     new_store(tmp_path, "d.db").close()
-    connection = sqlite3.connect(tmp_path / "d.db")
-    connection.execute("DROP TABLE candidates")
-    connection.commit()
-    connection.close()
+    run_sql(tmp_path / "d.db", "DROP TABLE candidates;")
     with pytest.raises(StoreError, match=r"damaged: the table\(s\) \['candidates'\]"):
         CampaignStore.open(tmp_path / "d.db")
 
@@ -131,6 +129,49 @@ def test_a_failing_record_leaves_nothing_behind(tmp_path):
     assert table["status"].tolist() == ["pending"] and table["results"].tolist() == [{}]
 
 
+def test_a_revision_is_all_or_nothing_and_upgrades_only_when_it_lands(tmp_path):
+    store = new_store(tmp_path)
+    record_new(store, [0.1, 0.2], [1.0, 2.0])
+    run_sql(
+        tmp_path / "c.db",
+        "DROP TABLE revisions; ALTER TABLE experiments DROP COLUMN excluded; "
+        "PRAGMA user_version = 1;",
+    )
+    assert store.format() == 1 and store.experiments()["excluded"].isna().all()
+
+    def change(experiment, settings, results):
+        if experiment == 2:
+            raise ValueError("refused")
+        return settings, {"y": 5.0}, False, None
+
+    with pytest.raises(ValueError, match="refused"):
+        store.revise("correct", [1, 2], "typo", change)
+    # experiment 1 was corrected before experiment 2 refused: rolled back, format 1 still
+    assert store.format() == 1
+    assert store.experiments()["results"].tolist() == [{"y": 1.0}, {"y": 2.0}]
+    assert store.revise("exclude", [2], "bad vial") == [2]
+    assert store.format() == 2 and store.last_revision() == 1
+    assert store.experiments()["excluded"].fillna("-").tolist() == ["-", "bad vial"]
+    assert store.revise("correct", [1], "typo", change) == [1]
+    revisions = store.revisions()
+    assert revisions[["experiment", "action", "reason"]].values.tolist() == [
+        [2, "exclude", "bad vial"],
+        [1, "correct", "typo"],
+    ]
+    assert revisions["before"].tolist() == [{"excluded": None}, {"y": 1.0}]
+    assert revisions["after"].tolist() == [{"excluded": "bad vial"}, {"y": 5.0}]
+    # a batch chosen before a revision by another process is chosen again
+    with pytest.raises(StaleSnapshot, match="recorded or changed by another process"):
+        store.add_pending([{"x": 0.3}], "suggest", last_id=store.last_id(), last_revision=1)
+    assert store.add_pending([{"x": 0.3}], "suggest", last_revision=2) == [3]
+    # an experiment recorded again with the same values is a repeat only of ones in use
+    assert store.repeats([{"x": 0.2}, {"x": 0.1}], [{"y": 2.0}, {"y": 5.0}]) == [None, 1]
+    store.close()
+    run_sql(tmp_path / "c.db", "DROP TABLE revisions;")
+    with pytest.raises(StoreError, match=r"damaged: the table\(s\) \['revisions'\]"):
+        CampaignStore.open(tmp_path / "c.db")
+
+
 def test_cancel_drops_only_pending(tmp_path):
     store = new_store(tmp_path)
     store.add_pending([{"x": 0.1}, {"x": 0.2}, {"x": 0.3}], "design")
@@ -146,7 +187,7 @@ def test_pending_rows_chosen_on_a_stale_snapshot_are_refused(tmp_path):
     assert one.last_id() == 0
     seen = one.last_id()
     assert two.add_pending([{"x": 0.3}], "suggest", last_id=two.last_id()) == [1]
-    with pytest.raises(StaleSnapshot, match="recorded by another process"):
+    with pytest.raises(StaleSnapshot, match="recorded or changed by another process"):
         one.add_pending([{"x": 0.3}], "suggest", last_id=seen)
     assert len(one.experiments()) == 1  # nothing written
     assert one.add_pending([{"x": 0.7}], "suggest", last_id=one.last_id()) == [2]

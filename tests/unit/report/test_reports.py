@@ -153,3 +153,23 @@ def test_campaign_report_lists_pending_experiments_and_units():
         assert f"<td>{experiment}</td>" in html
     unit = reactor.space["temperature"].unit
     assert unit and f"temperature [{unit}]" in html
+
+
+def test_campaign_report_shows_exclusions_and_corrections_with_their_reasons():
+    reactor = Reactor(noise=0.0, random_state=0)
+    campaign = Campaign(reactor.space, Maximize("yield"), random_state=0)
+    settings = make_design(reactor.space, 6, "lhs", rng=0)
+    yields = reactor(settings)["yield"].to_numpy()
+    campaign.add(settings.assign(**{"yield": yields * [10, 1, 1, 1, 1, 1]}))
+    first, second = campaign.data["experiment"].iloc[:2]
+    campaign.correct(first, {"yield": yields[0]}, "typed ten times too large")
+    campaign.exclude(second, "reactor leaked")
+    html = campaign_report(campaign).render()
+    assert sections(html)[-1] == "Changes to recorded experiments"
+    assert "excluded<b>1</b>" in html and "experiments run<b>5</b>" in html
+    assert f"left out of the models and of the best result: {second}" in html
+    assert f"yield: {yields[0] * 10:.6g} -&gt; {yields[0]:.6g}" in html
+    assert "typed ten times too large" in html and "reactor leaked" in html
+    # the table of experiments run holds the five in use
+    table = html.split("All experiments run")[1].split("</table>")[0]
+    assert table.count("<tr>") == 5 and f"<td>{second}</td>" not in table
