@@ -400,8 +400,16 @@ def closest_name(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
     --------
     >>> closest_name("temprature", ["temperature", "pressure"])
     'temperature'
+    >>> closest_name("lgo", ["low", "log"])
+    'log'
     """
     import difflib
 
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
+    pool = list(candidates)
+    # two neighbouring letters swapped is the commonest typo ('lgo' is 'log', not 'low')
+    for i in range(len(name) - 1):
+        swapped = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+        if swapped != name and swapped in pool:
+            return swapped
+    matches = difflib.get_close_matches(name, pool, n=1, cutoff=cutoff)
     return matches[0] if matches else None

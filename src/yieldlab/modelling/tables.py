@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -282,7 +283,15 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
             bad = present & numbers.isna() & series.map(_text_or_date)
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0])
+                value = series.iloc[row]
+                comma = isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value)
+                fix = (
+                    f"write it with a decimal point ({value.strip().replace(',', '.')!r}), or "
+                    "save the sheet as CSV with ';' between cells"
+                    if comma
+                    else "correct it or leave the cell empty"
+                )
                 raise DataError(
-                    f"{where}row {name_row(row)!r}, column {column!r}: {series.iloc[row]!r} is "
-                    "not a number; correct it or leave the cell empty"
+                    f"{where}row {name_row(row)!r}, column {column!r}: {value!r} is "
+                    f"not a number; {fix}"
                 )

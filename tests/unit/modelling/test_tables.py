@@ -122,6 +122,16 @@ def test_decimal_commas_of_a_semicolon_table_are_numbers(tmp_path):
     assert frame["code"].tolist() == ["1,5", "2,5"]
 
 
+def test_decimal_commas_in_a_tab_separated_table_get_the_fix(tmp_path):
+    frame = read_table(write(tmp_path, "runs.tsv", "T\tyield\n80\t61,5\n90\t7,25\n"))
+    with pytest.raises(DataError) as info:
+        check_numeric_columns(frame, required=("yield",))
+    assert str(info.value) == (
+        "runs.tsv, row 2, column 'yield': '61,5' is not a number; write it with a decimal "
+        "point ('61.5'), or save the sheet as CSV with ';' between cells"
+    )
+
+
 def test_empty_rows_a_spreadsheet_leaves_at_the_end_are_dropped(tmp_path):
     frame = read_table(write(tmp_path, "runs.csv", "T,yield\n80,1\n90,2\n,\n,\n"))
     assert frame["yield"].tolist() == [1.0, 2.0]
