@@ -409,7 +409,9 @@ def test_exclude_include_and_correct_recorded_results(tmp_path):
     bad = [
         (("correct", "r.db", str(first), "yield", *reason), "'yield': give each new value as"),
         (("correct", "r.db", str(first), "yeild=3", *reason), "did you mean 'yield'"),
-        (("correct", "r.db", str(first), "temperature=hot", *reason), "'temperature'"),
+        (("correct", "r.db", str(first), "temperature=hot", *reason), "'hot' is not a number"),
+        (("correct", "r.db", str(first), "yield==3", *reason), "or 'yield=' for a failed run"),
+        (("correct", "r.db", str(first), "yield=1_000", *reason), "'1_000' is not a number"),
         (("correct", "r.db", str(first), "temperature=200", *reason), "outside [60, 110]"),
         (("correct", "r.db", str(first), "catalyst=Pt", *reason), "not a level of 'catalyst'"),
         (("exclude", "r.db", "99", *reason), "no experiment 99"),

@@ -505,17 +505,21 @@ def _name_values(campaign, values: list[str]) -> dict:
         textual = isinstance(parameter, Categorical) and any(
             isinstance(v, str) for v in parameter.values
         )
-        if textual:
-            parsed[name] = text
+        if textual or (parameter is None and name not in campaign.names):
+            parsed[name] = text  # a level, or an unknown name Campaign.correct names
         elif text == "" and name in campaign.names:
             parsed[name] = None
         else:
             try:
+                if "_" in text:  # float() reads '1_000'; a sheet would not
+                    raise ValueError(text)
                 number = float(text)
             except ValueError:
-                parsed[name] = text  # refused with the column's name by Campaign.correct
-            else:
-                parsed[name] = int(number) if number.is_integer() else number
+                failed = f", or '{name}=' for a failed run" if name in campaign.names else ""
+                raise UserError(
+                    f"{item!r}: {text!r} is not a number; give one such as '{name}=95'" + failed
+                ) from None
+            parsed[name] = int(number) if number.is_integer() else number
     return parsed
 
 

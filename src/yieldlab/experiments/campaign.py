@@ -98,6 +98,14 @@ def _experiment_ids(experiments: Any) -> list[int]:
     return ids
 
 
+def _one_setting(text: str, where: str) -> str:
+    """A message about a table of settings, reworded for the one setting of ``where``
+    (no row numbers, no counts over rows)."""
+    text = re.sub(r"^(results, )?(correct\(experiment \d+\))?,? ?(row 0)?[,:]? ?", "", text)
+    text = re.sub(r";? ?\(?\b1 (row|value)\(s\) [^;()]*in all\)?", "", text)
+    return f"{where}: {text.strip()}"
+
+
 def _check_names(space: Space, objectives: list[Any]) -> None:
     """Refuse parameter and objective names that clash with each other or with a column a
     campaign adds to its tables (``experiment``, ``status``, ``<objective>_mean``...)."""
@@ -628,7 +636,11 @@ class Campaign:
         valid = self.space.validate(settings, where="settings", allow_extra=True)
         run, Z, _ = self._split()
         if (run["status"] == "done").sum() == 0:
-            raise CampaignError("no experiment has a result yet; add results before predict()")
+            raise CampaignError(
+                "no experiment has a result yet"
+                + self._excluded_note()
+                + "; add results before predict()"
+            )
         posterior = self._posterior(run, Z)
         table = prediction_table(posterior, self.space.encode(valid), self.names)
         return table.set_axis(valid.index)
@@ -684,17 +696,25 @@ class Campaign:
             warnings.warn(
                 NearMatchWarning(matcher.near[0][0], ids, len(matcher.near)), stacklevel=2
             )
+        data = self.data
         if repeats:
             rows, earlier = zip(*repeats, strict=True)
+            status = data.set_index("experiment")["status"]
+            excluded = [e for e in earlier if status.get(e) == "excluded"]
             warnings.warn(
                 f"results, row {rows[0]} has no 'experiment' id and the same settings and "
                 f"results as experiment {earlier[0]}, recorded before ({len(rows)} such "
                 f"row(s), repeating experiment(s) {list(earlier)}); recorded again as "
-                "replicates. If these results had been recorded already, they now count twice",
+                "replicates. If these results had been recorded already, they now count twice"
+                + (
+                    f"; experiment(s) {excluded} had been excluded, and the copies recorded "
+                    "now are used by the models (exclude them too if that is wrong)"
+                    if excluded
+                    else ""
+                ),
                 UserWarning,
                 stacklevel=2,
             )
-        data = self.data
         return data.set_index("experiment").loc[recorded].reset_index()
 
     def _repeats(self, settings: list, results: list, ids: list[int | None]) -> list:
@@ -832,13 +852,7 @@ class Campaign:
                     + (f" (did you mean {hint!r}?)" if hint else "")
                     + f"; the names are {known}"
                 )
-        changed = self._revise("correct", ids, reason, values)
-        if not len(changed):
-            raise ValueError(
-                f"values {dict(values)!r} are those already recorded for experiment {ids[0]}; "
-                "nothing was corrected"
-            )
-        return changed
+        return self._revise("correct", ids, reason, values)
 
     def _corrected(self, values: Mapping[str, Any]):
         """The ``change`` callback of the store for :meth:`correct`: the new settings and
@@ -851,16 +865,22 @@ class Campaign:
             try:
                 valid = self.space.validate(frame, where=where, allow_extra=True)
             except SpaceError as exc:
-                raise SpaceError(str(exc).replace(f"{where}, row 0, ", f"{where}: ")) from None
+                raise SpaceError(_one_setting(str(exc), where)) from None
             try:
                 Y = np.column_stack([o.values(frame) for o in self.objectives])
                 check_measurements(Y, self.names)
             except DataError as exc:
-                text = re.sub(r"^(results, )?row 0, ", "", str(exc))
-                raise DataError(f"{where}: {text}") from None
+                raise DataError(_one_setting(str(exc), where)) from None
             new_row = None
             if self._Zc is not None:
-                new_row = int(candidate_rows(self.space, self._index, valid)[0])
+                try:
+                    new_row = int(candidate_rows(self.space, self._index, valid)[0])
+                except CampaignError:
+                    shown = {k: row[k] for k in self.space.names}
+                    raise CampaignError(
+                        f"{where}: the settings {shown!r} are not a row of the candidates; "
+                        "give the settings of the candidate row that was run"
+                    ) from None
             new_settings = dict(
                 zip(self.space.names, next(valid.itertuples(index=False)), strict=True)
             )
@@ -877,11 +897,44 @@ class Campaign:
             )
         if not ids:
             raise ValueError(f"{action}: no experiment given; give experiment ids")
+        ids = list(dict.fromkeys(ids))  # an id given twice is changed once
         change = self._corrected(values) if action == "correct" else None
         changed = self._store.revise(action, ids, reason.strip(), change)
         self._fitted = None
-        data = self.data
-        return data.set_index("experiment").loc[changed].reset_index()
+        # the surrogate's model was chosen on the data before the change: choose again
+        for memory in self._state.values():
+            memory["selected_at"] = 0
+        self._store.set_meta("surrogate", self._state)
+        data = self.data.set_index("experiment")
+        if action == "include" and self.candidates is not None:
+            self._warn_rerun(data, changed)
+        return data.loc[changed].reset_index()
+
+    def _warn_rerun(self, data: pd.DataFrame, included: list[int]) -> None:
+        """Warn when an included experiment's candidate row was given to another
+        experiment while it was excluded (the row is then run twice)."""
+        for experiment in included:
+            label = data.loc[experiment, "candidate"]
+            others = data.index[
+                (data["candidate"] == label)
+                & (data.index != experiment)
+                & (data["status"] != "excluded")
+            ].tolist()
+            if others:
+                warnings.warn(
+                    f"experiment {experiment} is included again, but its candidate row "
+                    f"{label!r} was run or planned again while it was excluded (experiment(s) "
+                    f"{others}); the row now counts twice (cancel a pending one if it is not "
+                    "needed)",
+                    UserWarning,
+                    stacklevel=3,
+                )
+
+    def _excluded_note(self) -> str:
+        excluded = self.data.query("status == 'excluded'")["experiment"].tolist()
+        if not excluded:
+            return ""
+        return f" in use: experiment(s) {excluded} are excluded (include() takes them back)"
 
     def history(self) -> pd.DataFrame:
         """Every change made to recorded experiments, oldest first: the audit trail.
@@ -905,7 +958,8 @@ class Campaign:
         if len(done) == 0:
             every = " for every objective" if len(self.objectives) > 1 else ""
             raise CampaignError(
-                f"no experiment has a result{every} yet (a run missing one is recorded as failed)"
+                f"no experiment has a result{every} yet (a run missing one is recorded as "
+                f"failed){self._excluded_note()}"
             )
         if len(self.objectives) == 1:
             score = self.objectives[0].score(done)

@@ -353,9 +353,7 @@ class CampaignStore:
         pair, in SQLite: no decoding of the whole history)."""
         query = (
             "SELECT id FROM experiments WHERE status != 'pending' AND settings = ? AND "
-            "results = ? "
-            + ("AND excluded IS NULL " if self.format() >= 2 else "")
-            + "ORDER BY id LIMIT 1"
+            "results = ? ORDER BY id LIMIT 1"
         )
         found: list[int | None] = []
         for s, r in zip(settings, results, strict=True):
@@ -657,6 +655,8 @@ class CampaignStore:
         CampaignError
             When an experiment is unknown, pending, or (to exclude or include) already in
             that state; nothing is changed.
+        ValueError
+            When a correction changes nothing at all (the file is left as it was).
         """
         if action not in ACTIONS:
             raise ValueError(f"action={action!r} is not one of {list(ACTIONS)}")
@@ -668,11 +668,13 @@ class CampaignStore:
                 connection.execute("PRAGMA user_version = 2")
             now, changed = _now(), []
             for experiment in ids:
-                row = connection.execute(
-                    "SELECT status, settings, results, candidate, excluded FROM experiments "
-                    "WHERE id = ?",
-                    (int(experiment),),
-                ).fetchone()
+                row = None
+                if 0 < experiment < 2**63:  # SQLite's integers
+                    row = connection.execute(
+                        "SELECT status, settings, results, candidate, excluded FROM "
+                        "experiments WHERE id = ?",
+                        (int(experiment),),
+                    ).fetchone()
                 if row is None:
                     raise CampaignError(
                         f"there is no experiment {experiment} in this campaign; nothing was "
@@ -738,6 +740,12 @@ class CampaignStore:
                     ),
                 )
                 changed.append(int(experiment))
+            if not changed:
+                # nothing to write: roll back (a format-1 file stays format 1)
+                raise ValueError(
+                    f"the values given are those already recorded for experiment "
+                    f"{', '.join(map(str, ids))}; nothing was corrected"
+                )
             return changed
 
     def set_meta(self, key: str, value: Any) -> None:

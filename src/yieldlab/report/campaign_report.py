@@ -29,8 +29,9 @@ def _done(campaign: Any) -> pd.DataFrame:
 def _shown(value: Any) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "empty"
-    if isinstance(value, float):
-        return f"{value:.6g}"
+    if isinstance(value, float):  # every digit recorded, without a trailing '.0'
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
     return str(value)
 
 

@@ -133,6 +133,38 @@ def test_bad_revisions_change_nothing():
     pd.testing.assert_frame_equal(campaign.data.drop(0), before.drop(0))
 
 
+def test_review_findings_on_ids_messages_and_replicates():
+    campaign = filled(n=20)
+    ids = campaign.data["experiment"].tolist()
+    campaign.predict({"x": 0.5, "c": "a"})  # the surrogate's model is chosen
+    assert campaign._state["y"]["selected_at"] == 20
+    with pytest.raises(CampaignError, match=f"no experiment {2**70}"):
+        campaign.include([2**70])
+    assert campaign.exclude([ids[0], ids[0]], "twice")["experiment"].tolist() == [ids[0]]
+    assert campaign._state["y"]["selected_at"] == 0  # the surrogate is chosen again
+    # the same row recorded again: a replicate, and the warning says the first is excluded
+    again = campaign.data.iloc[[0]][["x", "c", "y"]]
+    with pytest.warns(UserWarning, match=r"experiment\(s\) \[1\] had been excluded"):
+        campaign.add(again)
+    # every result excluded: best() says so
+    campaign.exclude(campaign.data.query("status == 'done'")["experiment"], "all bad")
+    with pytest.raises(CampaignError, match=r"excluded \(include\(\) takes them back\)"):
+        campaign.best()
+
+
+def test_messages_about_one_corrected_setting_name_no_rows():
+    space = Space([Real("t", 0, 100), Real("n", 0, 100)], constraints=["t + n <= 150"])
+    campaign = Campaign(space, Maximize("y"), random_state=0)
+    campaign.add(pd.DataFrame({"t": [50.0, 60.0], "n": [50.0, 60.0], "y": [1.0, 2.0]}))
+    with pytest.raises(SpaceError) as info:
+        campaign.correct(2, {"t": 95}, "x")
+    text = str(info.value)
+    assert text.startswith("correct(experiment 2): ") and "t + n <= 150" in text
+    assert "row" not in text and "in all" not in text
+    with pytest.raises(SpaceError, match=r"^correct\(experiment 1\): column 't'"):
+        campaign.correct(1, {"t": None}, "x")
+
+
 def test_an_excluded_candidate_can_be_suggested_again():
     grid = pd.DataFrame({"x": np.linspace(0, 1, 6).round(2).repeat(2), "c": ["a", "b"] * 6})
     campaign = Campaign(
@@ -145,6 +177,8 @@ def test_an_excluded_candidate_can_be_suggested_again():
     campaign.exclude(run["experiment"].iloc[[3]], "contaminated")
     again = campaign.suggest(1)
     assert again.index.tolist() == run.index[[3]].tolist()
+    with pytest.warns(UserWarning, match="was run or planned again while it was excluded"):
+        campaign.include(run["experiment"].iloc[3])
 
 
 def test_a_correction_moves_the_candidate_row_and_must_stay_on_a_candidate():
@@ -160,8 +194,10 @@ def test_a_correction_moves_the_candidate_row_and_must_stay_on_a_candidate():
     target = grid.loc[free[0]]
     row = campaign.correct(first, {"x": target["x"], "c": target["c"]}, "ran the next well")
     assert row["candidate"].iloc[0] == free[0]
-    with pytest.raises(SpaceError):
-        campaign.correct(first, {"x": 0.15}, "x")
+    with pytest.raises(
+        CampaignError, match=r"^correct\(experiment 1\): the settings .* not a row"
+    ):
+        campaign.correct(first, {"x": 0.1, "c": "b"}, "x")
     left = campaign.suggest(2)
     assert sorted(left.index) == sorted([planned.index[0], free[1]])
 
@@ -205,6 +241,10 @@ def test_a_file_of_format_1_is_read_and_upgraded_by_the_first_revision(tmp_path)
     assert campaign.data["status"].eq("done").all() and len(campaign.history()) == 0
     campaign.suggest(2)  # an old file works as it is
     first = int(campaign.data["experiment"].iloc[0])
+    same = float(campaign.data["y"].iloc[0])
+    with pytest.raises(ValueError, match="already recorded for experiment"):
+        campaign.correct(first, {"y": same}, "no change")
+    assert campaign._store.format() == 1  # a correction that changes nothing writes nothing
     campaign.exclude(first, "bad vial")
     assert campaign._store.format() == FORMAT_VERSION == 2
     assert campaign.data.set_index("experiment").loc[first, "status"] == "excluded"

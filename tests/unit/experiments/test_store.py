@@ -164,8 +164,11 @@ def test_a_revision_is_all_or_nothing_and_upgrades_only_when_it_lands(tmp_path):
     with pytest.raises(StaleSnapshot, match="recorded or changed by another process"):
         store.add_pending([{"x": 0.3}], "suggest", last_id=store.last_id(), last_revision=1)
     assert store.add_pending([{"x": 0.3}], "suggest", last_revision=2) == [3]
-    # an experiment recorded again with the same values is a repeat only of ones in use
-    assert store.repeats([{"x": 0.2}, {"x": 0.1}], [{"y": 2.0}, {"y": 5.0}]) == [None, 1]
+    # an experiment recorded again with the same values is a repeat, excluded or not
+    assert store.repeats([{"x": 0.2}, {"x": 0.1}], [{"y": 2.0}, {"y": 5.0}]) == [2, 1]
+    # ids SQLite cannot hold are unknown experiments, not an OverflowError
+    with pytest.raises(CampaignError, match="no experiment 99999999999999999999"):
+        store.revise("exclude", [99999999999999999999], "x")
     store.close()
     run_sql(tmp_path / "c.db", "DROP TABLE revisions;")
     with pytest.raises(StoreError, match=r"damaged: the table\(s\) \['revisions'\]"):

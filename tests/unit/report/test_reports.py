@@ -168,7 +168,7 @@ def test_campaign_report_shows_exclusions_and_corrections_with_their_reasons():
     assert sections(html)[-1] == "Changes to recorded experiments"
     assert "excluded<b>1</b>" in html and "experiments run<b>5</b>" in html
     assert f"left out of the models and of the best result: {second}" in html
-    assert f"yield: {yields[0] * 10:.6g} -&gt; {yields[0]:.6g}" in html
+    assert f"yield: {float(yields[0] * 10)!r} -&gt; {float(yields[0])!r}" in html  # every digit
     assert "typed ten times too large" in html and "reactor leaked" in html
     # the table of experiments run holds the five in use
     table = html.split("All experiments run")[1].split("</table>")[0]
