@@ -407,7 +407,10 @@ def test_exclude_include_and_correct_recorded_results(tmp_path):
 
     reason = ("--reason", "x")
     bad = [
-        (("correct", "r.db", str(first), "yield", *reason), "'yield': give each new value as"),
+        (
+            ("correct", "r.db", str(first), "yield", *reason),
+            "'yield': give each value as NAME=VALUE",
+        ),
         (("correct", "r.db", str(first), "yeild=3", *reason), "did you mean 'yield'"),
         (("correct", "r.db", str(first), "temperature=hot", *reason), "'hot' is not a number"),
         (("correct", "r.db", str(first), "yield==3", *reason), "or 'yield=' for a failed run"),
@@ -424,3 +427,26 @@ def test_exclude_include_and_correct_recorded_results(tmp_path):
     assert result.returncode == 2 and "--reason" in result.stderr  # a usage error
     status = json.loads(run_cli("status", "r.db", "--json", cwd=tmp_path).stdout)
     assert len(status["history"]) == 3  # the refused commands changed nothing
+
+
+def test_suggest_with_parameters_held_at_one_value(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "r.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("design", "r.db", "-n", "6", "--out", "plan.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lab(pd.read_csv(tmp_path / "plan.csv")).to_csv(tmp_path / "plan.csv", index=False)
+    assert run_cli("record", "r.db", "plan.csv", cwd=tmp_path).returncode == 0
+    fix = ("--fix", "catalyst=Ni", "--fix", "temperature=70")
+    result = run_cli("suggest", "r.db", "-n", "3", *fix, "-o", "next.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    sheet = pd.read_csv(tmp_path / "next.csv")
+    assert (sheet["catalyst"] == "Ni").all() and (sheet["temperature"] == 70).all()
+    assert sheet["pressure"].nunique() == 3
+    for args, fragment in [
+        (("--fix", "temprature=70"), "did you mean 'temperature'"),
+        (("--fix", "yield=3"), "'yield' is not a parameter"),
+        (("--fix", "temperature=hot"), "'hot' is not a number"),
+        (("--fix", "temperature=200"), "outside [60, 110] C"),
+    ]:
+        assert_user_error(run_cli("suggest", "r.db", *args, "-o", "x.csv", cwd=tmp_path), fragment)
+    assert not (tmp_path / "x.csv").exists()

@@ -210,15 +210,24 @@ def suggest(
     n: Count = 1,
     out: OutCsv = None,
     seed: CallSeed = None,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix",
+            help="Hold a parameter at one value for this batch, as NAME=VALUE (repeat for "
+            "several), e.g. --fix temperature=80.",
+        ),
+    ] = None,
 ) -> None:
     """Suggest the next experiments, with predicted mean and standard deviation.
 
-    Example: yieldlab suggest reactor.db -n 4
+    Example: yieldlab suggest reactor.db -n 4 --fix catalyst=Pd
     """
 
     def choose(campaign: Campaign) -> pd.DataFrame:
+        fixed = _name_values(campaign, fix) if fix else None
         with console.status("fitting the model and choosing the next experiments ..."):
-            return campaign.suggest(n)
+            return campaign.suggest(n, fixed=fixed)
 
     _plan(campaign_path, "suggest", out, "suggested experiments", choose, seed)
 
@@ -495,8 +504,7 @@ def _name_values(campaign, values: list[str]) -> dict:
         name = name.strip()
         if not equals or not name:
             raise UserError(
-                f"{item!r}: give each new value as NAME=VALUE, such as 'yield=95' or "
-                "'temperature=80'"
+                f"{item!r}: give each value as NAME=VALUE, such as 'temperature=80' or 'yield=95'"
             )
         if name in parsed:
             raise UserError(f"{name!r} is given twice; give each name once")

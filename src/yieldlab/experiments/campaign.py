@@ -448,13 +448,58 @@ class Campaign:
             )
         return min(n, left)
 
-    def _remaining(self) -> pd.DataFrame:
+    def _remaining(self, fixed: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """The candidate rows not run and not pending (with ``fixed`` values only)."""
         experiments = self._store.experiments()
         # an excluded experiment does not count as run: its candidate is free again
         used = experiments.loc[experiments["excluded"].isna(), "candidate"].dropna().astype(int)
         keep = np.ones(len(self.candidates), dtype=bool)
         keep[used.to_numpy()] = False
+        for name, value in (fixed or {}).items():
+            column = self.candidates[name]
+            if self.space[name].is_numeric:
+                keep &= np.isclose(column.to_numpy(float), float(value), rtol=1e-12, atol=0)
+            else:
+                keep &= (column == value).to_numpy()
         return self.candidates[keep]
+
+    def _fixed(self, fixed: Any) -> dict[str, Any]:
+        """``fixed`` checked against the space: canonical values by parameter name."""
+        if fixed is None:
+            return {}
+        if not isinstance(fixed, Mapping):
+            raise TypeError(
+                f"fixed={fixed!r} has the wrong type; expected a mapping of parameter names "
+                "to the value each is held at, such as {'temperature': 80}"
+            )
+        out = {}
+        for name, value in fixed.items():
+            if name not in self.space:
+                hint = closest_name(str(name), self.space.names)
+                raise ValueError(
+                    f"fixed: {name!r} is not a parameter"
+                    + (f" (did you mean {hint!r}?)" if hint else "")
+                    + f"; the parameters are {self.space.names}"
+                )
+            if np.ndim(value) != 0:
+                raise TypeError(
+                    f"fixed: {name!r} is given {value!r}; give the one value it is held at"
+                )
+            try:
+                out[name] = self.space[name].validate([value])[0]
+            except SpaceError as exc:
+                raise SpaceError(_one_setting(str(exc), "fixed")) from None
+            if isinstance(out[name], np.generic):
+                out[name] = out[name].item()
+        if out and self.candidates is None and self.space.has_restrictions:
+            rng = np.random.default_rng(0)
+            draws = self.space.from_unit(rng.random((4096, len(self.space)))).assign(**out)
+            if not self.space.is_feasible(draws).any():
+                raise SpaceError(
+                    f"fixed={out!r}: no setting with these values satisfies the space's "
+                    "constraints and exclusions; hold fewer parameters or other values"
+                )
+        return out
 
     def _propose(self, plan, source: str) -> pd.DataFrame:
         """Compute settings with ``plan()`` and record them as pending, recomputing when
@@ -496,7 +541,7 @@ class Campaign:
         self._fitted = None
         return out
 
-    def suggest(self, n: int = 1) -> pd.DataFrame:
+    def suggest(self, n: int = 1, fixed: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """The next ``n`` experiments, recorded as pending.
 
         With fewer than ``n_initial`` results, a space-filling design (greedy maximin distance
@@ -506,6 +551,16 @@ class Campaign:
         the same file: a batch computed while another process recorded experiments is
         recomputed, so no setting is given out twice. With candidates, at most the rows left
         (not run, not pending): fewer than ``n`` with a warning, a CampaignError when none.
+
+        Parameters
+        ----------
+        n : int, default=1
+            Number of experiments.
+        fixed : mapping of str to value, optional
+            Parameters held at one value for this batch (the oven is at 80 C this week, only
+            the palladium is in stock): ``{"temperature": 80}``. The others are chosen as
+            usual, by the models fitted to every result; with candidates, only rows with
+            these values are suggested.
 
         Returns
         -------
@@ -518,37 +573,46 @@ class Campaign:
             with candidates, indexed by their labels.
         """
         n = _count("n", n)
+        fixed = self._fixed(fixed)
+        with_fixed = f" with {fixed}" if fixed else ""
         if n == 0:
             return pd.DataFrame(columns=["experiment", *self.space.names])
         if self.candidates is not None:
-            n = self._available(n, len(self._remaining()), "suggest")
-        out = self._propose(lambda: self._plan(n), "suggest")
+            left = len(self._remaining(fixed))
+            if fixed and left == 0:
+                raise CampaignError(
+                    f"suggest: no candidate row{with_fixed} is left (none, or all run or "
+                    "pending); hold other values, or none"
+                )
+            n = self._available(n, left, "suggest" + with_fixed)
+        out = self._propose(lambda: self._plan(n, fixed), "suggest")
         if len(out) == 0:
             raise CampaignError(
-                "suggest: no new setting is left; every setting of the space has been run or "
-                "is pending (cancel() pending experiments to free theirs, or widen the space)"
+                f"suggest: no new setting{with_fixed} is left; every such setting of the space "
+                "has been run or is pending (cancel() pending experiments to free theirs, or "
+                "widen the space)"
             )
         if len(out) < n:
             warnings.warn(
-                f"suggest: only {len(out)} distinct new settings are left in the space (not "
-                f"run, not pending); returning {len(out)} instead of {n}",
+                f"suggest: only {len(out)} distinct new settings{with_fixed} are left in the "
+                f"space (not run, not pending); returning {len(out)} instead of {n}",
                 UserWarning,
                 stacklevel=2,
             )
         return out
 
-    def _plan(self, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _plan(self, n: int, fixed: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
         if self.candidates is not None:
-            n = min(n, len(self._remaining()))
+            n = min(n, len(self._remaining(fixed)))
         run, Z, Zp = self._split()
         done = run[run["status"] == "done"]
         if len(done) == 0 or len(done) < self.options["n_initial"]:
-            return self._space_filling(n, np.vstack([Z, Zp]))
+            return self._space_filling(n, np.vstack([Z, Zp]), fixed)
         # NOTE: the matrices are small; BLAS threads only contend with each other here
         with threadpool_limits(1):
-            return self._optimize(n, run, Z, Zp)
+            return self._optimize(n, run, Z, Zp, fixed)
 
-    def _optimize(self, n, run, Z, Zp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _optimize(self, n, run, Z, Zp, fixed=None) -> tuple[pd.DataFrame, pd.DataFrame]:
         posterior = self._posterior(run, Z)
         picks, values = optimized_batch(
             posterior,
@@ -559,11 +623,12 @@ class Campaign:
             n,
             self._rng(2),
             pending=Zp,
-            remaining=None if self._Zc is None else self.space.encode(self._remaining()),
+            remaining=None if self._Zc is None else self.space.encode(self._remaining(fixed)),
             acquisition=self.options["acquisition"],
             multi_objective=self.options["multi_objective"],
             beta=self.options["beta"],
             explore=self.options["explore"],
+            fixed=fixed,
         )
         settings = self.space.decode(picks)
         if self._Zc is not None:
@@ -575,11 +640,20 @@ class Campaign:
         extra["acquisition"] = np.exp(values) if expected else values
         return settings, extra
 
-    def _space_filling(self, n: int, taken: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-        remaining = None if self.candidates is None else self._remaining()
+    def _space_filling(
+        self, n: int, taken: np.ndarray, fixed: dict[str, Any] | None = None
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
+        remaining = None if self.candidates is None else self._remaining(fixed)
         rngs = (self._rng(3, 0), self._rng(4))  # the plan is fixed by the seed alone
         chosen = space_filling(
-            self.space, n, taken, self.options["n_initial"], rngs, self.candidates, remaining
+            self.space,
+            n,
+            taken,
+            self.options["n_initial"],
+            rngs,
+            self.candidates,
+            remaining,
+            fixed=fixed,
         )
         columns = [f"{o}_{k}" for o in self.names for k in ("mean", "std")] + ["acquisition"]
         return chosen, pd.DataFrame(np.nan, index=range(len(chosen)), columns=columns)

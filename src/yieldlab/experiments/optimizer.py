@@ -16,13 +16,17 @@ Two modes, one interface (``maximize(f, rng, exclude)`` and ``pool(rng, exclude,
   lands on a setting already chosen, is dropped; the result is never worse than the best pool
   point.
 
+With ``fixed`` settings (``suggest(fixed={"temperature": 80})``) every pool point carries
+them and the local optimizer moves only the other numeric columns.
+
 The criterion ``f`` maps encoded settings ``(n, n_encoded)`` to values ``(n,)`` and is called on
 whole arrays; gradients are forward differences computed in one vectorized call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 from scipy.optimize import minimize
@@ -53,6 +57,9 @@ class Maximizer:
         Pool points polished by the local optimizer.
     maxiter : int, default=60
         Iterations per local optimization.
+    fixed : mapping of str to value, optional
+        Parameters held at one (valid, canonical) value in continuous mode; in candidates
+        mode the caller passes only the rows that have them.
     """
 
     def __init__(
@@ -64,8 +71,16 @@ class Maximizer:
         n_pool: int = 1024,
         n_starts: int = 4,
         maxiter: int = 60,
+        fixed: Mapping[str, Any] | None = None,
     ) -> None:
         self.space = space
+        self.fixed = dict(fixed or {})
+        self._held = np.zeros(space.n_encoded, dtype=bool)
+        self._held_values = np.zeros(space.n_encoded)
+        for name, value in self.fixed.items():
+            where = space.encoded_slices[name]
+            self._held[where] = True
+            self._held_values[where] = space[name].encode([value])[0]
         self.candidates = candidates
         self.incumbents = np.zeros((0, space.n_encoded)) if incumbents is None else incumbents
         self.n_pool, self.n_starts, self.maxiter = n_pool, n_starts, maxiter
@@ -106,11 +121,14 @@ class Maximizer:
     def _continuous_pool(self, rng: np.random.Generator) -> np.ndarray:
         space = self.space
         sobol = qmc.Sobol(len(space.parameters), scramble=True, seed=rng)
-        settings = space.from_unit(sobol.random(self.n_pool))
+        settings = space.from_unit(sobol.random(self.n_pool)).assign(**self.fixed)
         settings = settings[space.is_feasible(settings)]
         parts = [space._encode_valid(settings)]
         if len(settings) < self.n_pool // 4:
-            parts.append(space._encode_valid(space.sample(self.n_pool // 4, rng)))
+            extra = space.from_unit(rng.random((4 * self.n_pool, len(space.parameters))))
+            extra = extra.assign(**self.fixed)
+            extra = extra[space.is_feasible(extra)].iloc[: self.n_pool // 4]
+            parts.append(space._encode_valid(extra))
         if len(self.incumbents):
             parts.append(self._perturbations(rng, self.n_pool // 2))
         return np.unique(np.vstack(parts), axis=0)
@@ -127,6 +145,7 @@ class Maximizer:
                 flip = rng.random(n) < 1.0 / len(space.parameters)
                 level = rng.integers(p.n_encoded, size=int(flip.sum()))
                 base[flip, where] = np.eye(p.n_encoded)[level]
+        base[:, self._held] = self._held_values[self._held]
         settings = space.decode(np.clip(base, 0.0, 1.0))
         return space._encode_valid(settings[space.is_feasible(settings)])
 
@@ -171,8 +190,10 @@ class Maximizer:
 
     def _polish(self, f: Callable, z0: np.ndarray) -> np.ndarray | None:
         """Local ascent over the numeric columns from ``z0``; ``None`` if it ends infeasible."""
-        idx = np.flatnonzero(self.numeric)
+        idx = np.flatnonzero(self.numeric & ~self._held)
         d = len(idx)
+        if d == 0:
+            return z0.copy()
 
         def negative(x: np.ndarray) -> tuple[float, np.ndarray]:
             step = np.where(x + _STEP <= 1.0, _STEP, -_STEP)
@@ -194,7 +215,9 @@ class Maximizer:
             )
         else:
             A, b = self._linear
-            A_rest = A[:, ~self.numeric] @ z0[~self.numeric]
+            rest = np.ones(len(z0), dtype=bool)
+            rest[idx] = False
+            A_rest = A[:, rest] @ z0[rest]
             constraint = {
                 "type": "ineq",
                 "fun": lambda x: b - A_rest - A[:, idx] @ x,

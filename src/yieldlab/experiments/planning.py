@@ -79,13 +79,17 @@ def space_filling(
     rngs: tuple[np.random.Generator, np.random.Generator],
     candidates: pd.DataFrame | None = None,
     remaining: pd.DataFrame | None = None,
+    fixed: dict[str, Any] | None = None,
 ) -> pd.DataFrame:
     """The next ``n`` settings of a campaign's initial plan, then the most distant ones.
 
     The plan is ``n_plan`` Sobol points (mapped to candidate rows in candidates mode) drawn
     with ``rngs[0]``; its points not yet ``taken`` come first, in order, then greedy maximin
     distance (:func:`greedy_maximin`) over 512 more Sobol points drawn with ``rngs[1]`` or
-    over the ``remaining`` candidate rows.
+    over the ``remaining`` candidate rows. With ``fixed`` settings (canonical values by
+    parameter name), only points that have them: the plan's candidate rows among the
+    ``remaining`` ones (which the caller has restricted), or the Sobol points with the
+    fixed values put in, where feasible.
 
     Returns
     -------
@@ -96,11 +100,18 @@ def space_filling(
     if candidates is not None:
         size = min(size, len(candidates))
         plan = make_design(space, size, "sobol", rngs[0], candidates=candidates)
+        if fixed:
+            plan = plan[plan.index.isin(remaining.index)]
         pool = pd.concat([plan, remaining])
     else:
         plan = make_design(space, size, "sobol", rngs[0])
         # 512 unless a large batch needs more (the first 512 stay the same points)
         more = make_design(space, max(512, 2 * (n + len(taken))), "sobol", rngs[1])
+        if fixed:
+            plan, more = (
+                frame.assign(**fixed)[space.is_feasible(frame.assign(**fixed))]
+                for frame in (plan, more)
+            )
         pool = pd.concat([plan, more], ignore_index=True)
     return pool.iloc[greedy_maximin(space.encode(pool), taken, n, len(plan))]
 
@@ -145,6 +156,7 @@ def optimized_batch(
     multi_objective: str = "desirability",
     beta: float = 2.0,
     explore: bool = False,
+    fixed: dict[str, Any] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The next ``n`` encoded settings and their acquisition values.
 
@@ -166,6 +178,9 @@ def optimized_batch(
         Candidates mode: the encoded candidate rows not yet run or pending.
     acquisition, multi_objective, beta, explore
         As :class:`~.campaign.Campaign`.
+    fixed : dict, optional
+        Parameters held at one value (:class:`~.optimizer.Maximizer`); with candidates,
+        ``remaining`` holds only the rows that have them.
 
     Returns
     -------
@@ -176,7 +191,7 @@ def optimized_batch(
     done = run[run["status"] == "done"]
     scores = Score(objectives, done)
     order = np.argsort(-np.nan_to_num(scores.of_results(run), nan=-np.inf))
-    maximizer = Maximizer(space, remaining, Z[order[:_N_INCUMBENTS]])
+    maximizer = Maximizer(space, remaining, Z[order[:_N_INCUMBENTS]], fixed=fixed)
     several = len(objectives) > 1
     if several and multi_objective == "pareto" and acquisition in ("ei", "nei"):
         measured = objective_matrix(objectives, done)
