@@ -406,6 +406,9 @@ def closest_name(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
     import difflib
 
     pool = list(candidates)
+    folded = [c for c in pool if c.casefold() == name.casefold()]
+    if folded and name not in pool:  # 'pd' for 'Pd'
+        return folded[0]
     # two neighbouring letters swapped is the commonest typo ('lgo' is 'log', not 'low')
     for i in range(len(name) - 1):
         swapped = name[:i] + name[i + 1] + name[i] + name[i + 2 :]

@@ -450,3 +450,23 @@ def test_suggest_with_parameters_held_at_one_value(tmp_path):
     ]:
         assert_user_error(run_cli("suggest", "r.db", *args, "-o", "x.csv", cwd=tmp_path), fragment)
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_name_values_read_levels_as_the_space_has_them():
+    from yieldlab import Campaign, Categorical, Maximize, Real, Space
+    from yieldlab.cli.app import UserError
+    from yieldlab.cli.campaign_commands import _name_values
+
+    space = Space(
+        [Real("t", 60, 110), Categorical("dry", [True, False]), Categorical("n", [1, 2])]
+    )
+    campaign = Campaign(space, Maximize("yield"))
+    parsed = _name_values(campaign, ["dry=true", "n=2", "t=80.5", "yield="])
+    assert parsed == {"dry": True, "n": 2, "t": 80.5, "yield": None}
+    assert type(parsed["dry"]) is bool
+    try:
+        _name_values(campaign, ["t=hot"])
+    except UserError as exc:
+        assert "give one such as 't=60'" in str(exc)
+    else:
+        raise AssertionError("t=hot was accepted")

@@ -513,6 +513,12 @@ def _name_values(campaign, values: list[str]) -> dict:
         textual = isinstance(parameter, Categorical) and any(
             isinstance(v, str) for v in parameter.values
         )
+        if isinstance(parameter, Categorical) and not textual:
+            # numeric or true/false levels: the level whose text this is
+            same = [v for v in parameter.values if str(v).casefold() == text.casefold()]
+            if same:
+                parsed[name] = same[0]
+                continue
         if textual or (parameter is None and name not in campaign.names):
             parsed[name] = text  # a level, or an unknown name Campaign.correct names
         elif text == "" and name in campaign.names:
@@ -524,8 +530,10 @@ def _name_values(campaign, values: list[str]) -> dict:
                 number = float(text)
             except ValueError:
                 failed = f", or '{name}=' for a failed run" if name in campaign.names else ""
+                example = getattr(parameter, "low", 95)
                 raise UserError(
-                    f"{item!r}: {text!r} is not a number; give one such as '{name}=95'" + failed
+                    f"{item!r}: {text!r} is not a number; give one such as "
+                    f"'{name}={example:g}'" + failed
                 ) from None
             parsed[name] = int(number) if number.is_integer() else number
     return parsed

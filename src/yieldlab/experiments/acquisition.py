@@ -68,6 +68,7 @@ from typing import Any
 import numpy as np
 from scipy.special import erfcx, ndtr
 
+from .optimizer import NoSettingLeft
 from .pareto import hypervolume_improvement, nondominated_boxes
 from .scores import Score, oriented
 
@@ -397,21 +398,33 @@ def select_batch(
             kind, posterior, score, best, beta=beta, base_samples=base, tau=tau
         )
         exclude = np.vstack([pending, *picks]) if picks else pending
-        if j in thompson_picks:
-            z = _thompson_pick(posterior, maximizer, score, rng, exclude, f)
-            value = float(f(z[None, :])[0])
-        else:
-            z, value = maximizer.maximize(f, rng, exclude)
+        try:
+            if j in thompson_picks:
+                z = _thompson_pick(posterior, maximizer, score, rng, exclude, f)
+                value = float(f(z[None, :])[0])
+            else:
+                z, value = maximizer.maximize(f, rng, exclude)
+        except NoSettingLeft:
+            break  # fewer settings left than asked for: the caller says so
         picks.append(z[None, :])
         values.append(value)
         if j + 1 < n:
             posterior = posterior.condition(z[None, :])
-    return np.vstack(picks), np.asarray(values, dtype=float)
+    return _stacked(picks), np.asarray(values, dtype=float)
+
+
+def _stacked(picks: list[np.ndarray]) -> np.ndarray:
+    """The picks as rows; NoSettingLeft when there is none (nothing was left to pick)."""
+    if not picks:
+        raise NoSettingLeft("no setting is left to suggest")
+    return np.vstack(picks)
 
 
 def _thompson_pick(posterior, maximizer, score, rng, exclude, rank) -> np.ndarray:
     """The best setting of the pool under one joint posterior draw of the score."""
     pool = maximizer.pool(rng, exclude, rank=rank)
+    if len(pool) == 0:
+        raise NoSettingLeft("no setting is left for a Thompson pick")
     g = score(posterior.sample(pool, 1, rng)[0])
     return pool[int(np.argmax(np.where(np.isfinite(g), g, -np.inf)))]
 
@@ -419,6 +432,8 @@ def _thompson_pick(posterior, maximizer, score, rng, exclude, rank) -> np.ndarra
 def _thompson_batch(posterior, maximizer, n, make_score, rng, pending):
     """One joint posterior draw per pick over a shared pool; picks are distinct rows."""
     pool = maximizer.pool(rng, pending)
+    if len(pool) == 0:  # every setting run or pending: the caller says so
+        raise NoSettingLeft("no setting is left to suggest")
     draws = posterior.sample(pool, n, rng)  # (n, n_pool, n_objectives)
     taken = np.zeros(len(pool), dtype=bool)
     picks, values = [], []
@@ -583,10 +598,13 @@ def select_hypervolume_batch(
         base = rng.standard_normal((n_mc, len(objectives)))
         f = _hypervolume_criterion(posterior, objectives, lower, upper, base)
         taken = ([pending] if len(pending) else []) + picks
-        z, value = maximizer.maximize(f, rng, np.vstack(taken) if taken else None)
+        try:
+            z, value = maximizer.maximize(f, rng, np.vstack(taken) if taken else None)
+        except NoSettingLeft:
+            break  # fewer settings left than asked for: the caller says so
         picks.append(z[None, :])
         values.append(value)
         if j + 1 < n:
             front = np.vstack([front, believed(z[None, :])])
             posterior = posterior.condition(z[None, :])
-    return np.vstack(picks), np.asarray(values, dtype=float)
+    return _stacked(picks), np.asarray(values, dtype=float)

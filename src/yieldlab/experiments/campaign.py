@@ -28,6 +28,7 @@ from ..exceptions import CampaignError, DataError, SpaceError, StoreError, Yield
 from .acquisition import ACQUISITIONS
 from .design import make_design
 from .desirability import Desirability, as_objectives
+from .optimizer import NoSettingLeft, feasible_draws
 from .pareto import objective_matrix
 from .pareto import pareto_mask as _pareto_mask
 from .planning import optimized_batch, prediction_table, space_filling
@@ -491,14 +492,13 @@ class Campaign:
                 raise SpaceError(_one_setting(str(exc), "fixed")) from None
             if isinstance(out[name], np.generic):
                 out[name] = out[name].item()
-        if out and self.candidates is None and self.space.has_restrictions:
-            rng = np.random.default_rng(0)
-            draws = self.space.from_unit(rng.random((4096, len(self.space)))).assign(**out)
-            if not self.space.is_feasible(draws).any():
-                raise SpaceError(
-                    f"fixed={out!r}: no setting with these values satisfies the space's "
-                    "constraints and exclusions; hold fewer parameters or other values"
-                )
+        restricted = out and self.candidates is None and self.space.has_restrictions
+        if restricted and not len(feasible_draws(self.space, out, 1, np.random.default_rng(0))):
+            raise SpaceError(
+                f"fixed={out!r}: no setting with these values that satisfies the space's "
+                "constraints and exclusions was found; hold fewer parameters or other "
+                "values"
+            )
         return out
 
     def _propose(self, plan, source: str) -> pd.DataFrame:
@@ -614,7 +614,25 @@ class Campaign:
 
     def _optimize(self, n, run, Z, Zp, fixed=None) -> tuple[pd.DataFrame, pd.DataFrame]:
         posterior = self._posterior(run, Z)
-        picks, values = optimized_batch(
+        try:
+            picks, values = self._batch(posterior, n, run, Z, Zp, fixed)
+        except NoSettingLeft:  # suggest() says so
+            picks, values = np.zeros((0, self.space.n_encoded)), np.zeros(0)
+        settings = self.space.decode(picks)
+        if fixed and self._Zc is None:
+            # the held values as given, not as decoded (0.30000000000000004 for 0.3)
+            settings = settings.assign(**fixed)
+        if self._Zc is not None:
+            settings.index = self.candidates.index[
+                candidate_rows(self.space, self._index, settings)
+            ]
+        extra = prediction_table(posterior, picks, self.names)
+        expected = self.options["acquisition"] in ("ei", "nei")
+        extra["acquisition"] = np.exp(values) if expected else values
+        return settings, extra
+
+    def _batch(self, posterior, n, run, Z, Zp, fixed) -> tuple[np.ndarray, np.ndarray]:
+        return optimized_batch(
             posterior,
             self.space,
             self.objectives,
@@ -630,15 +648,6 @@ class Campaign:
             explore=self.options["explore"],
             fixed=fixed,
         )
-        settings = self.space.decode(picks)
-        if self._Zc is not None:
-            settings.index = self.candidates.index[
-                candidate_rows(self.space, self._index, settings)
-            ]
-        extra = prediction_table(posterior, picks, self.names)
-        expected = self.options["acquisition"] in ("ei", "nei")
-        extra["acquisition"] = np.exp(values) if expected else values
-        return settings, extra
 
     def _space_filling(
         self, n: int, taken: np.ndarray, fixed: dict[str, Any] | None = None

@@ -74,7 +74,11 @@ def test_fixed_values_respect_constraints_and_are_checked():
     batch = campaign.suggest(3, fixed={"x": 0.6})
     assert (batch["x"] == 0.6).all() and (batch["y"] <= 0.4 + 1e-6).all()
     cases = [
-        ({"x": 1.0, "y": 0.5}, SpaceError, "no setting with these values satisfies"),
+        (
+            {"x": 1.0, "y": 0.5},
+            SpaceError,
+            "no setting with these values that satisfies .* was found",
+        ),
         ({"xx": 0.5}, ValueError, r"'xx' is not a parameter \(did you mean 'x'\?\)"),
         ({"f": 0.5}, ValueError, "'f' is not a parameter"),
         ({"x": 2.0}, SpaceError, r"^fixed: column 'x': 2.0 is outside \[0, 1\]"),
@@ -87,3 +91,27 @@ def test_fixed_values_respect_constraints_and_are_checked():
         with pytest.raises(error, match=message):
             campaign.suggest(1, fixed=fixed)
     assert len(campaign.data.query("status == 'pending'")) == pending  # nothing planned
+
+
+def test_review_findings_exact_values_boundaries_and_running_out():
+    log_space = Space([Real("t", -5, 3.3), Real("v", 0.01, 10, log=True)])
+    campaign = Campaign(log_space, Maximize("f"), random_state=0)
+    planned = campaign.design(6)
+    campaign.add(planned.assign(f=-((planned["t"] - 1) ** 2) - np.log(planned["v"]) ** 2))
+    # after the model takes over, the held values are the ones given, to the last digit
+    assert campaign.suggest(2, fixed={"t": -1.68})["t"].tolist() == [-1.68, -1.68]
+    assert campaign.suggest(2, fixed={"v": 0.3})["v"].tolist() == [0.3, 0.3]
+    # a held value on the constraint's boundary leaves one setting, which is found
+    tight = Campaign(space(constraints=["x + y <= 1"]), Maximize("f"), random_state=0)
+    with pytest.warns(UserWarning, match="only 1 distinct new settings"):
+        only = tight.suggest(2, fixed={"x": 1.0, "c": "a"})
+    assert only[["x", "y", "c"]].values.tolist() == [[1.0, 0.0, "a"]]
+    near = tight.suggest(3, fixed={"x": 0.999})  # room for y below 0.001 only
+    assert len(near) == 3 and (near["y"] <= 0.001 + 1e-9).all()
+    # with the model: every parameter held, then nothing left
+    run = Campaign(space(), Maximize("f"), random_state=0)
+    run.add(measure(run.design(6)))
+    with pytest.warns(UserWarning, match="only 1 distinct new settings"):
+        assert len(run.suggest(3, fixed={"x": 0.5, "y": 0.5, "c": "b"})) == 1
+    with pytest.raises(CampaignError, match=r"no new setting with \{'x': 0.5"):
+        run.suggest(1, fixed={"x": 0.5, "y": 0.5, "c": "b"})
