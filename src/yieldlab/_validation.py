@@ -392,6 +392,20 @@ def check_matrix(
     return out
 
 
+def did_you_mean(name: Any, candidates: Iterable[str]) -> str:
+    """``" (did you mean 'x'?)"`` for the candidate closest to ``name``, or ``""``.
+
+    Examples
+    --------
+    >>> "'temprature' is not a parameter" + did_you_mean("temprature", ["temperature"])
+    "'temprature' is not a parameter (did you mean 'temperature'?)"
+    >>> did_you_mean("zzz", ["temperature"])
+    ''
+    """
+    hint = closest_name(str(name), candidates)
+    return f" (did you mean {hint!r}?)" if hint else ""
+
+
 def closest_name(name: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
     """Return the candidate closest to ``name`` (for "did you mean" hints), or ``None``
     when none is at least ``cutoff`` similar (:func:`difflib.get_close_matches`).

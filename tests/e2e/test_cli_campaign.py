@@ -31,6 +31,15 @@ def lab(frame: pd.DataFrame) -> pd.DataFrame:
     return done
 
 
+def planned(tmp_path, db: str, n: int, out: str) -> pd.DataFrame:
+    """A new campaign ``db`` of SPACE with a first design of ``n`` written to ``out``."""
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", db, "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("design", db, "-n", str(n), "--out", out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return pd.read_csv(tmp_path / out)
+
+
 def test_the_experiment_loop(tmp_path):
     (tmp_path / "space.yaml").write_text(SPACE)
     result = run_cli("init", "reactor.db", "--space", "space.yaml", cwd=tmp_path)
@@ -177,10 +186,7 @@ def test_descriptors_from_a_csv_next_to_the_space_file(tmp_path):
 
 
 def test_record_refuses_an_unfilled_sheet_and_reports_failed_runs(tmp_path):
-    (tmp_path / "space.yaml").write_text(SPACE)
-    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
-    result = run_cli("design", "c.db", "-n", "4", "--out", "plan.csv", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    planned(tmp_path, "c.db", 4, "plan.csv")
     # sent back as written: nothing is recorded, and nothing turned into a failed run
     assert_user_error(
         run_cli("record", "c.db", "plan.csv", cwd=tmp_path), "plan.csv: no result is filled in"
@@ -359,10 +365,7 @@ def test_design_size_errors_speak_of_the_command_line(tmp_path):
 
 
 def test_an_experiment_twice_in_a_sheet_names_both_lines(tmp_path):
-    (tmp_path / "space.yaml").write_text(SPACE)
-    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
-    assert run_cli("design", "c.db", "-n", "3", "--out", "s.csv", cwd=tmp_path).returncode == 0
-    sheet = lab(pd.read_csv(tmp_path / "s.csv"))
+    sheet = lab(planned(tmp_path, "c.db", 3, "s.csv"))
     pd.concat([sheet, sheet.iloc[[1]]]).to_csv(tmp_path / "s.csv", index=False)
     assert_user_error(
         run_cli("record", "c.db", "s.csv", cwd=tmp_path),
@@ -371,11 +374,7 @@ def test_an_experiment_twice_in_a_sheet_names_both_lines(tmp_path):
 
 
 def test_exclude_include_and_correct_recorded_results(tmp_path):
-    (tmp_path / "space.yaml").write_text(SPACE)
-    assert run_cli("init", "r.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
-    result = run_cli("design", "r.db", "-n", "6", "--out", "plan.csv", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    done = lab(pd.read_csv(tmp_path / "plan.csv"))
+    done = lab(planned(tmp_path, "r.db", 6, "plan.csv"))
     done.loc[0, "yield"] *= 10  # a typing error
     done.to_csv(tmp_path / "plan.csv", index=False)
     assert run_cli("record", "r.db", "plan.csv", cwd=tmp_path).returncode == 0
@@ -430,11 +429,7 @@ def test_exclude_include_and_correct_recorded_results(tmp_path):
 
 
 def test_suggest_with_parameters_held_at_one_value(tmp_path):
-    (tmp_path / "space.yaml").write_text(SPACE)
-    assert run_cli("init", "r.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
-    result = run_cli("design", "r.db", "-n", "6", "--out", "plan.csv", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    lab(pd.read_csv(tmp_path / "plan.csv")).to_csv(tmp_path / "plan.csv", index=False)
+    lab(planned(tmp_path, "r.db", 6, "plan.csv")).to_csv(tmp_path / "plan.csv", index=False)
     assert run_cli("record", "r.db", "plan.csv", cwd=tmp_path).returncode == 0
     fix = ("--fix", "catalyst=Ni", "--fix", "temperature=70")
     result = run_cli("suggest", "r.db", "-n", "3", *fix, "-o", "next.csv", cwd=tmp_path)

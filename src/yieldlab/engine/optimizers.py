@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from scipy.linalg import blas
 
-from .._validation import check_positive, closest_name
+from .._validation import check_positive, did_you_mean
 
 __all__ = ["OPTIMIZERS", "Adam", "AdamW", "GradientDescent", "Optimizer", "get_optimizer"]
 
@@ -329,9 +329,8 @@ def get_optimizer(optimizer: str | Optimizer, learning_rate: float, **options: A
     accepted = [p for p in inspect.signature(cls).parameters if p != "learning_rate"]
     for key in options:
         if key not in accepted:
-            hint = closest_name(key, accepted)
             raise TypeError(
-                f"optimizer {optimizer!r} has no option {key!r}; its options are {accepted}"
-                + (f" (did you mean {hint!r}?)" if hint else "")
+                f"optimizer {optimizer!r} has no option {key!r}{did_you_mean(key, accepted)}; "
+                f"its options are {accepted}"
             )
     return cls(learning_rate, **options)

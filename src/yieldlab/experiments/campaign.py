@@ -23,12 +23,18 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from .._validation import check_bool, check_choice, check_positive, check_rng, closest_name
+from .._validation import (
+    check_bool,
+    check_choice,
+    check_positive,
+    check_rng,
+    did_you_mean,
+)
 from ..exceptions import CampaignError, DataError, SpaceError, StoreError, YieldlabError
 from .acquisition import ACQUISITIONS
 from .design import make_design
 from .desirability import Desirability, as_objectives
-from .optimizer import NoSettingLeft, feasible_draws
+from .optimizer import NoSettingLeft
 from .pareto import objective_matrix
 from .pareto import pareto_mask as _pareto_mask
 from .planning import optimized_batch, prediction_table, space_filling
@@ -412,11 +418,9 @@ class Campaign:
         n = None if n is None else _count("n", n)
         for key in options:
             if key not in _DESIGN_OPTIONS:
-                hint = closest_name(key, _DESIGN_OPTIONS)
                 raise TypeError(
-                    f"design() has no option {key!r}"
-                    + (f"; did you mean {hint!r}?" if hint else "")
-                    + f" The options are {list(_DESIGN_OPTIONS)} (see make_design)"
+                    f"design() has no option {key!r}{did_you_mean(key, _DESIGN_OPTIONS)}; the "
+                    f"options are {list(_DESIGN_OPTIONS)} (see make_design)"
                 )
         if self.candidates is not None:
             left = self._available(n or 1, len(self._remaining()), "design")
@@ -476,11 +480,9 @@ class Campaign:
         out = {}
         for name, value in fixed.items():
             if name not in self.space:
-                hint = closest_name(str(name), self.space.names)
                 raise ValueError(
-                    f"fixed: {name!r} is not a parameter"
-                    + (f" (did you mean {hint!r}?)" if hint else "")
-                    + f"; the parameters are {self.space.names}"
+                    f"fixed: {name!r} is not a parameter{did_you_mean(name, self.space.names)}; "
+                    f"the parameters are {self.space.names}"
                 )
             if np.ndim(value) != 0:
                 raise TypeError(
@@ -493,7 +495,7 @@ class Campaign:
             if isinstance(out[name], np.generic):
                 out[name] = out[name].item()
         restricted = out and self.candidates is None and self.space.has_restrictions
-        if restricted and not len(feasible_draws(self.space, out, 1, np.random.default_rng(0))):
+        if restricted and not len(self.space.sample(1, 0, fixed=out, fewer_ok=True)):
             raise SpaceError(
                 f"fixed={out!r}: no setting with these values that satisfies the space's "
                 "constraints and exclusions was found; hold fewer parameters or other "
@@ -753,12 +755,7 @@ class Campaign:
             candidates, text in an objective, an unknown or finished experiment id.
         """
         frame = check_results(results, self.space, self.names)
-        settings = self.space.validate(frame, where="results", allow_extra=True)
-        try:
-            Y = np.column_stack([o.values(frame) for o in self.objectives])
-        except DataError as exc:
-            raise DataError(f"results, {exc}") from None
-        check_measurements(Y, self.names)
+        settings, Y = self._measured(frame, "results")
         Z = self.space.encode(settings)
         rows = None if self._Zc is None else candidate_rows(self.space, self._index, settings)
         if rows is not None and "candidate" in frame:
@@ -799,6 +796,17 @@ class Campaign:
                 stacklevel=2,
             )
         return data.set_index("experiment").loc[recorded].reset_index()
+
+    def _measured(self, frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """The settings of ``frame`` checked against the space, and its measured values
+        (NaN: a failed run) checked to be measurements; errors name ``where``."""
+        settings = self.space.validate(frame, where=where, allow_extra=True)
+        try:
+            Y = np.column_stack([o.values(frame) for o in self.objectives])
+        except DataError as exc:
+            raise DataError(f"{where}, {exc}") from None
+        check_measurements(Y, self.names)
+        return settings, Y
 
     def _repeats(self, settings: list, results: list, ids: list[int | None]) -> list:
         """``(row, experiment)`` for each result without an id whose settings and results
@@ -928,12 +936,9 @@ class Campaign:
         known = [*self.space.names, *self.names]
         for name in values:
             if name not in known:
-                hint = closest_name(str(name), known)
                 raise ValueError(
                     f"values: {name!r} is neither a parameter nor an objective of this "
-                    "campaign"
-                    + (f" (did you mean {hint!r}?)" if hint else "")
-                    + f"; the names are {known}"
+                    f"campaign{did_you_mean(name, known)}; the names are {known}"
                 )
         return self._revise("correct", ids, reason, values)
 
@@ -946,14 +951,9 @@ class Campaign:
             frame = pd.DataFrame([row], columns=[*self.space.names, *self.names], dtype=object)
             where = f"correct(experiment {experiment})"
             try:
-                valid = self.space.validate(frame, where=where, allow_extra=True)
-            except SpaceError as exc:
-                raise SpaceError(_one_setting(str(exc), where)) from None
-            try:
-                Y = np.column_stack([o.values(frame) for o in self.objectives])
-                check_measurements(Y, self.names)
-            except DataError as exc:
-                raise DataError(_one_setting(str(exc), where)) from None
+                valid, Y = self._measured(frame, where)
+            except (SpaceError, DataError) as exc:
+                raise type(exc)(_one_setting(str(exc), where)) from None
             new_row = None
             if self._Zc is not None:
                 try:

@@ -29,7 +29,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy.optimize import minimize
 from scipy.stats import qmc
 
@@ -130,7 +129,7 @@ class Maximizer:
         settings = settings[space.is_feasible(settings)]
         parts = [space._encode_valid(settings)]
         if len(settings) < self.n_pool // 4:
-            extra = feasible_draws(space, self.fixed, self.n_pool // 4, rng)
+            extra = space.sample(self.n_pool // 4, rng, fixed=self.fixed, fewer_ok=True)
             parts.append(space._encode_valid(extra))
         if len(self.incumbents):
             parts.append(self._perturbations(rng, self.n_pool // 2))
@@ -241,35 +240,6 @@ class Maximizer:
         if not self.space.is_feasible(settings)[0]:
             return None
         return self.space._encode_valid(settings)[0]
-
-
-def feasible_draws(
-    space: Space,
-    fixed: Mapping[str, Any],
-    n: int,
-    rng: np.random.Generator,
-    budget: int = 262_144,
-) -> pd.DataFrame:
-    """Up to ``n`` random settings with the ``fixed`` values that satisfy every constraint
-    and exclusion, by rejection over growing batches of draws (at most ``budget``); half of
-    each batch lies on the bounds of the numeric parameters, where a held value next to a
-    constraint leaves the room.
-    """
-    found, drawn, batch = [], 0, 4096
-    count = 0
-    while count < n and drawn < budget:
-        U = rng.random((batch, len(space.parameters)))
-        corner = rng.random(U.shape) < 0.5
-        corner[: batch // 2] = False
-        U[corner] = np.where(rng.random(int(corner.sum())) < 0.5, 0.0, 1.0 - 1e-12)
-        draws = space.from_unit(U).assign(**fixed)
-        draws = draws[space.is_feasible(draws)]
-        found.append(draws)
-        count += len(draws)
-        drawn += batch
-        batch *= 2
-    out = pd.concat(found, ignore_index=True) if found else space.from_unit(np.zeros((0, 1)))
-    return out.drop_duplicates().iloc[:n].reset_index(drop=True)
 
 
 def _safe(values: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .acquisition import select_batch, select_hypervolume_batch
 from .design import make_design
-from .optimizer import Maximizer, feasible_draws
+from .optimizer import Maximizer
 from .pareto import objective_matrix, reference_point
 from .scores import Score, oriented, sample_simplex
 from .space import Space
@@ -113,7 +113,7 @@ def space_filling(
                 for frame in (plan, more)
             )
             if len(more) < 512:  # a held value next to a constraint: draw where there is room
-                extra = feasible_draws(space, fixed, 512, rngs[1])
+                extra = space.sample(512, rngs[1], fixed=fixed, fewer_ok=True)
                 more = pd.concat([more, extra], ignore_index=True)
         pool = pd.concat([plan, more], ignore_index=True)
     return pool.iloc[greedy_maximin(space.encode(pool), taken, n, len(plan))]

@@ -30,7 +30,15 @@ class SamplingMixin:
 
     parameters: tuple[Parameter, ...]
 
-    def sample(self, n: int, rng: Any = None, *, max_draws: int | None = None) -> pd.DataFrame:
+    def sample(
+        self,
+        n: int,
+        rng: Any = None,
+        *,
+        max_draws: int | None = None,
+        fixed: Mapping[str, Any] | None = None,
+        fewer_ok: bool = False,
+    ) -> pd.DataFrame:
         """``n`` uniform random settings that satisfy the constraints and exclusions.
 
         Each parameter is drawn uniformly (log-uniformly when ``log=True``); restricted
@@ -44,6 +52,13 @@ class SamplingMixin:
             Seed or generator.
         max_draws : int, optional
             Budget of draws for rejection; default ``max(100_000, 1000 * n)``.
+        fixed : mapping of str to value, optional
+            Parameters held at one (valid, canonical) value; the others are drawn, half of
+            each batch with coordinates on their bounds, where a held value next to a
+            constraint may leave the only room.
+        fewer_ok : bool, default=False
+            Return the settings found when the budget runs out before ``n`` (none: empty)
+            instead of raising.
 
         Returns
         -------
@@ -52,22 +67,25 @@ class SamplingMixin:
         Raises
         ------
         SpaceError
-            When the feasible region is too small to find ``n`` settings within the budget.
+            When the feasible region is too small to find ``n`` settings within the budget
+            (unless ``fewer_ok``).
         """
         n = _check_count("n", n)
         rng = check_rng(rng)
         if not self.has_restrictions or n == 0:
-            return self._draw(n, rng)
+            return self._draw(n, rng, fixed)
         budget = max_draws if max_draws is not None else max(100_000, 1000 * n)
         parts, found, drawn, batch = [], 0, 0, max(2 * n, 256)
         while found < n and drawn < budget:
             batch = int(min(batch, budget - drawn))
-            draw = self._draw(batch, rng)
+            draw = self._draw(batch, rng, fixed)
             keep = draw[self._satisfies(draw)]
             parts.append(keep)
             found, drawn = found + len(keep), drawn + batch
             rate = max(found, 1) / drawn
             batch = min(int(1.2 * (n - found) / rate) + 16, 100_000)
+        if found < n and fewer_ok:
+            return pd.concat(parts, ignore_index=True)
         if found < n:
             raise SpaceError(
                 f"could only draw {found} of {n} feasible settings in {drawn} random draws "
@@ -77,8 +95,16 @@ class SamplingMixin:
             )
         return pd.concat(parts, ignore_index=True).iloc[:n]
 
-    def _draw(self, n: int, rng: np.random.Generator) -> pd.DataFrame:
-        return self.from_unit(rng.random((n, len(self.parameters))))
+    def _draw(
+        self, n: int, rng: np.random.Generator, fixed: Mapping[str, Any] | None = None
+    ) -> pd.DataFrame:
+        U = rng.random((n, len(self.parameters)))
+        if not fixed:
+            return self.from_unit(U)
+        corner = rng.random(U.shape) < 0.5
+        corner[: n // 2] = False
+        U[corner] = np.where(rng.random(int(corner.sum())) < 0.5, 0.0, 1.0 - 1e-12)
+        return self.from_unit(U).assign(**fixed)
 
     def from_unit(self, U: Any) -> pd.DataFrame:
         """Settings from points of the unit cube, one column per parameter.

@@ -138,7 +138,8 @@ def test_callback_can_stop(rng):
 def test_an_unknown_optimizer_option_is_named_with_the_options(rng):
     X, y = regression_data(rng, n=20)
     with pytest.raises(
-        TypeError, match=r"'sgd' has no option 'momentm'.*\(did you mean 'momentum'"
+        TypeError,
+        match=r"'sgd' has no option 'momentm' \(did you mean 'momentum'\?\); its options",
     ):
         net().fit(X, y, optimizer="sgd", momentm=0.9)
 

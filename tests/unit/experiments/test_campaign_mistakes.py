@@ -229,7 +229,7 @@ def test_a_large_first_batch_is_as_large_as_asked():
 def test_design_names_an_unknown_option():
     campaign = Campaign(SPACE, Maximize("y"), random_state=0)
     with pytest.raises(
-        TypeError, match="design\\(\\) has no option 'n_centre'; did you mean 'n_center'"
+        TypeError, match="design\\(\\) has no option 'n_centre' \\(did you mean 'n_center'\\?\\)"
     ):
         campaign.design(4, method="ccd", n_centre=2)
     assert len(campaign.data) == 0
