@@ -6,6 +6,7 @@ import json
 import xml.etree.ElementTree as ET
 
 import pandas as pd
+import pytest
 
 from .conftest import assert_user_error, run_cli
 
@@ -445,6 +446,31 @@ def test_suggest_with_parameters_held_at_one_value(tmp_path):
     ]:
         assert_user_error(run_cli("suggest", "r.db", *args, "-o", "x.csv", cwd=tmp_path), fragment)
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_best_settings_by_the_model(tmp_path):
+    lab(planned(tmp_path, "r.db", 8, "plan.csv")).to_csv(tmp_path / "plan.csv", index=False)
+    assert run_cli("record", "r.db", "plan.csv", cwd=tmp_path).returncode == 0
+    result = run_cli("best", "r.db", "-n", "3", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    ranked = json.loads(result.stdout)["best"]
+    assert len(ranked) == 3 and ranked[0]["runs"] == 1
+    measured = [row["yield"] for row in ranked]
+    assert measured == sorted(measured, reverse=True)  # noise-free: the model agrees
+    assert ranked[0]["yield_mean"] == pytest.approx(measured[0], abs=0.5)
+    result = run_cli("best", "r.db", "--anywhere", "--fix", "catalyst=Pd", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (optimum,) = json.loads(result.stdout)["best"]
+    assert optimum["catalyst"] == "Pd" and optimum["run"] is False
+    assert optimum["yield_mean"] > measured[0]  # between the runs, nearer to 84 at 85 C, 3.2
+    text = run_cli("best", "r.db", "--anywhere", cwd=tmp_path).stdout
+    assert "Predicted optimum" in text and "run them and record the" in text
+    for args, *fragment in [
+        (("-n", "2", "--anywhere"), "-n 2 --anywhere: without candidates", "leave out -n, or"),
+        (("--fix", "catalyst=Pt"), "not a level of 'catalyst'"),
+        (("--fix", "temperature=61"), "best: no experiment with {'temperature': 61.0}", "(--any"),
+    ]:
+        assert_user_error(run_cli("best", "r.db", *args, cwd=tmp_path), *fragment)
 
 
 def test_name_values_read_levels_as_the_space_has_them():

@@ -1,5 +1,5 @@
 """The experiment loop on a campaign file: ``init``, ``design``, ``suggest``, ``record``,
-``cancel``, ``status``, and changes to the record: ``exclude``, ``include``, ``correct``
+``cancel``, ``status``, ``best``, and changes to the record: ``exclude``, ``include``, ``correct``
 (layer 6).
 
 Each step that plans experiments writes a CSV the lab fills in: the experiment id, the
@@ -593,3 +593,65 @@ def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
         from ..report.campaign_report import history_table
 
         console.print(frame_table(history_table(history), title="Changes to recorded experiments"))
+
+
+@app.command()
+def best(
+    campaign_path: CampaignPath,
+    n: Annotated[
+        int, typer.Option("-n", "--n", help="Number of settings, best first.", min=1)
+    ] = 1,
+    anywhere: Annotated[
+        bool,
+        typer.Option(
+            "--anywhere",
+            help="The predicted optimum anywhere in the space (every candidate row), run or "
+            "not; without it, the settings already run.",
+        ),
+    ] = False,
+    fix: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fix",
+            help="Only settings with this value, as NAME=VALUE (repeat for several), e.g. "
+            "--fix catalyst=Pd.",
+        ),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """The best settings according to the campaign's model: the measurement noise averaged
+    out, so the luckiest result does not win.
+
+    Example: yieldlab best reactor.db -n 3
+    """
+    try:
+        campaign = _open(campaign_path)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        fixed = _name_values(campaign, fix) if fix else None
+        with console.status("fitting the model ..."):
+            table = campaign.best_predicted(n, "space" if anywhere else "run", fixed)
+    except (YieldlabError, ValueError) as exc:  # in the words of the command line
+        text = re.sub(r"best_predicted\(n=(\d+), among='space'\)", r"-n \1 --anywhere", str(exc))
+        text = text.replace("use n=1, or among='run'", "leave out -n, or --anywhere")
+        text = text.replace("among='space'", "--anywhere").replace("best_predicted", "best")
+        raise UserError(text) from None
+    finally:
+        campaign.close()
+    labelled = campaign.candidates is not None and anywhere
+    if as_json:
+        print_json({"campaign": str(campaign_path), "best": table})
+        return
+    title = (
+        "Predicted optimum (mean and std of the process, noise not included)"
+        if anywhere
+        else "Best settings run, by the model's predicted mean (noise averaged out)"
+    )
+    console.print(frame_table(table, title=title, index=labelled))
+    if anywhere and not table["run"].all():
+        console.print(
+            "Settings not run yet (run = False) are predictions: run them and record the "
+            f"results to confirm (yieldlab record {campaign_path} results.csv).",
+            highlight=False,
+        )

@@ -38,6 +38,7 @@ from .optimizer import NoSettingLeft
 from .pareto import objective_matrix
 from .pareto import pareto_mask as _pareto_mask
 from .planning import optimized_batch, prediction_table, space_filling
+from .recommendation import matching, predicted_optimum, ranked_runs
 from .results import (
     META_COLUMNS,
     NearMatchWarning,
@@ -458,14 +459,8 @@ class Campaign:
         experiments = self._store.experiments()
         # an excluded experiment does not count as run: its candidate is free again
         used = experiments.loc[experiments["excluded"].isna(), "candidate"].dropna().astype(int)
-        keep = np.ones(len(self.candidates), dtype=bool)
+        keep = matching(self.candidates, self.space, fixed or {})
         keep[used.to_numpy()] = False
-        for name, value in (fixed or {}).items():
-            column = self.candidates[name]
-            if self.space[name].is_numeric:
-                keep &= np.isclose(column.to_numpy(float), float(value), rtol=1e-12, atol=0)
-            else:
-                keep &= (column == value).to_numpy()
         return self.candidates[keep]
 
     def _fixed(self, fixed: Any) -> dict[str, Any]:
@@ -1050,6 +1045,118 @@ class Campaign:
             score = Desirability(self.objectives).score(done)
             done["desirability"] = score
         return done.iloc[[int(np.nanargmax(np.where(np.isnan(score), -np.inf, score)))]]
+
+    def best_predicted(
+        self, n: int = 1, among: str = "run", fixed: Mapping[str, Any] | None = None
+    ) -> pd.DataFrame:
+        """The best settings according to the models: the measurement noise averaged out.
+
+        :meth:`best` is the best result measured, and with noisy results the luckiest
+        measurement tends to win. The models predict the mean of the process at each
+        setting from every result near it, so their ranking is the one to trust when the
+        results scatter, and they can say where the optimum lies between the experiments.
+
+        Parameters
+        ----------
+        n : int, default=1
+            Number of settings, best first.
+        among : {'run', 'space'}, default='run'
+            ``'run'``: the distinct settings with results (replicates together), each backed
+            by its own measurements. ``'space'``: the largest predicted mean anywhere in the
+            space (every candidate row in candidates mode), run or not; a setting not run
+            yet is a prediction to confirm by running it. Without candidates, ``'space'``
+            gives one setting (``n=1``).
+        fixed : mapping of str to value, optional
+            Only settings with these values, as in :meth:`suggest` (``{"catalyst": "Pd"}``:
+            the best with the catalyst in stock).
+
+        Returns
+        -------
+        DataFrame
+            The settings; ``<objective>_mean`` and ``<objective>_std``, the predicted mean of
+            the process and its standard deviation (measurement noise not included, unlike
+            :meth:`predict`; a surrogate that cannot tell noise apart, such as a forest,
+            includes it); ``desirability`` of the means for several objectives. With
+            ``among='run'`` also the average measured value of each objective, ``runs``
+            (results at the setting) and ``experiments`` (their ids, as text such as
+            ``"4, 9"``). With ``among='space'``, ``run``: whether the setting has results;
+            with candidates, indexed by their labels.
+
+        Raises
+        ------
+        CampaignError
+            When no experiment has a result yet, or none with the ``fixed`` values
+            (``among='run'``).
+
+        Examples
+        --------
+        >>> import yieldlab
+        >>> space = yieldlab.Space([yieldlab.Real("x", 0, 1)])
+        >>> campaign = yieldlab.Campaign(space, yieldlab.Maximize("y"), random_state=0)
+        >>> runs = pd.DataFrame({"x": [0.1, 0.3, 0.5, 0.7, 0.9, 0.5]})
+        >>> _ = campaign.add(runs.assign(y=[1.0, 3.1, 5.2, 2.9, 1.1, 4.8]))
+        >>> top = campaign.best_predicted()
+        >>> top[["x", "y", "runs", "experiments"]]
+             x    y  runs experiments
+        0  0.5  5.0     2        3, 6
+        """
+        n = int(check_positive("n", n, integer=True))
+        among = check_choice("among", among, ("run", "space"))
+        fixed = self._fixed(fixed)
+        run, Z, _ = self._split()
+        finished = (run["status"] == "done").to_numpy()
+        if not finished.any():
+            raise CampaignError(
+                "no experiment has a result yet"
+                + self._excluded_note()
+                + "; add results before best_predicted()"
+            )
+        done, Zd = run[finished], Z[finished]
+        posterior = self._posterior(run, Z)
+        if among == "run":
+            keep = matching(done, self.space, fixed)
+            if not keep.any():
+                raise CampaignError(
+                    f"best_predicted: no experiment with {fixed} has a result; hold other "
+                    "values, or none (among='space' predicts settings not run)"
+                )
+            return ranked_runs(posterior, self.space, self.objectives, done[keep], Zd[keep], n)
+        return self._predicted_optimum(posterior, done, Zd, n, fixed)
+
+    def _predicted_optimum(self, posterior, done, Zd, n, fixed) -> pd.DataFrame:
+        if self._Zc is None and n > 1:
+            raise ValueError(
+                f"best_predicted(n={n}, among='space'): without candidates the predicted "
+                "optimum is one setting; use n=1, or among='run' for a ranking of the "
+                "settings run"
+            )
+        rows = None
+        if self._Zc is not None:
+            rows = np.flatnonzero(matching(self.candidates, self.space, fixed))
+            if len(rows) == 0:
+                raise CampaignError(f"best_predicted: no candidate row has {fixed}")
+        with threadpool_limits(1):
+            order, predicted = predicted_optimum(
+                posterior,
+                self.space,
+                self.objectives,
+                done,
+                Zd,
+                self._rng(5),
+                candidates=None if rows is None else self._Zc[rows],
+                fixed=fixed,
+            )
+        if rows is None:
+            settings = self.space.decode(order).assign(**fixed)
+        else:
+            settings = self.candidates.iloc[rows[order[:n]]]
+        settings = settings[self.space.names]
+        predicted = predicted.iloc[:n].set_axis(settings.index)
+        tried = Zd if len(Zd) else np.zeros((0, self.space.n_encoded))
+        encoded = self.space.encode(settings)
+        near = ((encoded[:, None, :] - tried[None, :, :]) ** 2).sum(-1)
+        ran = near.min(axis=1) < 1e-18 if len(tried) else np.zeros(len(settings), bool)
+        return pd.concat([settings, predicted], axis=1).assign(run=ran)
 
     def pareto(self) -> pd.DataFrame:
         """The experiments on the Pareto front of the objectives (rows of :attr:`data`)."""

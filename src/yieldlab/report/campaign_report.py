@@ -196,6 +196,36 @@ def _pending(report: HtmlReport, campaign: Any) -> None:
     )
 
 
+def _model_best(report: HtmlReport, campaign: Any, finished: pd.DataFrame) -> None:
+    """The best settings by the models' predicted means (:meth:`Campaign.best_predicted`)."""
+    if len(finished) < max(2, campaign.options["n_initial"]):
+        return
+    ranked = campaign.best_predicted(3)
+    optimum = campaign.best_predicted(among="space")
+    report.section("Best settings according to the model")
+    names = ", ".join(o.name for o in campaign.objectives)
+    report.paragraph(
+        "Measured results scatter, and the best measurement is often a lucky one. The model "
+        f"predicts the mean {names} of the process at each setting from every result near "
+        "it, so its ranking averages the noise out; 'mean' and 'std' are the predicted mean "
+        "and its standard deviation, the measurement noise not included."
+    )
+    report.table(
+        _with_units(ranked, campaign.space),
+        caption="The best settings run, by predicted mean (measured: the average of the runs)",
+        index=False,
+    )
+    if campaign.candidates is not None:
+        optimum = optimum.rename_axis("candidate").reset_index()
+    new = not bool(optimum["run"].iloc[0])
+    report.table(
+        _with_units(optimum.drop(columns="run"), campaign.space),
+        caption="The predicted optimum"
+        + (": not run yet, a prediction to confirm by running it" if new else ": already run"),
+        index=False,
+    )
+
+
 def _pareto(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
     objectives = campaign.objectives
     if len(objectives) < 2:
@@ -225,7 +255,8 @@ def campaign_report(
     title: str | None = None,
 ) -> HtmlReport:
     """A report of a :class:`~yieldlab.Campaign`: overview, best-so-far curves, the
-    experiments in the space, the Pareto front (several objectives), and the sections of a
+    experiments in the space, the Pareto front (several objectives), the best settings
+    according to the campaign's models (once they have taken over), and the sections of a
     model report for the first objective when ``model`` is given.
 
     Parameters
@@ -248,9 +279,10 @@ def campaign_report(
         _progress(report, campaign, done, optimum)
         _experiments(report, campaign, done)
         _pareto(report, campaign, done)
+    finished = done[done["status"] == "done"]
+    _model_best(report, campaign, finished)
     _pending(report, campaign)
     _history(report, campaign)
-    finished = done[done["status"] == "done"]
     first = campaign.objectives[0]
     if model is not None:
         add_model_sections(

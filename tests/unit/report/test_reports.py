@@ -56,7 +56,10 @@ def test_campaign_report_with_two_objectives_draws_the_pareto_front():
     measured = reactor(settings)
     campaign.add(pd.concat([settings, measured[["yield", "cost"]]], axis=1))
     html = campaign_report(campaign, optimum={"yield": 85.575}).render()
-    assert sections(html) == ["Overview", "Progress", "Experiments", "Pareto front"]
+    assert sections(html) == [
+        "Overview", "Progress", "Experiments", "Pareto front",
+        "Best settings according to the model",
+    ]  # fmt: skip
     front = campaign.pareto()
     assert 1 <= len(front) < 12
     # every non-dominated experiment is in the table; the best yield is on the front
@@ -80,6 +83,28 @@ def test_campaign_report_of_a_minimized_objective_holds_at_the_lowest(rng):
     )
     html = campaign_report(campaign, model).render()
     assert f"the best impurity so far (experiment {lowest})" in html
+
+
+def test_campaign_report_ranks_the_settings_of_a_noisy_screen_by_the_model():
+    rng = np.random.default_rng(3)
+    wells = pd.DataFrame(
+        {"temperature": np.repeat(np.arange(60.0, 101, 5), 2), "ligand": ["L1", "L2"] * 9}
+    ).set_axis([f"A{i}" for i in range(18)])
+    true = 50 - 0.05 * (wells["temperature"] - 80) ** 2 + 10 * (wells["ligand"] == "L2")
+    space = Space.from_candidates(wells)
+    campaign = Campaign(space, Maximize("yield"), candidates=wells, random_state=0)
+    run = wells[wells["temperature"] != 80]  # 16 wells, the best (80, L2) not run
+    campaign.add(run.assign(**{"yield": true[run.index] + rng.normal(0, 1, len(run))}))
+    html = campaign_report(campaign).render()
+    assert sections(html)[-1] == "Best settings according to the model"
+    part = html.split(">Best settings according to the model</h2>")[1]
+    ranked, optimum = part.split("</table>")[:2]
+    first = re.findall(r"<td>([^<]*)</td>", ranked)[:2]
+    assert first[1] == "L2" and float(first[0]) in (75.0, 85.0)
+    assert "not run yet, a prediction to confirm" in optimum
+    cells = re.findall(r"<td>([^<]*)</td>", optimum)
+    assert cells[:3] == ["A9", "80", "L2"]  # the well's label, then its settings
+    assert abs(float(cells[3]) - 60) < 2  # the predicted mean; the process gives 60
 
 
 def test_campaign_report_with_too_few_results_for_a_model_says_so():
