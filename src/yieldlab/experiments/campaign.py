@@ -480,8 +480,13 @@ class Campaign:
                     f"the parameters are {self.space.names}"
                 )
             if np.ndim(value) != 0:
+                given = (
+                    f"{len(value)} values ({type(value).__name__})"
+                    if hasattr(value, "__len__")
+                    else repr(value)
+                )
                 raise TypeError(
-                    f"fixed: {name!r} is given {value!r}; give the one value it is held at"
+                    f"fixed: {name!r} is given {given}; give the one value it is held at"
                 )
             try:
                 out[name] = self.space[name].validate([value])[0]
@@ -577,37 +582,52 @@ class Campaign:
         if self.candidates is not None:
             left = len(self._remaining(fixed))
             if fixed and left == 0:
+                some = matching(self.candidates, self.space, fixed).any()
                 raise CampaignError(
-                    f"suggest: no candidate row{with_fixed} is left (none, or all run or "
-                    "pending); hold other values, or none"
+                    (
+                        f"suggest: every candidate row{with_fixed} has been run or is pending"
+                        if some
+                        else f"suggest: no candidate row has {fixed}"
+                    )
+                    + "; hold other values, or none"
                 )
             n = self._available(n, left, "suggest" + with_fixed)
         out = self._propose(lambda: self._plan(n, fixed), "suggest")
+        if len(out) == n:
+            return out
+        # settings run count as taken until the models take over; after, a setting run may
+        # be suggested again (a replicate) and only pending ones are taken
+        modelled = self._modelled(self._split()[0])
         if len(out) == 0:
+            taken = "is pending" if modelled else "has been run or is pending"
             raise CampaignError(
                 f"suggest: no new setting{with_fixed} is left; every such setting of the space "
-                "has been run or is pending (cancel() pending experiments to free theirs, or "
-                "widen the space)"
+                f"{taken} (cancel() pending experiments to free theirs, or widen the space)"
             )
-        if len(out) < n:
-            warnings.warn(
-                f"suggest: only {len(out)} distinct new settings{with_fixed} are left in the "
-                f"space (not run, not pending); returning {len(out)} instead of {n}",
-                UserWarning,
-                stacklevel=2,
-            )
+        warnings.warn(
+            f"suggest: only {len(out)} distinct new settings{with_fixed} are left in the "
+            f"space (not {'' if modelled else 'run, not '}pending); returning {len(out)} "
+            f"instead of {n}",
+            UserWarning,
+            stacklevel=2,
+        )
         return out
 
     def _plan(self, n: int, fixed: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
         if self.candidates is not None:
             n = min(n, len(self._remaining(fixed)))
         run, Z, Zp = self._split()
-        done = run[run["status"] == "done"]
-        if len(done) == 0 or len(done) < self.options["n_initial"]:
+        if not self._modelled(run):
             return self._space_filling(n, np.vstack([Z, Zp]), fixed)
         # NOTE: the matrices are small; BLAS threads only contend with each other here
         with threadpool_limits(1):
             return self._optimize(n, run, Z, Zp, fixed)
+
+    def _modelled(self, run: pd.DataFrame) -> bool:
+        """Whether the models plan the next batch (enough results), not a space-filling
+        design."""
+        done = int((run["status"] == "done").sum())
+        return done > 0 and done >= self.options["n_initial"]
 
     def _optimize(self, n, run, Z, Zp, fixed=None) -> tuple[pd.DataFrame, pd.DataFrame]:
         posterior = self._posterior(run, Z)

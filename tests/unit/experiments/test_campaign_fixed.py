@@ -61,10 +61,11 @@ def test_fixed_values_in_a_screen_suggest_only_rows_that_have_them():
         last = campaign.suggest(2, fixed={"c": "b", "x": 0.5})
     assert len(last) == 1 and (last["c"] == "b").all() and (last["x"] == 0.5).all()
     with pytest.raises(
-        CampaignError, match=r"no candidate row with \{'c': 'b', 'x': 0.5\} is left"
+        CampaignError,
+        match=r"every candidate row with \{'c': 'b', 'x': 0.5\} has been run or is pending",
     ):
         campaign.suggest(1, fixed={"c": "b", "x": 0.5})
-    with pytest.raises(CampaignError, match="no candidate row with"):
+    with pytest.raises(CampaignError, match=r"no candidate row has \{'x': 0.3\}; hold other"):
         campaign.suggest(1, fixed={"x": 0.3})  # a value no row has
 
 
@@ -83,7 +84,8 @@ def test_fixed_values_respect_constraints_and_are_checked():
         ({"f": 0.5}, ValueError, "'f' is not a parameter"),
         ({"x": 2.0}, SpaceError, r"^fixed: column 'x': 2.0 is outside \[0, 1\]"),
         ({"c": "z"}, SpaceError, "^fixed: column 'c': 'z' is not a level"),
-        ({"x": [0.1, 0.2]}, TypeError, "give the one value it is held at"),
+        ({"x": [0.1, 0.2]}, TypeError, "'x' is given 2 values \\(list\\); give the one value"),
+        ({"x": pd.Series([0.1] * 3)}, TypeError, r"is given 3 values \(Series\); give the one"),
         ([("x", 0.1)], TypeError, "expected a mapping"),
     ]
     pending = len(campaign.data.query("status == 'pending'"))

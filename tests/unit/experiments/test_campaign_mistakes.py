@@ -219,6 +219,23 @@ def test_suggest_in_a_finite_space_warns_when_fewer_settings_are_left_then_refus
         campaign.suggest(2)
 
 
+def test_after_the_models_take_over_settings_run_may_be_suggested_again():
+    space = Space([Discrete("d", [1, 2, 3]), Categorical("c", ["x", "y"])])
+    campaign = Campaign(space, Maximize("y"), random_state=0)
+    every = pd.DataFrame([(d, c) for d in (1, 2, 3) for c in "xy"], columns=["d", "c"])
+    campaign.add(every.assign(y=every["d"] + (every["c"] == "y")))
+    with pytest.warns(
+        UserWarning,
+        match=r"only 6 distinct new settings are left in the space "
+        r"\(not pending\); returning 6 instead of 10",
+    ):
+        replicates = campaign.suggest(10)
+    assert len(replicates.drop_duplicates(["d", "c"])) == 6
+    assert replicates[["d", "c"]].iloc[0].tolist() == [3, "y"]  # the best, measured again
+    with pytest.raises(CampaignError, match="every such setting of the space is pending"):
+        campaign.suggest(1)
+
+
 def test_a_large_first_batch_is_as_large_as_asked():
     campaign = Campaign(SPACE, Maximize("y"), random_state=0)
     planned = campaign.suggest(700)
