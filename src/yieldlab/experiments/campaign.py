@@ -1095,8 +1095,8 @@ class Campaign:
         DataFrame
             The settings; ``<objective>_mean`` and ``<objective>_std``, the predicted mean of
             the process and its standard deviation (measurement noise not included, unlike
-            :meth:`predict`; a surrogate that cannot tell noise apart, such as a forest,
-            includes it); ``desirability`` of the means for several objectives. With
+            :meth:`predict`; a deep ensemble, when automatic modelling chose one, includes
+            it); ``desirability`` of the means for several objectives. With
             ``among='run'`` also the average measured value of each objective, ``runs``
             (results at the setting) and ``experiments`` (their ids, as text such as
             ``"4, 9"``). With ``among='space'``, ``run``: whether the setting has results;
