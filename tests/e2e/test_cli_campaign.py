@@ -464,13 +464,17 @@ def test_best_settings_by_the_model(tmp_path):
     assert optimum["catalyst"] == "Pd" and optimum["run"] is False
     assert optimum["yield_mean"] > measured[0]  # between the runs, nearer to 84 at 85 C, 3.2
     text = run_cli("best", "r.db", "--anywhere", cwd=tmp_path).stdout
-    assert "Predicted optimum" in text and "run them and record the" in text
+    assert "Predicted optimum" in text and "better than the best settings run" in text
     for args, *fragment in [
-        (("-n", "2", "--anywhere"), "-n 2 --anywhere: without candidates", "leave out -n, or"),
+        (("-n", "2", "--anywhere"), "-n 2 --anywhere: without", "leave out -n, or leave out --"),
         (("--fix", "catalyst=Pt"), "not a level of 'catalyst'"),
-        (("--fix", "temperature=61"), "best: no experiment with {'temperature': 61.0}", "(--any"),
+        (("--fix", "temperature=61"), "no experiment with temperature=61.0 has", "(--anywhere"),
     ]:
         assert_user_error(run_cli("best", "r.db", *args, cwd=tmp_path), *fragment)
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "new.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("best", "new.db", cwd=tmp_path)
+    assert_user_error(result, "record results first (yieldlab record new.db results.csv)")
 
 
 def test_name_values_read_levels_as_the_space_has_them():

@@ -628,18 +628,20 @@ def best(
         campaign = _open(campaign_path)
     except StoreError as exc:
         raise UserError(str(exc)) from None
+    from ..experiments.recommendation import predicted_gain
+
+    fixed = None
     try:
         fixed = _name_values(campaign, fix) if fix else None
         with console.status("fitting the model ..."):
             table = campaign.best_predicted(n, "space" if anywhere else "run", fixed)
-    except (YieldlabError, ValueError) as exc:  # in the words of the command line
-        text = re.sub(r"best_predicted\(n=(\d+), among='space'\)", r"-n \1 --anywhere", str(exc))
-        text = text.replace("use n=1, or among='run'", "leave out -n, or --anywhere")
-        text = text.replace("among='space'", "--anywhere").replace("best_predicted", "best")
-        raise UserError(text) from None
+            top = campaign.best_predicted(1, "run", fixed) if anywhere else table
+    except (YieldlabError, ValueError) as exc:
+        raise UserError(_best_error(str(exc), campaign_path, fixed)) from None
     finally:
         campaign.close()
-    labelled = campaign.candidates is not None and anywhere
+    if campaign.candidates is not None and anywhere:
+        table = table.rename_axis("candidate").reset_index()
     if as_json:
         print_json({"campaign": str(campaign_path), "best": table})
         return
@@ -648,10 +650,40 @@ def best(
         if anywhere
         else "Best settings run, by the model's predicted mean (noise averaged out)"
     )
-    console.print(frame_table(table, title=title, index=labelled))
-    if anywhere and not table["run"].all():
-        console.print(
-            "Settings not run yet (run = False) are predictions: run them and record the "
-            f"results to confirm (yieldlab record {campaign_path} results.csv).",
-            highlight=False,
+    console.print(frame_table(table, title=title))
+    if anywhere and not table["run"].iloc[0]:
+        gain = predicted_gain(campaign.objectives, table, top)
+        if gain is not None and gain[0] < gain[1]:
+            note = (
+                f"The optimum is predicted {gain[0]:.3g} better than the best settings run, "
+                f"within its standard deviation ({gain[1]:.3g}): the best settings run are as "
+                "good as the model can tell."
+            )
+        else:
+            note = (
+                "Settings not run yet (run = False) are predictions: run them and record the "
+                f"results to confirm (yieldlab record {campaign_path} results.csv)."
+            )
+        console.print(note, highlight=False)
+
+
+def _best_error(text: str, campaign_path: Path, fixed: dict | None) -> str:
+    """An error of best_predicted in the words of the command line."""
+    text = re.sub(r"best_predicted\(n=(\d+), among='space'\)", r"-n \1 --anywhere", text)
+    text = text.replace("use n=1, or among='run'", "leave out -n, or leave out --anywhere")
+    text = text.replace("among='space'", "--anywhere").replace("best_predicted: ", "")
+    text = text.replace(
+        "add results before best_predicted()",
+        f"record results first (yieldlab record {campaign_path} results.csv)",
+    )
+    text = text.replace("(include() takes them back)", f"(yieldlab include {campaign_path} ID)")
+    if fixed:  # {'temperature': 61.0, 'catalyst': 'Pd'} -> temperature=61.0 catalyst=Pd
+        text = re.sub(
+            r"\{('[^']*': [^{}]*)\}",
+            lambda m: " ".join(
+                f"{k}={v.strip(chr(39))}"
+                for k, v in re.findall(r"'([^']*)': ('[^']*'|[^,]+)", m[1])
+            ),
+            text,
         )
+    return text

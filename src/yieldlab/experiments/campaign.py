@@ -38,7 +38,7 @@ from .optimizer import NoSettingLeft
 from .pareto import objective_matrix
 from .pareto import pareto_mask as _pareto_mask
 from .planning import optimized_batch, prediction_table, space_filling
-from .recommendation import matching, predicted_optimum, ranked_runs
+from .recommendation import RANKING_COLUMNS, matching, predicted_optimum, ranked_runs
 from .results import (
     META_COLUMNS,
     NearMatchWarning,
@@ -118,6 +118,7 @@ def _check_names(space: Space, objectives: list[Any]) -> None:
     """Refuse parameter and objective names that clash with each other or with a column a
     campaign adds to its tables (``experiment``, ``status``, ``<objective>_mean``...)."""
     added = {name: "a column yieldlab adds" for name in (*META_COLUMNS, "desirability")}
+    added.update({name: "a column best_predicted() adds" for name in RANKING_COLUMNS})
     for o in objectives:
         for kind in ("mean", "std"):
             added[f"{o.name}_{kind}"] = f"the column of the predicted {kind} of {o.name!r}"
@@ -503,6 +504,16 @@ class Campaign:
             )
         return out
 
+    def _no_row(self, fixed: dict[str, Any]) -> str:
+        """Why no candidate row has the ``fixed`` values: the first value no row has, with
+        the values the rows have, or else the combination."""
+        for name, value in fixed.items():
+            if not matching(self.candidates, self.space, {name: value}).any():
+                present = sorted(set(self.candidates[name].tolist()), key=str)
+                shown = ", ".join(map(str, present[:10])) + (", ..." if len(present) > 10 else "")
+                return f"no candidate row has {name}={value} (the rows have {shown})"
+        return f"no candidate row has {fixed}"
+
     def _propose(self, plan, source: str) -> pd.DataFrame:
         """Compute settings with ``plan()`` and record them as pending, recomputing when
         another process recorded experiments in between (so no two processes are given the
@@ -587,7 +598,7 @@ class Campaign:
                     (
                         f"suggest: every candidate row{with_fixed} has been run or is pending"
                         if some
-                        else f"suggest: no candidate row has {fixed}"
+                        else f"suggest: {self._no_row(fixed)}"
                     )
                     + "; hold other values, or none"
                 )
@@ -686,7 +697,11 @@ class Campaign:
 
     # -- models ------------------------------------------------------------------------------
 
-    def _posterior(self, run: pd.DataFrame, Z: np.ndarray):
+    def _posterior(self, run: pd.DataFrame, Z: np.ndarray, save: bool = True):
+        """The surrogate's posterior on the experiments ``run``, cached while they do not
+        change. ``save=False`` (predict, best_predicted) leaves the model choice and the warm
+        start of the next fit as they were, in memory and in the file, until a suggestion
+        uses the same fit: asking does not change what is suggested later."""
         # a correction changes results without changing which experiments are run
         key = (len(run), tuple(run["experiment"]), self._store.last_revision())
         if self._fitted is None or self._fitted[0] != key:
@@ -701,9 +716,10 @@ class Campaign:
             )
             Y = np.column_stack([o.values(run) for o in self.objectives])
             posterior = surrogate.fit(Z, Y)
-            self._state = surrogate.state
+            self._fitted = [key, posterior, surrogate.state]
+        if save and self._fitted[2] is not None:
+            self._state, self._fitted[2] = self._fitted[2], None
             self._store.set_meta("surrogate", self._state)
-            self._fitted = (key, posterior)
         return self._fitted[1]
 
     def predict(self, settings: pd.DataFrame | Mapping[str, Any]) -> pd.DataFrame:
@@ -741,7 +757,7 @@ class Campaign:
                 + self._excluded_note()
                 + "; add results before predict()"
             )
-        posterior = self._posterior(run, Z)
+        posterior = self._posterior(run, Z, save=False)
         table = prediction_table(posterior, self.space.encode(valid), self.names)
         return table.set_axis(valid.index)
 
@@ -1099,8 +1115,12 @@ class Campaign:
             it); ``desirability`` of the means for several objectives. With
             ``among='run'`` also the average measured value of each objective, ``runs``
             (results at the setting) and ``experiments`` (their ids, as text such as
-            ``"4, 9"``). With ``among='space'``, ``run``: whether the setting has results;
-            with candidates, indexed by their labels.
+            ``"4, 9"``; failed runs are not counted), and with candidates ``candidate``, the
+            row's label. With ``among='space'``, ``run``: whether the setting has been run
+            (done or failed); with candidates, indexed by their labels. For several
+            objectives, settings whose every predicted mean is beyond the best measured
+            (desirability 1 by the bounds taken from the results) are ranked by how far
+            beyond.
 
         Raises
         ------
@@ -1131,8 +1151,14 @@ class Campaign:
                 + self._excluded_note()
                 + "; add results before best_predicted()"
             )
+        clash = [name for name in self.space.names if name in RANKING_COLUMNS]
+        if clash:  # a file from before these columns were reserved
+            raise ValueError(
+                f"best_predicted: the parameter {clash[0]!r} has the name of a column it adds "
+                f"({', '.join(RANKING_COLUMNS)}); use predict() on the settings of data instead"
+            )
         done, Zd = run[finished], Z[finished]
-        posterior = self._posterior(run, Z)
+        posterior = self._posterior(run, Z, save=False)
         if among == "run":
             keep = matching(done, self.space, fixed)
             if not keep.any():
@@ -1140,10 +1166,12 @@ class Campaign:
                     f"best_predicted: no experiment with {fixed} has a result; hold other "
                     "values, or none (among='space' predicts settings not run)"
                 )
-            return ranked_runs(posterior, self.space, self.objectives, done[keep], Zd[keep], n)
-        return self._predicted_optimum(posterior, done, Zd, n, fixed)
+            return ranked_runs(
+                posterior, self.space, self.objectives, done[keep], Zd[keep], n, reference=done
+            )
+        return self._predicted_optimum(posterior, run, done, Zd, n, fixed)
 
-    def _predicted_optimum(self, posterior, done, Zd, n, fixed) -> pd.DataFrame:
+    def _predicted_optimum(self, posterior, run, done, Zd, n, fixed) -> pd.DataFrame:
         if self._Zc is None and n > 1:
             raise ValueError(
                 f"best_predicted(n={n}, among='space'): without candidates the predicted "
@@ -1154,7 +1182,7 @@ class Campaign:
         if self._Zc is not None:
             rows = np.flatnonzero(matching(self.candidates, self.space, fixed))
             if len(rows) == 0:
-                raise CampaignError(f"best_predicted: no candidate row has {fixed}")
+                raise CampaignError(f"best_predicted: {self._no_row(fixed)}")
         with threadpool_limits(1):
             order, predicted = predicted_optimum(
                 posterior,
@@ -1162,7 +1190,7 @@ class Campaign:
                 self.objectives,
                 done,
                 Zd,
-                self._rng(5),
+                self._rng(5, len(run)),  # the same results, the same answer
                 candidates=None if rows is None else self._Zc[rows],
                 fixed=fixed,
             )
@@ -1172,7 +1200,7 @@ class Campaign:
             settings = self.candidates.iloc[rows[order[:n]]]
         settings = settings[self.space.names]
         predicted = predicted.iloc[:n].set_axis(settings.index)
-        tried = Zd if len(Zd) else np.zeros((0, self.space.n_encoded))
+        tried = self._stored(run)  # done or failed
         encoded = self.space.encode(settings)
         near = ((encoded[:, None, :] - tried[None, :, :]) ** 2).sum(-1)
         ran = near.min(axis=1) < 1e-18 if len(tried) else np.zeros(len(settings), bool)

@@ -75,6 +75,29 @@ class Desirability:
 
     __call__ = score
 
+    def beyond(self, results: Any, reference: Any = None) -> np.ndarray:
+        """How far beyond their desirable bounds the values lie: the weighted mean over the
+        objectives of ``max(r - 1, 0)``, ``r`` the desirability ramp not clipped at 1 (0 for
+        a target, whose desirability peaks at it). Ranks settings that all have ``D = 1``.
+
+        Examples
+        --------
+        >>> from yieldlab.experiments.objectives import Maximize, Minimize
+        >>> D = Desirability([Maximize("yield", 0, 100), Minimize("cost", 0, 10)])
+        >>> results = pd.DataFrame({"yield": [100.0, 120.0], "cost": [0.0, -5.0]})
+        >>> D.score(results).tolist(), D.beyond(results).tolist()
+        ([1.0, 1.0], [0.0, 0.35])
+        """
+        total = np.zeros(len(results))
+        for o, w in zip(self.objectives, self.weights, strict=True):
+            if o.sense == "target":
+                continue
+            low, high = o.bounds(results if reference is None else reference)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ramp = o._ramp(o.values(results), low, high)
+            total += w * np.nan_to_num(np.maximum(ramp - 1.0, 0.0), nan=0.0, posinf=0.0)
+        return total / self.weights.sum()
+
 
 def as_objectives(objectives: Any) -> list[Objective]:
     """A list of objectives from one objective, a Desirability or a sequence of them."""

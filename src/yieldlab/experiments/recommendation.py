@@ -30,9 +30,15 @@ from .objectives import Objective
 from .optimizer import Maximizer
 from .space import Space
 
-__all__ = ["matching", "predicted_optimum", "ranked_runs"]
+__all__ = ["RANKING_COLUMNS", "matching", "predicted_gain", "predicted_optimum", "ranked_runs"]
+
+# the columns best_predicted adds besides the predictions (parameters may not take them)
+RANKING_COLUMNS = ("runs", "experiments", "run")
 
 _N_INCUMBENTS = 5  # settings run whose neighbourhoods the maximizer's pool searches
+# weight of the tie-break among equally desirable settings (see _scored): far below any
+# difference of desirability that matters, far above rounding
+_BEYOND = 1e-6
 
 
 def matching(settings: pd.DataFrame, space: Space, fixed: Mapping[str, Any]) -> np.ndarray:
@@ -71,13 +77,17 @@ def _scored(
     if len(objectives) == 1:
         score = objectives[0].score(means)
     else:
-        score = Desirability(objectives).score(means, reference)
+        desirability = Desirability(objectives)
+        score = desirability.score(means, reference)
+        # bounds taken from the results rate every mean beyond the best measured 1: among
+        # such settings, the farther beyond wins
+        score = score + _BEYOND * desirability.beyond(means, reference)
     columns = {}
     for i, name in enumerate(names):
         columns[f"{name}_mean"], columns[f"{name}_std"] = mean[:, i], std[:, i]
     table = pd.DataFrame(columns)
     if len(objectives) > 1:
-        table["desirability"] = score
+        table["desirability"] = desirability.score(means, reference)
     return table, np.where(np.isfinite(score), score, -np.inf)
 
 
@@ -88,6 +98,7 @@ def ranked_runs(
     done: pd.DataFrame,
     Z: np.ndarray,
     n: int,
+    reference: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The ``n`` best distinct settings among the finished experiments, by predicted mean.
 
@@ -103,14 +114,18 @@ def ranked_runs(
     Z : ndarray of shape (len(done), n_encoded)
         Their encoded settings.
     n : int
+    reference : DataFrame, optional
+        The results the desirability bounds are taken from (several objectives); default
+        ``done``. Give every result when ``done`` is a selection, so the selection does not
+        change how the settings are rated.
 
     Returns
     -------
     DataFrame
-        Best first: the settings, the average measured value of each objective, ``runs``
-        (results at the setting), ``experiments`` (their ids, as text such as ``"4, 9"``),
-        ``<objective>_mean`` and ``<objective>_std`` and, for several objectives,
-        ``desirability`` of the means.
+        Best first: with candidates, ``candidate`` (the row's label); the settings, the
+        average measured value of each objective, ``runs`` (results at the setting),
+        ``experiments`` (their ids, as text such as ``"4, 9"``), ``<objective>_mean`` and
+        ``<objective>_std`` and, for several objectives, ``desirability`` of the means.
     """
     if len(done) == 0:
         return pd.DataFrame(columns=[*space.names, *(o.name for o in objectives)])
@@ -118,14 +133,17 @@ def ranked_runs(
     _, first, group = np.unique(np.round(Z, 9), axis=0, return_index=True, return_inverse=True)
     group = group.ravel()
     names = [o.name for o in objectives]
-    table = done.iloc[first][space.names].reset_index(drop=True)
+    labelled = ["candidate"] if "candidate" in done else []
+    table = done.iloc[first][[*labelled, *space.names]].reset_index(drop=True)
     measured = done[names].groupby(group).mean()
     for name in names:
         table[name] = measured[name].to_numpy()
     ids = done["experiment"].groupby(group)
     table["runs"] = ids.size().to_numpy()
     table["experiments"] = [", ".join(str(int(i)) for i in v) for _, v in ids]
-    predicted, score = _scored(posterior, objectives, Z[first], done)
+    predicted, score = _scored(
+        posterior, objectives, Z[first], done if reference is None else reference
+    )
     table = pd.concat([table, predicted], axis=1)
     order = np.argsort(-score, kind="stable")[:n]
     return table.iloc[order].reset_index(drop=True)
@@ -181,3 +199,34 @@ def predicted_optimum(
     if incumbents is not None and criterion(incumbents[:1])[0] >= value:
         z = incumbents[0]
     return z[None, :], _scored(posterior, objectives, z[None, :], done)[0]
+
+
+def predicted_gain(
+    objectives: list[Objective], optimum: pd.DataFrame, best: pd.DataFrame
+) -> tuple[float, float] | None:
+    """How much better the predicted optimum is than the best settings run, by the means,
+    and the optimum's standard deviation, both in the objective's units; None for several
+    objectives (desirability has no units to compare a standard deviation with).
+
+    Parameters
+    ----------
+    objectives : list of Objective
+    optimum, best : DataFrame
+        The first rows of ``best_predicted(among='space')`` and ``best_predicted()``.
+
+    Examples
+    --------
+    >>> from yieldlab.experiments.objectives import Minimize
+    >>> optimum = pd.DataFrame({"cost_mean": [4.1], "cost_std": [0.3]})
+    >>> predicted_gain([Minimize("cost")], optimum, pd.DataFrame({"cost_mean": [4.5]}))
+    (0.40000000000000036, 0.3)
+    """
+    if len(objectives) > 1:
+        return None
+    objective = objectives[0]
+    name = f"{objective.name}_mean"
+    scores = [
+        float(objective.score(np.asarray(frame[name].iloc[:1], dtype=float))[0])
+        for frame in (optimum, best)
+    ]
+    return scores[0] - scores[1], float(optimum[f"{objective.name}_std"].iloc[0])

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..experiments.pareto import objective_matrix, pareto_mask
+from ..experiments.recommendation import predicted_gain
 from . import figures
 from .html import HtmlReport
 from .model_report import add_model_sections
@@ -217,12 +218,17 @@ def _model_best(report: HtmlReport, campaign: Any, finished: pd.DataFrame) -> No
     )
     if campaign.candidates is not None:
         optimum = optimum.rename_axis("candidate").reset_index()
-    new = not bool(optimum["run"].iloc[0])
+    caption = "The predicted optimum: already run"
+    if not optimum["run"].iloc[0]:
+        gain = predicted_gain(campaign.objectives, optimum, ranked)
+        caption = (
+            f"The predicted optimum: not run, predicted {gain[0]:.3g} better than the best "
+            f"settings run, within its standard deviation ({gain[1]:.3g})"
+            if gain is not None and gain[0] < gain[1]
+            else "The predicted optimum: not run yet, a prediction to confirm by running it"
+        )
     report.table(
-        _with_units(optimum.drop(columns="run"), campaign.space),
-        caption="The predicted optimum"
-        + (": not run yet, a prediction to confirm by running it" if new else ": already run"),
-        index=False,
+        _with_units(optimum.drop(columns="run"), campaign.space), caption=caption, index=False
     )
 
 

@@ -65,7 +65,9 @@ def test_fixed_values_in_a_screen_suggest_only_rows_that_have_them():
         match=r"every candidate row with \{'c': 'b', 'x': 0.5\} has been run or is pending",
     ):
         campaign.suggest(1, fixed={"c": "b", "x": 0.5})
-    with pytest.raises(CampaignError, match=r"no candidate row has \{'x': 0.3\}; hold other"):
+    with pytest.raises(
+        CampaignError, match=r"no candidate row has x=0.3 \(the rows have 0.1, 0.5, 0.9\); hold"
+    ):
         campaign.suggest(1, fixed={"x": 0.3})  # a value no row has
 
 

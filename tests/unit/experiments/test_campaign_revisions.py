@@ -136,7 +136,8 @@ def test_bad_revisions_change_nothing():
 def test_review_findings_on_ids_messages_and_replicates():
     campaign = filled(n=20)
     ids = campaign.data["experiment"].tolist()
-    campaign.predict({"x": 0.5, "c": "a"})  # the surrogate's model is chosen
+    run, Z, _ = campaign._split()
+    campaign._posterior(run, Z)  # the surrogate's model is chosen, as suggest() does
     assert campaign._state["y"]["selected_at"] == 20
     with pytest.raises(CampaignError, match=f"no experiment {2**70}"):
         campaign.include([2**70])

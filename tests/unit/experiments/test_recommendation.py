@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldlab import Campaign, Categorical, Maximize, Minimize, Real, Space
+from yieldlab import Campaign, Categorical, Integer, Maximize, Minimize, Real, Space
 from yieldlab.exceptions import CampaignError
 
 
@@ -124,3 +124,76 @@ def test_bad_requests_are_clear_errors():
         campaign.best_predicted(fixed={"x": 0.55})
     with pytest.raises(ValueError, match=r"fixed: 'X' is not a parameter \(did you mean 'x'\?\)"):
         campaign.best_predicted(fixed={"X": 0.5})
+
+
+def test_held_values_select_settings_without_changing_how_they_are_rated():
+    space = Space([Real("x", 0, 1), Categorical("c", ["a", "b"])])
+    campaign = Campaign(space, [Maximize("y"), Minimize("cost")], random_state=0)
+    runs = pd.DataFrame({"x": [0.1, 0.4, 0.7, 1.0, 0.2, 0.8], "c": list("aaaabb")})
+    campaign.add(runs.assign(y=[0.0, 8, 2, 3, 7, 14], cost=[3.0, 5, 3, 5, 9, 1]))
+    every = campaign.best_predicted(10)
+    held = campaign.best_predicted(10, fixed={"c": "a"})
+    in_a = every[every["c"] == "a"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(held, in_a)  # the same desirability, the same order
+
+
+def test_several_objectives_beyond_every_result_rank_by_how_far_beyond():
+    space = Space([Real("x", 0, 1), Real("z", 0, 1)])
+    campaign = Campaign(space, [Maximize("y1"), Maximize("y2")], random_state=0)
+    rng = np.random.default_rng(0)
+    runs = pd.DataFrame({"x": rng.uniform(0, 0.5, 8), "z": rng.uniform(0, 1, 8)})
+    campaign.add(runs.assign(y1=10 * runs["x"], y2=10 * runs["x"] + 0.1 * runs["z"]))
+    optimum = campaign.best_predicted(among="space")
+    # both objectives grow with x (results up to 5): every mean beyond the best result rates
+    # 1, and the farthest beyond wins, where the model's means peak (x near 0.9, past the
+    # results they revert to the mean)
+    assert optimum["desirability"].iloc[0] == 1.0 and optimum["x"].iloc[0] > 0.8
+    grid = pd.DataFrame([(x, z) for x in np.linspace(0, 1, 21) for z in (0, 0.5, 1)])
+    means = campaign.predict(grid.set_axis(["x", "z"], axis=1))[["y1_mean", "y2_mean"]]
+    assert optimum[["y1_mean", "y2_mean"]].sum(axis=1).iloc[0] >= means.sum(axis=1).max() - 0.01
+
+
+def test_the_added_columns_are_reserved_names():
+    for name in ("runs", "run", "experiments"):
+        space = Space([Real("x", 0, 1), Integer(name, 1, 5)])
+        with pytest.raises(
+            ValueError,
+            match=f"parameter '{name}' has the name of a column "
+            r"best_predicted\(\) adds",
+        ):
+            Campaign(space, Maximize("y"))
+
+
+def test_asking_changes_neither_the_file_nor_what_is_suggested_later(tmp_path):
+    space = Space([Real("x", 0, 1), Real("z", 0, 1)])
+
+    def campaign(name: str) -> Campaign:
+        lab = Campaign(space, Maximize("y"), path=tmp_path / name, random_state=3)
+        planned = lab.design(7)
+        lab.add(planned.assign(y=hill(planned["x"]) - (planned["z"] - 0.3) ** 2))
+        lab.close()
+        return Campaign.open(tmp_path / name)
+
+    asked, quiet = campaign("asked.db"), campaign("quiet.db")
+    before = (tmp_path / "asked.db").read_bytes()
+    optimum = asked.best_predicted(among="space")
+    asked.best_predicted(3)
+    asked.predict({"x": 0.5, "z": 0.5})
+    asked.close()
+    assert (tmp_path / "asked.db").read_bytes() == before  # nothing written
+    asked = Campaign.open(tmp_path / "asked.db")
+    pd.testing.assert_frame_equal(asked.suggest(2), quiet.suggest(2))
+    # pending and cancelled experiments do not move the optimum: only results do
+    pd.testing.assert_frame_equal(asked.best_predicted(among="space"), optimum)
+    asked.cancel()
+    pd.testing.assert_frame_equal(asked.best_predicted(among="space"), optimum)
+
+
+def test_a_failed_well_counts_as_run_and_the_ranking_names_its_wells():
+    wells = pd.DataFrame({"x": np.linspace(0, 1, 6)}, index=[f"B{i}" for i in range(6)])
+    campaign = Campaign(Space([Real("x", 0, 1)]), Maximize("y"), candidates=wells)
+    campaign.add(pd.DataFrame({"x": [0.0, 0.2, 0.6, 1.0], "y": [1.0, 5.0, np.nan, 2.0]}))
+    ranked = campaign.best_predicted(3)
+    assert ranked["candidate"].tolist() == ["B1", "B5", "B0"]
+    space = campaign.best_predicted(6, among="space")
+    assert space.loc["B3", "run"] and not space.loc["B2", "run"]  # failed, and never run
