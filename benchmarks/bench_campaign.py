@@ -14,6 +14,9 @@ Three benchmarks, each printed as a markdown table:
 3. ``speed``: ``suggest(5)`` with 100 results in a 6-parameter space and in candidates mode
    with 4,000 rows and 30 one-hot columns (the model refitted, and with a new automatic
    model selection).
+4. ``recommend`` (only when asked for): at the end of noisy campaigns (Branin, Hartmann 6,
+   the reactor), the true regret of the best result measured (``best()``) against the
+   model's picks (``best_predicted()``, and its optimum anywhere).
 
 Run ``python benchmarks/bench_campaign.py`` (all, long) or choose with
 ``--only arylation,functions,speed``, ``--seeds N`` and ``--quick``. The arylation data are
@@ -396,6 +399,66 @@ def _split(campaign: Campaign):
     return run, Z
 
 
+# -- 4. which settings to report: measured best against the model's ----------------------
+
+
+def _regret(problem, settings: pd.DataFrame, name: str, optimum: float, sense: str) -> float:
+    value = float(problem.noiseless(settings[problem.space.names])[name].iloc[0])
+    return optimum - value if sense == "max" else value - optimum
+
+
+def bench_recommend(seeds: int) -> str:
+    """The true (noise-free) regret of the settings each way of choosing would report at the
+    end of a noisy campaign: the best result measured, the best setting run by the models'
+    predicted mean, and the predicted optimum anywhere."""
+    from yieldlab.simulators import Reactor
+
+    cases = {
+        "Branin, noise sd 1, 30 evaluations": (lambda s: Branin(noise=1.0, random_state=s), 30),
+        "Hartmann 6, noise sd 0.1, 60 evaluations": (
+            lambda s: Hartmann6(noise=0.1, random_state=s),
+            60,
+        ),
+        "reactor yield, noise sd 3, 30 evaluations": (
+            lambda s: Reactor(noise=3.0, random_state=s),
+            30,
+        ),
+    }
+    rows = []
+    for label, (make, budget) in cases.items():
+        found = {"best()": [], "best_predicted()": [], "best_predicted(among='space')": []}
+        for seed in range(seeds):
+            problem = make(seed)
+            is_reactor = not hasattr(problem, "optimum")
+            objective = Maximize("yield") if is_reactor else problem.objectives[0]
+            name, sense = objective.name, objective.sense
+            optimum = problem.true_optimum("yield").value if is_reactor else problem.optimum.value
+            campaign = Campaign(problem.space, objective, random_state=seed)
+            for _ in range(budget):
+                batch = campaign.suggest(1)[problem.space.names]
+                campaign.add(batch.join(problem(batch)[[name]]))
+            picks = {
+                "best()": campaign.best(),
+                "best_predicted()": campaign.best_predicted(),
+                "best_predicted(among='space')": campaign.best_predicted(among="space"),
+            }
+            for key, settings in picks.items():
+                found[key].append(_regret(problem, settings, name, optimum, sense))
+        row = {"problem": f"{label}, {seeds} seeds"}
+        for key, values in found.items():
+            v = np.asarray(values)
+            row[key] = f"{np.median(v):.3g} (mean {v.mean():.3g})"
+        ours, theirs = np.asarray(found["best_predicted()"]), np.asarray(found["best()"])
+        row["model's pick better / worse"] = (
+            f"{int((ours < theirs - 1e-12).sum())} / {int((ours > theirs + 1e-12).sum())}"
+        )
+        print(f"  {row}", flush=True)
+        rows.append(row)
+    return "### Which settings to report: true regret of the pick, median (mean)\n\n" + table(
+        rows, ["problem", *found, "model's pick better / worse"]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="arylation,functions,speed")
@@ -419,6 +482,8 @@ def main() -> None:
     if "functions" in parts:
         seeds = 3 if args.quick else args.seeds or 20
         print(bench_functions(seeds, args.optimizers.split(",")), "\n", flush=True)
+    if "recommend" in parts:
+        print(bench_recommend(3 if args.quick else args.seeds or 20), "\n", flush=True)
 
 
 if __name__ == "__main__":
