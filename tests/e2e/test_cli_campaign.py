@@ -463,11 +463,16 @@ def test_best_settings_by_the_model(tmp_path):
     (optimum,) = json.loads(result.stdout)["best"]
     assert optimum["catalyst"] == "Pd" and optimum["run"] is False
     assert optimum["yield_mean"] > measured[0]  # between the runs, nearer to 84 at 85 C, 3.2
+    # a held value no experiment has: the optimum is still predicted
+    result = run_cli("best", "r.db", "--anywhere", "--fix", "temperature=61", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "With temperature=61, the model expects" in result.stdout
+    assert "less than at the best settings run" in result.stdout
     text = run_cli("best", "r.db", "--anywhere", cwd=tmp_path).stdout
     assert "Predicted optimum" in text and "better than the best settings run" in text
     for args, *fragment in [
         (("-n", "2", "--anywhere"), "-n 2 --anywhere: without", "leave out -n, or leave out --"),
-        (("--fix", "catalyst=Pt"), "not a level of 'catalyst'"),
+        (("--fix", "catalyst=Pt"), "--fix: column 'catalyst': 'Pt' is not a level"),
         (("--fix", "temperature=61"), "no experiment with temperature=61.0 has", "(--anywhere"),
     ]:
         assert_user_error(run_cli("best", "r.db", *args, cwd=tmp_path), *fragment)

@@ -8,6 +8,7 @@ settings, and an empty column per objective; ``record`` reads it back.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from pathlib import Path
@@ -630,14 +631,17 @@ def best(
         raise UserError(str(exc)) from None
     from ..experiments.recommendation import predicted_gain
 
-    fixed = None
+    gain = None
     try:
         fixed = _name_values(campaign, fix) if fix else None
         with console.status("fitting the model ..."):
             table = campaign.best_predicted(n, "space" if anywhere else "run", fixed)
-            top = campaign.best_predicted(1, "run", fixed) if anywhere else table
+        if anywhere and not as_json and not table["run"].iloc[0]:
+            # the note on an optimum not run compares it with the best settings run
+            with contextlib.suppress(YieldlabError):  # none run with the held values
+                gain = predicted_gain(campaign.objectives, table, campaign.best_predicted())
     except (YieldlabError, ValueError) as exc:
-        raise UserError(_best_error(str(exc), campaign_path, fixed)) from None
+        raise UserError(_best_error(str(exc), campaign_path)) from None
     finally:
         campaign.close()
     if campaign.candidates is not None and anywhere:
@@ -652,22 +656,27 @@ def best(
     )
     console.print(frame_table(table, title=title))
     if anywhere and not table["run"].iloc[0]:
-        gain = predicted_gain(campaign.objectives, table, top)
-        if gain is not None and gain[0] < gain[1]:
+        record = (
+            f"run them and record the results to confirm (yieldlab record {campaign_path} "
+            "results.csv)."
+        )
+        if gain is not None and gain[0] < 0:  # held values cost more than the std
+            note = (
+                f"With {' '.join(fix or [])}, the model expects {-gain[0]:.3g} less than at the "
+                f"best settings run (std {gain[1]:.3g}); {record}"
+            )
+        elif gain is not None and gain[0] < gain[1]:
             note = (
                 f"The optimum is predicted {gain[0]:.3g} better than the best settings run, "
                 f"within its standard deviation ({gain[1]:.3g}): the best settings run are as "
                 "good as the model can tell."
             )
         else:
-            note = (
-                "Settings not run yet (run = False) are predictions: run them and record the "
-                f"results to confirm (yieldlab record {campaign_path} results.csv)."
-            )
+            note = "Settings not run yet (run = False) are predictions: " + record
         console.print(note, highlight=False)
 
 
-def _best_error(text: str, campaign_path: Path, fixed: dict | None) -> str:
+def _best_error(text: str, campaign_path: Path) -> str:
     """An error of best_predicted in the words of the command line."""
     text = re.sub(r"best_predicted\(n=(\d+), among='space'\)", r"-n \1 --anywhere", text)
     text = text.replace("use n=1, or among='run'", "leave out -n, or leave out --anywhere")
@@ -677,13 +686,5 @@ def _best_error(text: str, campaign_path: Path, fixed: dict | None) -> str:
         f"record results first (yieldlab record {campaign_path} results.csv)",
     )
     text = text.replace("(include() takes them back)", f"(yieldlab include {campaign_path} ID)")
-    if fixed:  # {'temperature': 61.0, 'catalyst': 'Pd'} -> temperature=61.0 catalyst=Pd
-        text = re.sub(
-            r"\{('[^']*': [^{}]*)\}",
-            lambda m: " ".join(
-                f"{k}={v.strip(chr(39))}"
-                for k, v in re.findall(r"'([^']*)': ('[^']*'|[^,]+)", m[1])
-            ),
-            text,
-        )
-    return text
+    text = re.sub(r"^fixed=\{.*?\}: no setting with these", "no setting with the --fix", text)
+    return re.sub(r"^fixed: ", "--fix: ", text)

@@ -116,7 +116,7 @@ def _story(result) -> list[str]:
         f"A full grid of the same size ({result.grid_size} runs: {levels}) would have found "
         f"{result.grid_best:.1f}%.",
         f"Report: {result.report}   Campaign file: {result.campaign} (try: yieldlab status "
-        f"{result.campaign})",
+        f"{result.campaign}, and yieldlab best {result.campaign} for the model's best settings)",
     ]
 
 

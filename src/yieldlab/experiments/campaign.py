@@ -509,7 +509,8 @@ class Campaign:
         the values the rows have, or else the combination."""
         for name, value in fixed.items():
             if not matching(self.candidates, self.space, {name: value}).any():
-                present = sorted(set(self.candidates[name].tolist()), key=str)
+                present = set(self.candidates[name].tolist())
+                present = sorted(present, key=float if self.space[name].is_numeric else str)
                 shown = ", ".join(map(str, present[:10])) + (", ..." if len(present) > 10 else "")
                 return f"no candidate row has {name}={value} (the rows have {shown})"
         return f"no candidate row has {fixed}"
@@ -715,7 +716,10 @@ class Campaign:
                 embedding=W,
             )
             Y = np.column_stack([o.values(run) for o in self.objectives])
-            posterior = surrogate.fit(Z, Y)
+            # NOTE: one BLAS thread, as in suggest(), so a fit asked for by predict() and
+            # reused by suggest() is the same to the last digit
+            with threadpool_limits(1):
+                posterior = surrogate.fit(Z, Y)
             self._fitted = [key, posterior, surrogate.state]
         if save and self._fitted[2] is not None:
             self._state, self._fitted[2] = self._fitted[2], None
@@ -1151,19 +1155,21 @@ class Campaign:
                 + self._excluded_note()
                 + "; add results before best_predicted()"
             )
-        clash = [name for name in self.space.names if name in RANKING_COLUMNS]
+        clash = [name for name in (*self.space.names, *self.names) if name in RANKING_COLUMNS]
         if clash:  # a file from before these columns were reserved
             raise ValueError(
-                f"best_predicted: the parameter {clash[0]!r} has the name of a column it adds "
-                f"({', '.join(RANKING_COLUMNS)}); use predict() on the settings of data instead"
+                f"best_predicted: this campaign has a parameter or objective named "
+                f"{clash[0]!r}, a column the ranking adds ({', '.join(RANKING_COLUMNS)}); the "
+                "file predates that reservation, so its ranking cannot be shown"
             )
         done, Zd = run[finished], Z[finished]
         posterior = self._posterior(run, Z, save=False)
         if among == "run":
             keep = matching(done, self.space, fixed)
             if not keep.any():
+                held = ", ".join(f"{k}={v!r}" for k, v in fixed.items())
                 raise CampaignError(
-                    f"best_predicted: no experiment with {fixed} has a result; hold other "
+                    f"best_predicted: no experiment with {held} has a result; hold other "
                     "values, or none (among='space' predicts settings not run)"
                 )
             return ranked_runs(
@@ -1190,7 +1196,7 @@ class Campaign:
                 self.objectives,
                 done,
                 Zd,
-                self._rng(5, len(run)),  # the same results, the same answer
+                self._rng(5, len(run)),  # pending experiments do not move it
                 candidates=None if rows is None else self._Zc[rows],
                 fixed=fixed,
             )

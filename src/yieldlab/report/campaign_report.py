@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..experiments.pareto import objective_matrix, pareto_mask
-from ..experiments.recommendation import predicted_gain
+from ..experiments.recommendation import RANKING_COLUMNS, predicted_gain
 from . import figures
 from .html import HtmlReport
 from .model_report import add_model_sections
@@ -200,6 +200,9 @@ def _pending(report: HtmlReport, campaign: Any) -> None:
 def _model_best(report: HtmlReport, campaign: Any, finished: pd.DataFrame) -> None:
     """The best settings by the models' predicted means (:meth:`Campaign.best_predicted`)."""
     if len(finished) < max(2, campaign.options["n_initial"]):
+        return
+    names = [*campaign.space.names, *(o.name for o in campaign.objectives)]
+    if set(names) & set(RANKING_COLUMNS):  # a file from before the names were reserved
         return
     ranked = campaign.best_predicted(3)
     optimum = campaign.best_predicted(among="space")

@@ -120,7 +120,7 @@ def test_bad_requests_are_clear_errors():
         campaign.best_predicted(2, among="space")
     with pytest.raises(ValueError, match="n"):
         campaign.best_predicted(0)
-    with pytest.raises(CampaignError, match=r"no experiment with \{'x': 0.55\} has a result"):
+    with pytest.raises(CampaignError, match=r"no experiment with x=0.55 has a result"):
         campaign.best_predicted(fixed={"x": 0.55})
     with pytest.raises(ValueError, match=r"fixed: 'X' is not a parameter \(did you mean 'x'\?\)"):
         campaign.best_predicted(fixed={"X": 0.5})
@@ -164,6 +164,21 @@ def test_the_added_columns_are_reserved_names():
             Campaign(space, Maximize("y"))
 
 
+def test_a_file_from_before_the_reserved_names_is_reported_without_the_ranking(monkeypatch):
+    from yieldlab.experiments import campaign as module
+    from yieldlab.report.campaign_report import campaign_report
+
+    monkeypatch.setattr(module, "_check_names", lambda space, objectives: None)
+    space = Space([Real("x", 0, 1), Integer("runs", 1, 5)])
+    old = Campaign(space, Maximize("y"), random_state=0)
+    planned = old.design(8)
+    old.add(planned.assign(y=hill(planned["x"]) + planned["runs"]))
+    with pytest.raises(ValueError, match="named 'runs', a column the ranking adds"):
+        old.best_predicted()
+    html = campaign_report(old).render()
+    assert ">Overview</h2>" in html and "Best settings according to the model" not in html
+
+
 def test_asking_changes_neither_the_file_nor_what_is_suggested_later(tmp_path):
     space = Space([Real("x", 0, 1), Real("z", 0, 1)])
 
@@ -195,5 +210,7 @@ def test_a_failed_well_counts_as_run_and_the_ranking_names_its_wells():
     campaign.add(pd.DataFrame({"x": [0.0, 0.2, 0.6, 1.0], "y": [1.0, 5.0, np.nan, 2.0]}))
     ranked = campaign.best_predicted(3)
     assert ranked["candidate"].tolist() == ["B1", "B5", "B0"]
+    with pytest.raises(CampaignError, match=r"no candidate row has x=0.5 \(the rows have 0.0, "):
+        campaign.best_predicted(among="space", fixed={"x": 0.5})
     space = campaign.best_predicted(6, among="space")
     assert space.loc["B3", "run"] and not space.loc["B2", "run"]  # failed, and never run
