@@ -448,6 +448,23 @@ def test_suggest_with_parameters_held_at_one_value(tmp_path):
     assert not (tmp_path / "x.csv").exists()
 
 
+def test_suggest_a_batch_at_one_shared_temperature(tmp_path):
+    lab(planned(tmp_path, "r.db", 6, "plan.csv")).to_csv(tmp_path / "plan.csv", index=False)
+    assert run_cli("record", "r.db", "plan.csv", cwd=tmp_path).returncode == 0
+    args = ("suggest", "r.db", "-n", "3", "--share", "temperature", "--fix", "catalyst=Ni")
+    result = run_cli(*args, "-o", "next.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    sheet = pd.read_csv(tmp_path / "next.csv")
+    assert sheet["temperature"].nunique() == 1 and sheet["pressure"].nunique() == 3
+    assert (sheet["catalyst"] == "Ni").all()
+    for args, fragment in [
+        (("--share", "temprature"), "--share: 'temprature' is not a parameter (did you mean"),
+        (("--share", "catalyst", "--fix", "catalyst=Ni"), "'catalyst' is also given to --fix"),
+    ]:
+        assert_user_error(run_cli("suggest", "r.db", *args, "-o", "x.csv", cwd=tmp_path), fragment)
+    assert not (tmp_path / "x.csv").exists()
+
+
 def test_best_settings_by_the_model(tmp_path):
     lab(planned(tmp_path, "r.db", 8, "plan.csv")).to_csv(tmp_path / "plan.csv", index=False)
     assert run_cli("record", "r.db", "plan.csv", cwd=tmp_path).returncode == 0

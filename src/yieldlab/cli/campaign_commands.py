@@ -219,16 +219,31 @@ def suggest(
             "several), e.g. --fix temperature=80.",
         ),
     ] = None,
+    share: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--share",
+            help="A parameter the whole batch runs at one value, chosen for the batch (a "
+            "plate at one temperature); repeat for several, e.g. --share temperature.",
+        ),
+    ] = None,
 ) -> None:
     """Suggest the next experiments, with predicted mean and standard deviation.
 
-    Example: yieldlab suggest reactor.db -n 4 --fix catalyst=Pd
+    Example: yieldlab suggest reactor.db -n 4 --fix catalyst=Pd --share temperature
     """
 
     def choose(campaign: Campaign) -> pd.DataFrame:
         fixed = _name_values(campaign, fix) if fix else None
         with console.status("fitting the model and choosing the next experiments ..."):
-            return campaign.suggest(n, fixed=fixed)
+            try:
+                return campaign.suggest(n, fixed=fixed, shared=share)
+            except ValueError as exc:
+                text = str(exc)
+                if not text.startswith("shared: "):
+                    raise
+                text = text.replace("also held by fixed", "also given to --fix")
+                raise UserError("--share: " + text.removeprefix("shared: ")) from None
 
     _plan(campaign_path, "suggest", out, "suggested experiments", choose, seed)
 

@@ -73,6 +73,14 @@ _NOT_CSV = {
 _DESIGN_OPTIONS = ("model", "levels", "n_center", "generator", "face", "categorical")
 # the options every campaign file holds
 _OPTIONS = ("acquisition", "multi_objective", "surrogate", "beta", "n_initial", "seed")
+# single suggestions whose values of the shared parameters are compared (suggest(shared=))
+_SHARED_OPTIONS = 4
+
+
+def _values(settings: pd.DataFrame, names: list[str]) -> dict[str, Any]:
+    """The first row's values of ``names`` as plain Python values."""
+    row = settings[names].iloc[0]
+    return {k: v.item() if isinstance(v, np.generic) else v for k, v in row.items()}
 
 
 def _count(name: str, n: Any) -> int:
@@ -555,7 +563,9 @@ class Campaign:
         self._fitted = None
         return out
 
-    def suggest(self, n: int = 1, fixed: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    def suggest(
+        self, n: int = 1, fixed: Mapping[str, Any] | None = None, shared: Any = None
+    ) -> pd.DataFrame:
         """The next ``n`` experiments, recorded as pending.
 
         With fewer than ``n_initial`` results, a space-filling design (greedy maximin distance
@@ -575,6 +585,13 @@ class Campaign:
             the palladium is in stock): ``{"temperature": 80}``. The others are chosen as
             usual, by the models fitted to every result; with candidates, only rows with
             these values are suggested.
+        shared : str or list of str, optional
+            Parameters that take one value across the batch, chosen by the campaign (a
+            plate runs at one temperature, a batch uses one lot of catalyst): JMP's
+            hard-to-change factors. The value is the best for the batch as a whole: the
+            batches at the values the best few single suggestions have are compared by
+            their summed acquisition. Before the models take over, the value of the first
+            space-filling setting.
 
         Returns
         -------
@@ -588,6 +605,7 @@ class Campaign:
         """
         n = _count("n", n)
         fixed = self._fixed(fixed)
+        shared = self._shared(shared, fixed)
         with_fixed = f" with {fixed}" if fixed else ""
         if n == 0:
             return pd.DataFrame(columns=["experiment", *self.space.names])
@@ -604,7 +622,7 @@ class Campaign:
                     + "; hold other values, or none"
                 )
             n = self._available(n, left, "suggest" + with_fixed)
-        out = self._propose(lambda: self._plan(n, fixed), "suggest")
+        out = self._propose(lambda: self._plan(n, fixed, shared), "suggest")
         if len(out) == n:
             return out
         # settings run count as taken until the models take over; after, a setting run may
@@ -625,15 +643,64 @@ class Campaign:
         )
         return out
 
-    def _plan(self, n: int, fixed: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _plan(
+        self, n: int, fixed: dict[str, Any], shared: list[str] = ()
+    ) -> tuple[pd.DataFrame, pd.DataFrame]:
         if self.candidates is not None:
             n = min(n, len(self._remaining(fixed)))
         run, Z, Zp = self._split()
         if not self._modelled(run):
-            return self._space_filling(n, np.vstack([Z, Zp]), fixed)
+            taken = np.vstack([Z, Zp])
+            if shared:  # the shared values of the most space-filling setting
+                first = self._space_filling(1, taken, fixed)[0]
+                fixed = {**fixed, **_values(first, shared)}
+            return self._space_filling(n, taken, fixed)
         # NOTE: the matrices are small; BLAS threads only contend with each other here
         with threadpool_limits(1):
+            if shared:
+                return self._shared_batch(n, run, Z, Zp, fixed, shared)
             return self._optimize(n, run, Z, Zp, fixed)
+
+    def _shared_batch(self, n, run, Z, Zp, fixed, shared) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The batch of ``n`` whose ``shared`` parameters take one value: of the values the
+        best few single suggestions have, the one whose batch has the largest summed
+        acquisition (a full batch before a smaller one)."""
+        leads = self._optimize(_SHARED_OPTIONS, run, Z, Zp, fixed)[0]
+        best, best_key = None, None
+        for option in leads[shared].drop_duplicates().itertuples(index=False):
+            held = {**fixed, **_values(pd.DataFrame([option], columns=shared), shared)}
+            batch = self._optimize(n, run, Z, Zp, held)
+            key = (len(batch[0]), float(np.nansum(batch[1]["acquisition"])))
+            if best_key is None or key > best_key:
+                best, best_key = batch, key
+        return best if best is not None else self._optimize(n, run, Z, Zp, fixed)
+
+    def _shared(self, shared: Any, fixed: dict[str, Any]) -> list[str]:
+        """``shared`` checked against the space: a list of parameter names."""
+        if shared is None:
+            return []
+        names = [shared] if isinstance(shared, str) else shared
+        if isinstance(names, Mapping) or not np.iterable(names):
+            raise TypeError(
+                f"shared={shared!r} has the wrong type; expected a parameter name or a list "
+                "of them, such as ['temperature']"
+            )
+        out = []
+        for name in names:
+            if name not in self.space:
+                raise ValueError(
+                    f"shared: {name!r} is not a parameter"
+                    f"{did_you_mean(name, self.space.names)}; the parameters are "
+                    f"{self.space.names}"
+                )
+            if name in fixed:
+                raise ValueError(
+                    f"shared: {name!r} is also held by fixed; a held value is shared by the "
+                    "batch already, give it in one of the two"
+                )
+            if name not in out:
+                out.append(name)
+        return out
 
     def _modelled(self, run: pd.DataFrame) -> bool:
         """Whether the models plan the next batch (enough results), not a space-filling
