@@ -634,10 +634,13 @@ class Campaign:
                 f"suggest: no new setting{with_fixed} is left; every such setting of the space "
                 f"{taken} (cancel() pending experiments to free theirs, or widen the space)"
             )
+        if shared:  # the batch is short at the value chosen for it
+            with_fixed = f" with {fixed | _values(out, shared)}"
         warnings.warn(
             f"suggest: only {len(out)} distinct new settings{with_fixed} are left in the "
             f"space (not {'' if modelled else 'run, not '}pending); returning {len(out)} "
-            f"instead of {n}",
+            f"instead of {n}"
+            + (f" (shared {shared}: the value with the best batch)" if shared else ""),
             UserWarning,
             stacklevel=2,
         )
@@ -651,24 +654,42 @@ class Campaign:
         run, Z, Zp = self._split()
         if not self._modelled(run):
             taken = np.vstack([Z, Zp])
-            if shared:  # the shared values of the most space-filling setting
-                first = self._space_filling(1, taken, fixed)[0]
-                fixed = {**fixed, **_values(first, shared)}
+            if shared:  # the shared values of the plan's next setting
+                values = _values(self._space_filling(1, taken, fixed)[0], shared)
+                fixed = {**fixed, **values}
+                # the other parameters spread as if every experiment had these values, so
+                # the batch goes on with the plan instead of repeating the last one's
+                taken = self._with_values(taken, values)
             return self._space_filling(n, taken, fixed)
         # NOTE: the matrices are small; BLAS threads only contend with each other here
         with threadpool_limits(1):
-            if shared:
+            if shared and n > 1:
                 return self._shared_batch(n, run, Z, Zp, fixed, shared)
             return self._optimize(n, run, Z, Zp, fixed)
 
+    def _with_values(self, Z: np.ndarray, values: dict[str, Any]) -> np.ndarray:
+        """Encoded settings ``Z`` with the columns of ``values`` set to them."""
+        Z = Z.copy()
+        for name, value in values.items():
+            Z[:, self.space.encoded_slices[name]] = self.space[name].encode([value])[0]
+        return Z
+
     def _shared_batch(self, n, run, Z, Zp, fixed, shared) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The batch of ``n`` whose ``shared`` parameters take one value: of the values the
-        best few single suggestions have, the one whose batch has the largest summed
-        acquisition (a full batch before a smaller one)."""
-        leads = self._optimize(_SHARED_OPTIONS, run, Z, Zp, fixed)[0]
+        best few single suggestions have (values within 0.1% of a parameter's range count
+        as one; in a screen also the value with the most rows left), the one whose batch has
+        the largest summed acquisition (a full batch before a smaller one)."""
+        options = self._optimize(_SHARED_OPTIONS, run, Z, Zp, fixed)[0][shared]
+        if self.candidates is not None:
+            left = self._remaining(fixed).groupby(shared, sort=False).size()
+            if len(left):
+                most = left.idxmax() if len(shared) > 1 else (left.idxmax(),)
+                options = pd.concat([options, pd.DataFrame([most], columns=shared)])
+        encoded = np.hstack([self.space[name].encode(options[name].tolist()) for name in shared])
+        _, first = np.unique(np.round(encoded, 3), axis=0, return_index=True)
         best, best_key = None, None
-        for option in leads[shared].drop_duplicates().itertuples(index=False):
-            held = {**fixed, **_values(pd.DataFrame([option], columns=shared), shared)}
+        for row in sorted(first):
+            held = {**fixed, **_values(options.iloc[[row]], shared)}
             batch = self._optimize(n, run, Z, Zp, held)
             key = (len(batch[0]), float(np.nansum(batch[1]["acquisition"])))
             if best_key is None or key > best_key:
@@ -680,7 +701,8 @@ class Campaign:
         if shared is None:
             return []
         names = [shared] if isinstance(shared, str) else shared
-        if isinstance(names, Mapping) or not np.iterable(names):
+        wrong = isinstance(names, Mapping | bytes) or not np.iterable(names)
+        if wrong or not all(isinstance(name, str) for name in names):
             raise TypeError(
                 f"shared={shared!r} has the wrong type; expected a parameter name or a list "
                 "of them, such as ['temperature']"

@@ -81,3 +81,32 @@ def test_bad_shared_parameters_are_clear_errors():
     with pytest.raises(ValueError, match="'x' is also held by fixed"):
         campaign.suggest(2, fixed={"x": 0.5}, shared="x")
     assert len(campaign.data) == 0  # nothing planned
+
+
+def test_before_the_models_take_over_each_batch_goes_on_with_the_plan():
+    campaign = Campaign(SPACE, Maximize("f"), random_state=0, n_initial=12)
+    first = campaign.suggest(4, shared="x")
+    second = campaign.suggest(4, shared="x")
+    assert first["x"].nunique() == 1 and second["x"].nunique() == 1
+    assert first["x"].iloc[0] != second["x"].iloc[0]
+    # the other parameters do not repeat the first batch's
+    assert not set(first["y"].round(9)) & set(second["y"].round(9))
+
+
+def test_a_screen_batch_short_at_the_shared_value_says_so():
+    grid = pd.DataFrame(
+        [(x, y, "b") for x in (0.1, 0.3) for y in np.linspace(0, 1, 3)], columns=["x", "y", "c"]
+    )
+    campaign = Campaign(SPACE, Maximize("f"), candidates=grid, random_state=0, n_initial=2)
+    campaign.add(measure(campaign.design(2)))
+    with pytest.warns(
+        UserWarning,
+        match=r"only \d distinct new settings with \{'x': 0\.\d\}.*"
+        r"\(shared \['x'\]: the value with the best batch\)",
+    ):
+        batch = campaign.suggest(4, shared="x")
+    assert batch["x"].nunique() == 1
+    with pytest.raises(TypeError, match="expected a parameter name or a list"):
+        campaign.suggest(2, shared=[["x"]])
+    with pytest.raises(TypeError, match="expected a parameter name or a list"):
+        campaign.suggest(2, shared=b"x")
