@@ -740,10 +740,9 @@ class Campaign:
         if fixed and self._Zc is None:
             # the held values as given, not as decoded (0.30000000000000004 for 0.3)
             settings = settings.assign(**fixed)
-        if self._Zc is not None:
-            settings.index = self.candidates.index[
-                candidate_rows(self.space, self._index, settings)
-            ]
+        if self._Zc is not None:  # the rows' own values (2.3, not 2.2999999999999994)
+            rows = candidate_rows(self.space, self._index, settings)
+            settings = self.candidates.iloc[rows][self.space.names]
         extra = prediction_table(posterior, picks, self.names)
         expected = self.options["acquisition"] in ("ei", "nei")
         extra["acquisition"] = np.exp(values) if expected else values

@@ -236,6 +236,16 @@ def test_after_the_models_take_over_settings_run_may_be_suggested_again():
         campaign.suggest(1)
 
 
+def test_suggestions_in_a_screen_carry_the_rows_own_values():
+    grid = pd.DataFrame({"v": [0.5, 1.1, 2.3, 4.7, 7.9, 9.1], "w": [1.1, 2.2, 3.3, 4.4, 5.5, 6.6]})
+    space = Space([Real("v", 0.1, 10, log=True), Real("w", 1, 7)])
+    campaign = Campaign(space, Maximize("y"), candidates=grid, random_state=0, n_initial=2)
+    campaign.add(grid.iloc[:2].assign(y=[1.0, 2.0]))
+    planned = campaign.suggest(4)  # by the model: decoded from the log scale, then the rows'
+    assert set(planned["v"]) <= set(grid["v"]) and set(planned["w"]) <= set(grid["w"])
+    assert set(campaign.data["v"]) == set(grid["v"])  # 2.3 stored, not 2.2999999999999994
+
+
 def test_a_large_first_batch_is_as_large_as_asked():
     campaign = Campaign(SPACE, Maximize("y"), random_state=0)
     planned = campaign.suggest(700)
