@@ -442,7 +442,7 @@ def test_suggest_with_parameters_held_at_one_value(tmp_path):
         (("--fix", "temprature=70"), "did you mean 'temperature'"),
         (("--fix", "yield=3"), "'yield' is not a parameter"),
         (("--fix", "temperature=hot"), "'hot' is not a number"),
-        (("--fix", "temperature=200"), "outside [60, 110] C"),
+        (("--fix", "temperature=200"), "--fix: column 'temperature': 200.0 is outside [60"),
     ]:
         assert_user_error(run_cli("suggest", "r.db", *args, "-o", "x.csv", cwd=tmp_path), fragment)
     assert not (tmp_path / "x.csv").exists()

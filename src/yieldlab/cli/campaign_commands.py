@@ -238,12 +238,11 @@ def suggest(
         with console.status("fitting the model and choosing the next experiments ..."):
             try:
                 return campaign.suggest(n, fixed=fixed, shared=share)
-            except ValueError as exc:
-                text = str(exc)
-                if not text.startswith("shared: "):
+            except (ValueError, YieldlabError) as exc:
+                text = _option_terms(str(exc))
+                if text == str(exc):
                     raise
-                text = text.replace("also held by fixed", "also given to --fix")
-                raise UserError("--share: " + text.removeprefix("shared: ")) from None
+                raise UserError(text) from None
 
     _plan(campaign_path, "suggest", out, "suggested experiments", choose, seed)
 
@@ -701,5 +700,15 @@ def _best_error(text: str, campaign_path: Path) -> str:
         f"record results first (yieldlab record {campaign_path} results.csv)",
     )
     text = text.replace("(include() takes them back)", f"(yieldlab include {campaign_path} ID)")
+    return _option_terms(text)
+
+
+def _option_terms(text: str) -> str:
+    """A message about the arguments ``fixed`` and ``shared`` in the words of --fix and
+    --share."""
     text = re.sub(r"^fixed=\{.*?\}: no setting with these", "no setting with the --fix", text)
-    return re.sub(r"^fixed: ", "--fix: ", text)
+    text = re.sub(r"^fixed: ", "--fix: ", text)
+    if text.startswith("shared: "):
+        text = "--share: " + text.removeprefix("shared: ")
+        text = text.replace("also held by fixed", "also given to --fix")
+    return text
