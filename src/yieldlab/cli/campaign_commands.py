@@ -44,6 +44,27 @@ OutCsv = Annotated[
     Path | None,
     typer.Option("--out", "-o", help="CSV for the lab (default: next to the campaign file)."),
 ]
+
+
+def _repeated(flag: str, help: str) -> object:
+    """A command-line option that may be given several times (a list of texts)."""
+    return Annotated[list[str] | None, typer.Option(flag, help=help)]
+
+
+HeldFix = _repeated(
+    "--fix",
+    "Hold a parameter at one value for this batch, as NAME=VALUE (repeat for several), e.g. "
+    "--fix temperature=80.",
+)
+OnlyFix = _repeated(
+    "--fix",
+    "Only settings with this value, as NAME=VALUE (repeat for several), e.g. --fix catalyst=Pd.",
+)
+Share = _repeated(
+    "--share",
+    "A parameter the whole batch runs at one value, chosen for the batch (a plate at one "
+    "temperature); repeat for several, e.g. --share temperature.",
+)
 METHODS = ["random", "lhs", "sobol", "factorial", "fractional", "ccd", "box-behnken", "d-optimal"]
 # designs with a size of their own (the others plan 8 runs unless -n says otherwise)
 STRUCTURED = {"factorial", "fractional", "ccd", "box-behnken"}
@@ -211,22 +232,8 @@ def suggest(
     n: Count = 1,
     out: OutCsv = None,
     seed: CallSeed = None,
-    fix: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fix",
-            help="Hold a parameter at one value for this batch, as NAME=VALUE (repeat for "
-            "several), e.g. --fix temperature=80.",
-        ),
-    ] = None,
-    share: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--share",
-            help="A parameter the whole batch runs at one value, chosen for the batch (a "
-            "plate at one temperature); repeat for several, e.g. --share temperature.",
-        ),
-    ] = None,
+    fix: HeldFix = None,
+    share: Share = None,
 ) -> None:
     """Suggest the next experiments, with predicted mean and standard deviation.
 
@@ -624,14 +631,7 @@ def best(
             "not; without it, the settings already run.",
         ),
     ] = False,
-    fix: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--fix",
-            help="Only settings with this value, as NAME=VALUE (repeat for several), e.g. "
-            "--fix catalyst=Pd.",
-        ),
-    ] = None,
+    fix: OnlyFix = None,
     as_json: AsJson = False,
 ) -> None:
     """The best settings according to the campaign's model: the measurement noise averaged

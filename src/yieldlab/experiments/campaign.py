@@ -659,20 +659,14 @@ class Campaign:
                 fixed = {**fixed, **values}
                 # the other parameters spread as if every experiment had these values, so
                 # the batch goes on with the plan instead of repeating the last one's
-                taken = self._with_values(taken, values)
+                mask, row = self.space.encoded_values(values)
+                taken = np.where(mask, row, taken)
             return self._space_filling(n, taken, fixed)
         # NOTE: the matrices are small; BLAS threads only contend with each other here
         with threadpool_limits(1):
             if shared and n > 1:
                 return self._shared_batch(n, run, Z, Zp, fixed, shared)
             return self._optimize(n, run, Z, Zp, fixed)
-
-    def _with_values(self, Z: np.ndarray, values: dict[str, Any]) -> np.ndarray:
-        """Encoded settings ``Z`` with the columns of ``values`` set to them."""
-        Z = Z.copy()
-        for name, value in values.items():
-            Z[:, self.space.encoded_slices[name]] = self.space[name].encode([value])[0]
-        return Z
 
     def _shared_batch(self, n, run, Z, Zp, fixed, shared) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The batch of ``n`` whose ``shared`` parameters take one value: of the values the

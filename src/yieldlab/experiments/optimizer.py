@@ -79,12 +79,7 @@ class Maximizer:
     ) -> None:
         self.space = space
         self.fixed = dict(fixed or {})
-        self._held = np.zeros(space.n_encoded, dtype=bool)
-        self._held_values = np.zeros(space.n_encoded)
-        for name, value in self.fixed.items():
-            where = space.encoded_slices[name]
-            self._held[where] = True
-            self._held_values[where] = space[name].encode([value])[0]
+        self._held, self._held_values = space.encoded_values(self.fixed)
         self.candidates = candidates
         self.incumbents = np.zeros((0, space.n_encoded)) if incumbents is None else incumbents
         self.n_pool, self.n_starts, self.maxiter = n_pool, n_starts, maxiter

@@ -78,16 +78,16 @@ def _scored(
         score = objectives[0].score(means)
     else:
         desirability = Desirability(objectives)
-        score = desirability.score(means, reference)
+        overall = desirability.score(means, reference)
         # bounds taken from the results rate every mean beyond the best measured 1: among
         # such settings, the farther beyond wins
-        score = score + _BEYOND * desirability.beyond(means, reference)
+        score = overall + _BEYOND * desirability.beyond(means, reference)
     columns = {}
     for i, name in enumerate(names):
         columns[f"{name}_mean"], columns[f"{name}_std"] = mean[:, i], std[:, i]
     table = pd.DataFrame(columns)
     if len(objectives) > 1:
-        table["desirability"] = desirability.score(means, reference)
+        table["desirability"] = overall
     return table, np.where(np.isfinite(score), score, -np.inf)
 
 

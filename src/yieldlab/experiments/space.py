@@ -160,6 +160,16 @@ class Space(RestrictionsMixin, SamplingMixin):
             start += p.n_encoded
         return out
 
+    def encoded_values(self, values: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        """The encoded columns of some parameters' (valid) values: a mask of the columns and
+        a row holding them, each of shape (n_encoded,); ``Z[:, mask] = row[mask]`` puts the
+        values into encoded settings ``Z``."""
+        mask, row = np.zeros(self.n_encoded, dtype=bool), np.zeros(self.n_encoded)
+        for name, value in values.items():
+            where = self.encoded_slices[name]
+            mask[where], row[where] = True, self[name].encode([value])[0]
+        return mask, row
+
     @property
     def continuous_mask(self) -> np.ndarray:
         """Boolean array of shape (n_encoded,): True for the columns of Real parameters,
