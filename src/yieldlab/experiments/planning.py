@@ -9,6 +9,7 @@ rows, and :func:`prediction_table` says what the models expect of it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import pandas as pd
 
 from .acquisition import select_batch, select_hypervolume_batch
 from .design import make_design
+from .held import first_values
 from .optimizer import Maximizer
 from .pareto import objective_matrix, reference_point
 from .scores import Score, oriented, sample_simplex
@@ -26,10 +28,13 @@ __all__ = [
     "greedy_maximin",
     "optimized_batch",
     "prediction_table",
+    "shared_batch",
     "space_filling",
 ]
 
 _N_INCUMBENTS = 5  # best settings run whose neighbourhoods the maximizer's pool searches
+# single suggestions whose values of the shared parameters are compared (shared_batch)
+_SHARED_OPTIONS = 4
 
 
 def greedy_maximin(Z: np.ndarray, taken: np.ndarray, n: int, n_plan: int) -> list[int]:
@@ -254,3 +259,56 @@ def prediction_table(posterior: Any, Z: np.ndarray, names: list[str]) -> pd.Data
     for i, name in enumerate(names):
         columns[f"{name}_mean"], columns[f"{name}_std"] = mean[:, i], std[:, i]
     return pd.DataFrame(columns)
+
+
+def shared_batch(
+    optimize: Callable[[int, dict[str, Any]], tuple[pd.DataFrame, pd.DataFrame]],
+    n: int,
+    space: Space,
+    shared: list[str],
+    fixed: dict[str, Any],
+    remaining: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The batch of ``n`` whose ``shared`` parameters take one value.
+
+    The options are the values the best four single suggestions have (values within 0.1%
+    of a parameter's encoded range count as one) and, in a screen, the value with the most
+    rows left. The batch held at each option is planned, and the one with the largest
+    summed acquisition wins; a full batch beats a smaller one.
+
+    Parameters
+    ----------
+    optimize : callable
+        ``optimize(n, fixed)`` plans a batch of ``n`` with ``fixed`` values held and
+        returns the settings and the table of predictions with ``acquisition``.
+    n : int
+        Size of the batch.
+    space : Space
+        The campaign's space.
+    shared : list of str
+        The parameters that take one value across the batch.
+    fixed : dict
+        Values held already.
+    remaining : DataFrame, optional
+        A screen's rows not run and not pending, with the ``fixed`` values.
+
+    Returns
+    -------
+    settings, predictions : DataFrame
+        What ``optimize`` returned for the chosen value.
+    """
+    options = optimize(_SHARED_OPTIONS, fixed)[0][shared]
+    if remaining is not None:
+        left = remaining.groupby(shared, sort=False).size()
+        if len(left):
+            most = left.idxmax() if len(shared) > 1 else (left.idxmax(),)
+            options = pd.concat([options, pd.DataFrame([most], columns=shared)])
+    encoded = np.hstack([space[name].encode(options[name].tolist()) for name in shared])
+    _, first = np.unique(np.round(encoded, 3), axis=0, return_index=True)
+    best, best_key = None, None
+    for row in sorted(first):
+        batch = optimize(n, {**fixed, **first_values(options.iloc[[row]], shared)})
+        key = (len(batch[0]), float(np.nansum(batch[1]["acquisition"])))
+        if best_key is None or key > best_key:
+            best, best_key = batch, key
+    return best if best is not None else optimize(n, fixed)

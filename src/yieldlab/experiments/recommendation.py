@@ -26,43 +26,18 @@ import numpy as np
 import pandas as pd
 
 from .desirability import Desirability
+from .held import matching
 from .objectives import Objective
 from .optimizer import Maximizer
+from .results import RANKING_COLUMNS
 from .space import Space
 
-__all__ = ["RANKING_COLUMNS", "matching", "predicted_gain", "predicted_optimum", "ranked_runs"]
-
-# the columns best_predicted adds besides the predictions (parameters may not take them)
-RANKING_COLUMNS = ("runs", "experiments", "run")
+__all__ = ["RANKING_COLUMNS", "predicted_gain", "predicted_optimum", "ranked_runs"]
 
 _N_INCUMBENTS = 5  # settings run whose neighbourhoods the maximizer's pool searches
 # weight of the tie-break among equally desirable settings (see _scored): far below any
 # difference of desirability that matters, far above rounding
 _BEYOND = 1e-6
-
-
-def matching(settings: pd.DataFrame, space: Space, fixed: Mapping[str, Any]) -> np.ndarray:
-    """Mask of the rows of ``settings`` that have every value of ``fixed``.
-
-    Numeric values match to a relative 1e-12, categories exactly.
-
-    Examples
-    --------
-    >>> from yieldlab.experiments.levels import Categorical
-    >>> from yieldlab.experiments.ranges import Real
-    >>> space = Space([Real("t", 0, 1), Categorical("c", ["a", "b"])])
-    >>> rows = pd.DataFrame({"t": [0.3, 0.1 + 0.2, 0.5], "c": ["a", "a", "b"]})
-    >>> matching(rows, space, {"t": 0.3, "c": "a"}).tolist()
-    [True, True, False]
-    """
-    keep = np.ones(len(settings), dtype=bool)
-    for name, value in fixed.items():
-        column = settings[name]
-        if space[name].is_numeric:
-            keep &= np.isclose(column.to_numpy(float), float(value), rtol=1e-12, atol=0)
-        else:
-            keep &= (column == value).to_numpy()
-    return keep
 
 
 def _scored(

@@ -2,8 +2,7 @@
 
 :func:`experiment_table` turns the stored experiments into the table users read. Before
 :meth:`~.campaign.Campaign.add` writes anything, :func:`check_results` refuses a table with
-unknown or missing columns (naming the closest known name), :func:`candidate_rows` finds
-each setting among the candidate rows of a candidates campaign, and a
+unknown or missing columns (naming the closest known name), and a
 :class:`PendingMatcher` decides, inside the store's write transaction, which pending
 experiment each result completes. :func:`write_csv` exports the table atomically.
 """
@@ -28,21 +27,25 @@ from .space import Space
 
 __all__ = [
     "META_COLUMNS",
+    "RANKING_COLUMNS",
     "NearMatchWarning",
     "PendingMatcher",
-    "candidate_index",
-    "candidate_rows",
     "check_measurements",
+    "check_names",
     "check_results",
     "experiment_ids",
     "experiment_table",
-    "first_duplicate",
     "is_whole",
+    "measured",
+    "one_setting",
+    "warn_repeats",
     "write_csv",
 ]
 
 # columns yieldlab adds to the table of experiments (never parameter or objective names)
 META_COLUMNS = ("experiment", "status", "batch", "source", "candidate", "acquisition")
+# the columns best_predicted adds besides the predictions (parameters may not take them)
+RANKING_COLUMNS = ("runs", "experiments", "run")
 
 
 def experiment_table(
@@ -185,6 +188,73 @@ class NearMatchWarning(UserWarning):
         )
 
 
+def check_names(space: Space, objectives: list[Any]) -> None:
+    """Refuse parameter and objective names that clash with each other or with a column a
+    campaign adds to its tables (``experiment``, ``status``, ``<objective>_mean``...).
+
+    Raises
+    ------
+    ValueError
+        Naming the clash and a name to use instead.
+    """
+    added = {name: "a column yieldlab adds" for name in (*META_COLUMNS, "desirability")}
+    added.update({name: "a column best_predicted() adds" for name in RANKING_COLUMNS})
+    for o in objectives:
+        for kind in ("mean", "std"):
+            added[f"{o.name}_{kind}"] = f"the column of the predicted {kind} of {o.name!r}"
+    for name in space.names:
+        if name in added:
+            raise ValueError(
+                f"parameter {name!r} has the name of {added[name]} to suggestions and data; "
+                f"rename it (e.g. {name + '_setting'!r})"
+            )
+    for o in objectives:
+        if o.name in space.names:
+            raise ValueError(f"objective {o.name!r} has the name of a parameter; rename one")
+        if o.name in added:
+            raise ValueError(
+                f"objective {o.name!r} has the name of {added[o.name]} to suggestions and "
+                f"data; rename it (e.g. {o.name + '_measured'!r})"
+            )
+
+
+def measured(
+    frame: pd.DataFrame, space: Space, objectives: list[Any], where: str
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The settings of ``frame`` checked against the space, and its measured values
+    (NaN: a failed run) checked to be measurements; errors name ``where``.
+
+    Returns
+    -------
+    settings : DataFrame
+        The validated settings.
+    Y : ndarray of shape (n_rows, n_objectives)
+        The measured values.
+    """
+    settings = space.validate(frame, where=where, allow_extra=True)
+    try:
+        Y = np.column_stack([o.values(frame) for o in objectives])
+    except DataError as exc:
+        raise DataError(f"{where}, {exc}") from None
+    check_measurements(Y, [o.name for o in objectives])
+    return settings, Y
+
+
+def one_setting(text: str, where: str) -> str:
+    """A message about a table of settings, reworded for the one setting of ``where``
+    (no row numbers, no counts over rows).
+
+    Examples
+    --------
+    >>> one_setting("row 0, column 't': 120.0 is outside [20, 100] (1 value(s) outside in all)",
+    ...             "fixed")
+    "fixed: column 't': 120.0 is outside [20, 100]"
+    """
+    text = re.sub(r"^(results, )?(correct\(experiment \d+\))?,? ?(row 0)?[,:]? ?", "", text)
+    text = re.sub(r";? ?\(?\b1 (row|value)\(s\) [^;()]*in all\)?", "", text)
+    return f"{where}: {text.strip()}"
+
+
 def check_measurements(Y: np.ndarray, objectives: list[str]) -> None:
     """Refuse infinite or unmodellably large measured values (NaN is a failed run).
 
@@ -256,46 +326,34 @@ def experiment_ids(frame: pd.DataFrame) -> list[int | None]:
     return ids
 
 
-def candidate_index(Zc: np.ndarray) -> dict[bytes, int]:
-    """Lookup of the encoded candidate rows ``Zc`` (rounded to 1e-9): key -> first row."""
-    keys = _keys(Zc)
-    return {key: i for i, key in reversed(list(enumerate(keys)))}
+def warn_repeats(repeats: list[tuple[int, int]], data: pd.DataFrame) -> None:
+    """Warn that results without an id repeat experiments recorded before (the same table
+    added twice?): they are recorded again, as replicates.
 
-
-def first_duplicate(Z: np.ndarray) -> tuple[int, int] | None:
-    """Positions ``(i, j)``, ``i < j``, of the first two encoded rows of ``Z`` that are the
-    same setting (to 1e-9), or None."""
-    seen: dict[bytes, int] = {}
-    for j, key in enumerate(_keys(Z)):
-        if key in seen:
-            return seen[key], j
-        seen[key] = j
-    return None
-
-
-def _keys(Z: np.ndarray) -> list[bytes]:
-    rounded = np.ascontiguousarray(np.round(Z, 9) + 0.0)  # + 0.0: no negative zeros
-    return [row.tobytes() for row in rounded]
-
-
-def candidate_rows(space: Space, index: dict[bytes, int], settings: pd.DataFrame) -> list[int]:
-    """Row number of each (validated) setting among the candidates of ``index``
-    (:func:`candidate_index`).
-
-    Raises
-    ------
-    CampaignError
-        When a setting is not a candidate row.
+    Parameters
+    ----------
+    repeats : list of (int, int)
+        ``(row of the results, experiment it repeats)``.
+    data : DataFrame
+        The campaign's table of experiments after the results were recorded.
     """
-    rows = [index.get(key) for key in _keys(space.encode(settings))]
-    missing = [i for i, r in enumerate(rows) if r is None]
-    if missing:
-        row = missing[0]
-        raise CampaignError(
-            f"results, row {row}: the settings {settings.iloc[row].to_dict()!r} are not "
-            "among the candidates; a candidates campaign records only candidate rows"
-        )
-    return rows
+    rows, earlier = zip(*repeats, strict=True)
+    status = data.set_index("experiment")["status"]
+    excluded = [e for e in earlier if status.get(e) == "excluded"]
+    warnings.warn(
+        f"results, row {rows[0]} has no 'experiment' id and the same settings and "
+        f"results as experiment {earlier[0]}, recorded before ({len(rows)} such "
+        f"row(s), repeating experiment(s) {list(earlier)}); recorded again as "
+        "replicates. If these results had been recorded already, they now count twice"
+        + (
+            f"; experiment(s) {excluded} had been excluded, and the copies recorded "
+            "now are used by the models (exclude them too if that is wrong)"
+            if excluded
+            else ""
+        ),
+        UserWarning,
+        stacklevel=3,
+    )
 
 
 class PendingMatcher:

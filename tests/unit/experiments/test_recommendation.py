@@ -168,7 +168,7 @@ def test_a_file_from_before_the_reserved_names_is_reported_without_the_ranking(m
     from yieldlab.experiments import campaign as module
     from yieldlab.report.campaign_report import campaign_report
 
-    monkeypatch.setattr(module, "_check_names", lambda space, objectives: None)
+    monkeypatch.setattr(module, "check_names", lambda space, objectives: None)
     space = Space([Real("x", 0, 1), Integer("runs", 1, 5)])
     old = Campaign(space, Maximize("y"), random_state=0)
     planned = old.design(8)
