@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .acquisition import select_batch, select_hypervolume_batch
+from .acquisition import select_batch
 from .design import make_design
 from .held import first_values
 from .optimizer import Maximizer
 from .pareto import objective_matrix, reference_point
+from .pareto_acquisition import select_hypervolume_batch
 from .scores import Score, oriented, sample_simplex
 from .space import Space
 

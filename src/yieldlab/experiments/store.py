@@ -668,76 +668,22 @@ class CampaignStore:
                 connection.execute("PRAGMA user_version = 2")
             now, changed = _now(), []
             for experiment in ids:
-                row = None
-                if 0 < experiment < 2**63:  # SQLite's integers
-                    row = connection.execute(
-                        "SELECT status, settings, results, candidate, excluded FROM "
-                        "experiments WHERE id = ?",
-                        (int(experiment),),
-                    ).fetchone()
-                if row is None:
-                    raise CampaignError(
-                        f"there is no experiment {experiment} in this campaign; nothing was "
-                        "changed (the ids are in the 'experiment' column of data)"
-                    )
-                status, settings, results, candidate, excluded = row
-                if status == "pending":
-                    raise CampaignError(
-                        f"experiment {experiment} is pending (it has no results yet); cancel "
-                        "it instead. Nothing was changed"
-                    )
-                if action == "exclude" and excluded is not None:
-                    raise CampaignError(
-                        f"experiment {experiment} is already excluded ({excluded!r}); nothing "
-                        "was changed"
-                    )
-                if action == "include" and excluded is None:
-                    raise CampaignError(
-                        f"experiment {experiment} is not excluded; nothing was changed"
-                    )
-                if action != "correct":
+                row = _revisable(connection, experiment, action)
+                if action == "correct":
+                    values = _correct(connection, int(experiment), row, change, now)
+                    if values is None:  # the correction changes nothing here
+                        continue
+                else:
                     after = reason if action == "exclude" else None
                     connection.execute(
                         "UPDATE experiments SET excluded = ?, updated = ? WHERE id = ?",
                         (after, now, int(experiment)),
                     )
-                    before_values, after_values = {"excluded": excluded}, {"excluded": after}
-                else:
-                    old_settings = json.loads(settings)
-                    old_results = json.loads(results) if results else {}
-                    new_settings, new_results, failed, new_row = change(
-                        int(experiment), old_settings, old_results
-                    )
-                    old = {**old_settings, **old_results}
-                    new = {**new_settings, **new_results}
-                    keys = [k for k in new if json.dumps(_plain(new[k])) != json.dumps(old.get(k))]
-                    if not keys:
-                        continue
-                    connection.execute(
-                        "UPDATE experiments SET status = ?, settings = ?, results = ?, "
-                        "candidate = ?, updated = ? WHERE id = ?",
-                        (
-                            "failed" if failed else "done",
-                            dumps(new_settings),
-                            dumps(new_results),
-                            candidate if new_row is None else new_row,
-                            now,
-                            int(experiment),
-                        ),
-                    )
-                    before_values = {k: old.get(k) for k in keys}
-                    after_values = {k: new[k] for k in keys}
+                    values = {"excluded": row[4]}, {"excluded": after}
                 connection.execute(
                     "INSERT INTO revisions (experiment, action, before, after, reason, created) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        int(experiment),
-                        action,
-                        dumps(before_values),
-                        dumps(after_values),
-                        reason,
-                        now,
-                    ),
+                    (int(experiment), action, dumps(values[0]), dumps(values[1]), reason, now),
                 )
                 changed.append(int(experiment))
             if not changed:
@@ -754,3 +700,63 @@ class CampaignStore:
             connection.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value))
             )
+
+
+def _revisable(connection: sqlite3.Connection, experiment: int, action: str) -> tuple:
+    """The row ``(status, settings, results, candidate, excluded)`` of an experiment that
+    ``action`` may change; a CampaignError (nothing changed) when it is unknown, pending, or
+    already in the state ``action`` asks for."""
+    row = None
+    if 0 < experiment < 2**63:  # SQLite's integers
+        row = connection.execute(
+            "SELECT status, settings, results, candidate, excluded FROM experiments WHERE id = ?",
+            (int(experiment),),
+        ).fetchone()
+    if row is None:
+        raise CampaignError(
+            f"there is no experiment {experiment} in this campaign; nothing was "
+            "changed (the ids are in the 'experiment' column of data)"
+        )
+    excluded = row[4]
+    if row[0] == "pending":
+        raise CampaignError(
+            f"experiment {experiment} is pending (it has no results yet); cancel "
+            "it instead. Nothing was changed"
+        )
+    if action == "exclude" and excluded is not None:
+        raise CampaignError(
+            f"experiment {experiment} is already excluded ({excluded!r}); nothing was changed"
+        )
+    if action == "include" and excluded is None:
+        raise CampaignError(f"experiment {experiment} is not excluded; nothing was changed")
+    return row
+
+
+def _correct(
+    connection: sqlite3.Connection, experiment: int, row: tuple, change: Callable, now: str
+) -> tuple[dict, dict] | None:
+    """Write the settings and results ``change`` returns for ``experiment`` (its ``row`` as
+    :func:`_revisable` read it); the values before and after, of the names that changed,
+    or None when none did (nothing written)."""
+    _, settings, results, candidate, _ = row
+    old_settings = json.loads(settings)
+    old_results = json.loads(results) if results else {}
+    new_settings, new_results, failed, new_row = change(experiment, old_settings, old_results)
+    old = {**old_settings, **old_results}
+    new = {**new_settings, **new_results}
+    keys = [k for k in new if json.dumps(_plain(new[k])) != json.dumps(old.get(k))]
+    if not keys:
+        return None
+    connection.execute(
+        "UPDATE experiments SET status = ?, settings = ?, results = ?, candidate = ?, "
+        "updated = ? WHERE id = ?",
+        (
+            "failed" if failed else "done",
+            dumps(new_settings),
+            dumps(new_results),
+            candidate if new_row is None else new_row,
+            now,
+            experiment,
+        ),
+    )
+    return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}

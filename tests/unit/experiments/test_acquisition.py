@@ -11,62 +11,17 @@ from yieldlab.experiments.acquisition import (
     acquisition_function,
     expected_improvement,
     incumbent,
-    log_expected_hypervolume_improvement,
     log_expected_improvement,
     log_h,
     mc_log_expected_improvement,
     select_batch,
-    select_hypervolume_batch,
     upper_confidence_bound,
 )
 from yieldlab.experiments.desirability import Desirability
 from yieldlab.experiments.objectives import Maximize, Minimize, Target
-from yieldlab.experiments.pareto import hypervolume_improvement, nondominated_boxes
 from yieldlab.experiments.scores import Score, sample_simplex
 
-
-class MockPosterior:
-    """Independent objectives with mean ``f(z)`` and a std that a fantasy at ``z0`` shrinks
-    by ``1 - exp(-|z - z0|^2 / 0.02)`` (like a GP with a short length scale)."""
-
-    def __init__(self, mean_fn, std_fn, fantasies=None):
-        self.mean_fn, self.std_fn = mean_fn, std_fn
-        self.fantasies = np.zeros((0, 1)) if fantasies is None else fantasies
-
-    def predict(self, Z):
-        Z = np.asarray(Z, dtype=float)
-        std = self.std_fn(Z)
-        for z0 in self.fantasies:
-            std = std * np.sqrt(1.0 - np.exp(-((Z - z0) ** 2).sum(1) / 0.02))[:, None]
-        return self.mean_fn(Z), std
-
-    def sample(self, Z, n_samples, rng):
-        mean, std = self.predict(Z)
-        return mean + std * rng.standard_normal((n_samples, *mean.shape))
-
-    def condition(self, Z):
-        return MockPosterior(self.mean_fn, self.std_fn, np.vstack([self.fantasies, Z]))
-
-
-class GridMaximizer:
-    """Exact maximization over a fixed grid of settings (as in candidates mode)."""
-
-    def __init__(self, grid):
-        self.grid = grid
-
-    def _left(self, exclude):
-        if exclude is None or len(exclude) == 0:
-            return self.grid
-        d = np.abs(self.grid[:, None, :] - exclude[None]).max(-1).min(1)
-        return self.grid[d > 1e-12]
-
-    def maximize(self, f, rng, exclude=None):
-        Z = self._left(exclude)
-        values = f(Z)
-        return Z[np.argmax(values)], float(values.max())
-
-    def pool(self, rng, exclude=None, rank=None):
-        return self._left(exclude)
+from .conftest import GridMaximizer, MockPosterior
 
 
 def bump(Z):
@@ -311,90 +266,3 @@ def test_pareto_batch_with_random_chebyshev_weights(rng):
     )
     # the augmented Chebyshev optimum is near w_a a = w_b (1 - a): a = 0.1, then a = 0.9
     assert Z[0, 0] == pytest.approx(0.1, abs=0.03) and Z[1, 0] == pytest.approx(0.9, abs=0.03)
-
-
-class TestExpectedHypervolumeImprovement:
-    @pytest.mark.parametrize("m", [2, 3])
-    def test_analytic_form_against_monte_carlo(self, m):
-        rng = np.random.default_rng(m)
-        front = rng.random((6, m))
-        lower, upper = nondominated_boxes(front, np.zeros(m))
-        mean = rng.random((5, m))
-        std = 0.05 + 0.3 * rng.random((5, m))
-        exact = np.exp(log_expected_hypervolume_improvement(mean, std, lower, upper))
-        draws = mean + std * rng.standard_normal((200_000, 5, m))
-        sampled = hypervolume_improvement(draws, lower, upper).mean(axis=0)
-        np.testing.assert_allclose(exact, sampled, rtol=0.02, atol=1e-4)
-
-    def test_finite_and_ordered_far_below_the_front(self):
-        lower, upper = nondominated_boxes([[1.0, 1.0]], [0.0, 0.0])
-        mean = np.array([[-20.0, -20.0], [-30.0, -30.0], [-40.0, -40.0]])
-        values = log_expected_hypervolume_improvement(mean, np.ones_like(mean), lower, upper)
-        assert np.isfinite(values).all() and values[0] > values[1] > values[2]
-
-    def test_batch_spreads_along_the_front(self, rng):
-        # a = z, b = 1 - z: every z is on the front; the measured ends are z = 0 and 1
-        posterior = MockPosterior(
-            lambda Z: np.column_stack([Z[:, 0], 1 - Z[:, 0]]),
-            lambda Z: np.full((len(Z), 2), 0.05),
-        )
-        grid = np.linspace(0, 1, 101)[:, None]
-        objectives = [Maximize("a"), Maximize("b")]
-        Z, values = select_hypervolume_batch(
-            posterior,
-            GridMaximizer(grid),
-            3,
-            objectives,
-            np.array([[0.0, 1.0], [1.0, 0.0]]),
-            np.array([0.0, 0.0]),
-            rng,
-        )
-        # the biggest gap is the middle; then the middle of each half
-        assert Z[0, 0] == pytest.approx(0.5, abs=0.02)
-        assert sorted(Z[1:, 0]) == pytest.approx([0.25, 0.75], abs=0.04)
-        assert np.isfinite(values).all()
-
-    def test_minimized_and_target_objectives(self, rng):
-        # cost = z is minimized; a target far above every value rates -|y - T| = y - T,
-        # so the Monte Carlo path must agree with the analytic one for Maximize
-        posterior = MockPosterior(
-            lambda Z: np.column_stack([Z[:, 0], Z[:, 0]]),
-            lambda Z: np.full((len(Z), 2), 0.1),
-        )
-        grid = np.linspace(0, 1, 51)[:, None]
-        front = np.array([[0.2, -0.2], [0.8, -0.8]])
-        ref = np.array([0.0, -1.0])
-        picks = {}
-        for name, second in (("max", Maximize("y")), ("target", Target("y", 100.0))):
-            shift = 0.0 if name == "max" else 100.0
-            Z, values = select_hypervolume_batch(
-                posterior,
-                GridMaximizer(grid),
-                1,
-                [second, Minimize("cost")],
-                front - [shift, 0.0],
-                ref - [shift, 0.0],
-                np.random.default_rng(0),
-                n_mc=4096,
-            )
-            picks[name] = (Z[0, 0], values[0])
-        assert picks["target"][0] == pytest.approx(picks["max"][0], abs=0.021)
-        assert picks["target"][1] == pytest.approx(picks["max"][1], abs=0.1)
-
-    def test_pending_experiments_join_the_front(self, rng):
-        posterior = MockPosterior(
-            lambda Z: np.column_stack([Z[:, 0], 1 - Z[:, 0]]),
-            lambda Z: np.full((len(Z), 2), 0.05),
-        )
-        grid = np.linspace(0, 1, 101)[:, None]
-        Z, _ = select_hypervolume_batch(
-            posterior,
-            GridMaximizer(grid),
-            1,
-            [Maximize("a"), Maximize("b")],
-            np.array([[0.0, 1.0], [1.0, 0.0]]),
-            np.array([0.0, 0.0]),
-            rng,
-            Z_pending=np.array([[0.5]]),
-        )
-        assert Z[0, 0] == pytest.approx(0.25, abs=0.04) or Z[0, 0] == pytest.approx(0.75, abs=0.04)
