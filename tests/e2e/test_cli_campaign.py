@@ -502,17 +502,17 @@ def test_best_settings_by_the_model(tmp_path):
 def test_name_values_read_levels_as_the_space_has_them():
     from yieldlab import Campaign, Categorical, Maximize, Real, Space
     from yieldlab.cli.app import UserError
-    from yieldlab.cli.campaign_commands import _name_values
+    from yieldlab.cli.campaign_commands import name_values
 
     space = Space(
         [Real("t", 60, 110), Categorical("dry", [True, False]), Categorical("n", [1, 2])]
     )
     campaign = Campaign(space, Maximize("yield"))
-    parsed = _name_values(campaign, ["dry=true", "n=2", "t=80.5", "yield="])
+    parsed = name_values(campaign, ["dry=true", "n=2", "t=80.5", "yield="])
     assert parsed == {"dry": True, "n": 2, "t": 80.5, "yield": None}
     assert type(parsed["dry"]) is bool
     try:
-        _name_values(campaign, ["t=hot"])
+        name_values(campaign, ["t=hot"])
     except UserError as exc:
         assert "give one such as 't=60'" in str(exc)
     else:

@@ -132,7 +132,8 @@ def main() -> None:
     Usage errors are Click's (exit 2, with the usage line); errors in the user's input or
     files print one line and exit 1, without a traceback.
     """
-    from . import campaign_commands, demo, model_commands  # noqa: F401  (registers commands)
+    # importing registers the commands, in the order --help lists them (the loop first)
+    from . import campaign_commands, record_commands, demo, model_commands  # noqa: F401, I001
 
     warnings.showwarning = show_warning
     try:

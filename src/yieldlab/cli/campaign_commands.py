@@ -1,6 +1,5 @@
-"""The experiment loop on a campaign file: ``init``, ``design``, ``suggest``, ``record``,
-``cancel``, ``status``, ``best``, and changes to the record: ``exclude``, ``include``, ``correct``
-(layer 6).
+"""The experiment loop on a campaign file: ``init``, ``design``, ``suggest``, ``record`` and
+``best`` (layer 6); what is in the record and changes to it are in :mod:`.record_commands`.
 
 Each step that plans experiments writes a CSV the lab fills in: the experiment id, the
 settings, and an empty column per objective; ``record`` reads it back.
@@ -70,7 +69,7 @@ METHODS = ["random", "lhs", "sobol", "factorial", "fractional", "ccd", "box-behn
 STRUCTURED = {"factorial", "fractional", "ccd", "box-behnken"}
 
 
-def _open(path: Path):
+def open_campaign(path: Path):
     from ..experiments.campaign import Campaign
 
     if not path.exists():
@@ -241,7 +240,7 @@ def suggest(
     """
 
     def choose(campaign: Campaign) -> pd.DataFrame:
-        fixed = _name_values(campaign, fix) if fix else None
+        fixed = name_values(campaign, fix) if fix else None
         with console.status("fitting the model and choosing the next experiments ..."):
             try:
                 return campaign.suggest(n, fixed=fixed, shared=share)
@@ -294,7 +293,7 @@ def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, see
     next. When the sheet cannot be written, the planned experiments are cancelled."""
     if out is not None:
         check_writable(out, inputs=[campaign_path])  # before anything is planned
-    campaign = _open(campaign_path)
+    campaign = open_campaign(campaign_path)
     try:
         if out is not None:
             _check_unrecorded(out, campaign, campaign_path)
@@ -360,7 +359,7 @@ def record(
     from ..experiments.results import NearMatchWarning
     from ..modelling.tables import read_table
 
-    campaign = _open(campaign_path)
+    campaign = open_campaign(campaign_path)
     try:
         table = read_table(
             results, text_columns=_categorical(campaign.space), columns=campaign.space.names
@@ -433,88 +432,7 @@ def _check_filled(table: pd.DataFrame, campaign, path: Path) -> None:
         )
 
 
-@app.command()
-def cancel(
-    campaign_path: CampaignPath,
-    experiments: Annotated[
-        list[int] | None,
-        typer.Argument(help="Experiment ids to cancel (default: every pending one)."),
-    ] = None,
-) -> None:
-    """Drop planned experiments that will not be run (all pending ones by default).
-
-    Example: yieldlab cancel reactor.db 9 10
-    """
-    campaign = _open(campaign_path)
-    try:
-        dropped = campaign.cancel(experiments or None)
-    finally:
-        campaign.close()
-    console.print(
-        f"{dropped} pending experiment(s) cancelled in {campaign_path}.", highlight=False
-    )
-
-
-Reason = Annotated[
-    str,
-    typer.Option("--reason", help="Why (kept in the campaign's history and shown in its report)."),
-]
-RecordedIds = Annotated[list[int], typer.Argument(help="Experiment ids.")]
-
-
-@app.command()
-def exclude(campaign_path: CampaignPath, experiments: RecordedIds, reason: Reason) -> None:
-    """Leave recorded experiments out of the models and the best result (they stay in
-    the file, marked excluded; 'include' takes them back).
-
-    Example: yieldlab exclude reactor.db 12 --reason "thermocouple failed"
-    """
-    _revise(campaign_path, "exclude", experiments, reason)
-
-
-@app.command()
-def include(
-    campaign_path: CampaignPath,
-    experiments: RecordedIds,
-    reason: Annotated[
-        str, typer.Option("--reason", help="Why (kept in the campaign's history).")
-    ] = "included again",
-) -> None:
-    """Take excluded experiments back into the models.
-
-    Example: yieldlab include reactor.db 12
-    """
-    _revise(campaign_path, "include", experiments, reason)
-
-
-@app.command()
-def correct(
-    campaign_path: CampaignPath,
-    experiment: Annotated[int, typer.Argument(help="The experiment id.")],
-    values: Annotated[
-        list[str],
-        typer.Argument(
-            help="New values as NAME=VALUE (a parameter or an objective); an empty VALUE "
-            "makes the run a failed one."
-        ),
-    ],
-    reason: Reason,
-) -> None:
-    """Replace wrongly recorded values of an experiment; the old ones stay in its history.
-
-    Example: yieldlab correct reactor.db 12 yield=95 --reason "typed 950"
-    """
-    campaign = _open(campaign_path)
-    try:
-        parsed = _name_values(campaign, values)
-        changed = campaign.correct(experiment, parsed, reason)
-    finally:
-        campaign.close()
-    console.print(f"Experiment {experiment} corrected in {campaign_path}.", highlight=False)
-    console.print(frame_table(changed.drop(columns=["acquisition"], errors="ignore")))
-
-
-def _name_values(campaign, values: list[str]) -> dict:
+def name_values(campaign, values: list[str]) -> dict:
     """``NAME=VALUE`` arguments as a mapping, numbers read as numbers (the levels of a
     categorical parameter with text levels stay text)."""
     from ..experiments.levels import Categorical
@@ -561,62 +479,6 @@ def _name_values(campaign, values: list[str]) -> dict:
     return parsed
 
 
-def _revise(campaign_path: Path, action: str, experiments: list[int], reason: str) -> None:
-    campaign = _open(campaign_path)
-    try:
-        changed = getattr(campaign, action)(experiments, reason)
-    finally:
-        campaign.close()
-    done = "excluded from" if action == "exclude" else "included again in"
-    console.print(
-        f"{len(changed)} experiment(s) {done} the models of {campaign_path}: "
-        + ", ".join(str(int(i)) for i in changed["experiment"]),
-        highlight=False,
-    )
-
-
-@app.command()
-def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
-    """Show what has been run, what is pending, and the best result so far.
-
-    Example: yieldlab status reactor.db --json
-    """
-    try:
-        campaign = _open(campaign_path)
-    except StoreError as exc:
-        raise UserError(str(exc)) from None
-    try:
-        data = campaign.data
-        counts = data["status"].value_counts().to_dict() if len(data) else {}
-        best = campaign.best() if counts.get("done") else pd.DataFrame()
-        pending = data[data["status"] == "pending"]
-        history = campaign.history()
-    finally:
-        campaign.close()
-    if as_json:
-        print_json(
-            {
-                "campaign": str(campaign_path),
-                "counts": counts,
-                "objectives": [o.to_dict() for o in campaign.objectives],
-                "best": best,
-                "pending": pending,
-                "history": history,
-            }
-        )
-        return
-    summary = ", ".join(f"{v} {k}" for k, v in counts.items()) or "no experiments yet"
-    console.print(f"{campaign_path}: {summary}", highlight=False)
-    if len(best):
-        console.print(frame_table(best, title="Best so far"))
-    if len(pending):
-        console.print(frame_table(pending, title="Pending experiments"))
-    if len(history):
-        from ..report.campaign_report import history_table
-
-        console.print(frame_table(history_table(history), title="Changes to recorded experiments"))
-
-
 @app.command()
 def best(
     campaign_path: CampaignPath,
@@ -640,14 +502,14 @@ def best(
     Example: yieldlab best reactor.db -n 3
     """
     try:
-        campaign = _open(campaign_path)
+        campaign = open_campaign(campaign_path)
     except StoreError as exc:
         raise UserError(str(exc)) from None
     from ..experiments.recommendation import predicted_gain
 
     gain = None
     try:
-        fixed = _name_values(campaign, fix) if fix else None
+        fixed = name_values(campaign, fix) if fix else None
         with console.status("fitting the model ..."):
             table = campaign.best_predicted(n, "space" if anywhere else "run", fixed)
         if anywhere and not as_json and not table["run"].iloc[0]:

@@ -1,0 +1,155 @@
+"""What is in a campaign's record, and changes to it: ``status``, ``cancel``, ``exclude``,
+``include`` and ``correct`` (layer 6).
+
+Every change to recorded experiments takes a reason, kept in the campaign's history and
+shown in its report and by ``status``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from ..exceptions import StoreError
+from .app import AsJson, UserError, app, console, frame_table, print_json
+from .campaign_commands import CampaignPath, name_values, open_campaign
+
+
+@app.command()
+def cancel(
+    campaign_path: CampaignPath,
+    experiments: Annotated[
+        list[int] | None,
+        typer.Argument(help="Experiment ids to cancel (default: every pending one)."),
+    ] = None,
+) -> None:
+    """Drop planned experiments that will not be run (all pending ones by default).
+
+    Example: yieldlab cancel reactor.db 9 10
+    """
+    campaign = open_campaign(campaign_path)
+    try:
+        dropped = campaign.cancel(experiments or None)
+    finally:
+        campaign.close()
+    console.print(
+        f"{dropped} pending experiment(s) cancelled in {campaign_path}.", highlight=False
+    )
+
+
+Reason = Annotated[
+    str,
+    typer.Option("--reason", help="Why (kept in the campaign's history and shown in its report)."),
+]
+RecordedIds = Annotated[list[int], typer.Argument(help="Experiment ids.")]
+
+
+@app.command()
+def exclude(campaign_path: CampaignPath, experiments: RecordedIds, reason: Reason) -> None:
+    """Leave recorded experiments out of the models and the best result (they stay in
+    the file, marked excluded; 'include' takes them back).
+
+    Example: yieldlab exclude reactor.db 12 --reason "thermocouple failed"
+    """
+    _revise(campaign_path, "exclude", experiments, reason)
+
+
+@app.command()
+def include(
+    campaign_path: CampaignPath,
+    experiments: RecordedIds,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why (kept in the campaign's history).")
+    ] = "included again",
+) -> None:
+    """Take excluded experiments back into the models.
+
+    Example: yieldlab include reactor.db 12
+    """
+    _revise(campaign_path, "include", experiments, reason)
+
+
+@app.command()
+def correct(
+    campaign_path: CampaignPath,
+    experiment: Annotated[int, typer.Argument(help="The experiment id.")],
+    values: Annotated[
+        list[str],
+        typer.Argument(
+            help="New values as NAME=VALUE (a parameter or an objective); an empty VALUE "
+            "makes the run a failed one."
+        ),
+    ],
+    reason: Reason,
+) -> None:
+    """Replace wrongly recorded values of an experiment; the old ones stay in its history.
+
+    Example: yieldlab correct reactor.db 12 yield=95 --reason "typed 950"
+    """
+    campaign = open_campaign(campaign_path)
+    try:
+        parsed = name_values(campaign, values)
+        changed = campaign.correct(experiment, parsed, reason)
+    finally:
+        campaign.close()
+    console.print(f"Experiment {experiment} corrected in {campaign_path}.", highlight=False)
+    console.print(frame_table(changed.drop(columns=["acquisition"], errors="ignore")))
+
+
+def _revise(campaign_path: Path, action: str, experiments: list[int], reason: str) -> None:
+    campaign = open_campaign(campaign_path)
+    try:
+        changed = getattr(campaign, action)(experiments, reason)
+    finally:
+        campaign.close()
+    done = "excluded from" if action == "exclude" else "included again in"
+    console.print(
+        f"{len(changed)} experiment(s) {done} the models of {campaign_path}: "
+        + ", ".join(str(int(i)) for i in changed["experiment"]),
+        highlight=False,
+    )
+
+
+@app.command()
+def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
+    """Show what has been run, what is pending, and the best result so far.
+
+    Example: yieldlab status reactor.db --json
+    """
+    try:
+        campaign = open_campaign(campaign_path)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    try:
+        data = campaign.data
+        counts = data["status"].value_counts().to_dict() if len(data) else {}
+        best = campaign.best() if counts.get("done") else pd.DataFrame()
+        pending = data[data["status"] == "pending"]
+        history = campaign.history()
+    finally:
+        campaign.close()
+    if as_json:
+        print_json(
+            {
+                "campaign": str(campaign_path),
+                "counts": counts,
+                "objectives": [o.to_dict() for o in campaign.objectives],
+                "best": best,
+                "pending": pending,
+                "history": history,
+            }
+        )
+        return
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items()) or "no experiments yet"
+    console.print(f"{campaign_path}: {summary}", highlight=False)
+    if len(best):
+        console.print(frame_table(best, title="Best so far"))
+    if len(pending):
+        console.print(frame_table(pending, title="Pending experiments"))
+    if len(history):
+        from ..report.campaign_report import history_table
+
+        console.print(frame_table(history_table(history), title="Changes to recorded experiments"))
