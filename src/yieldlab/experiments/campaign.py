@@ -157,10 +157,8 @@ class Campaign(CampaignRecord):
 
     def _changed(self, revised: bool = False) -> None:
         self._fitted = None
-        if revised:  # the surrogate's model was chosen on the data before the change: again
-            for memory in self._state.values():
-                memory["selected_at"] = 0
-            self._store.set_meta("surrogate", self._state)
+        if revised:  # CampaignRecord made the model choice due again, in the file
+            self._state = self._store.meta().get("surrogate", {})
 
     def _rng(self, salt: int, count: int | None = None) -> np.random.Generator:
         count = len(self._store.experiments()) if count is None else count
@@ -222,6 +220,15 @@ class Campaign(CampaignRecord):
                 stacklevel=3,
             )
         return min(n, left)
+
+    def _remaining(self, fixed: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """The candidate rows not run and not pending (with ``fixed`` values only)."""
+        experiments = self._store.experiments()
+        # an excluded experiment does not count as run: its candidate is free again
+        used = experiments.loc[experiments["excluded"].isna(), "candidate"].dropna().astype(int)
+        keep = matching(self.candidates, self.space, fixed or {})
+        keep[used.to_numpy()] = False
+        return self.candidates[keep]
 
     def _fixed(self, fixed: Any) -> dict[str, Any]:
         return check_fixed(self.space, fixed, self.candidates)

@@ -98,6 +98,20 @@ def check_fixed(space: Space, fixed: Any, candidates: pd.DataFrame | None = None
 def check_shared(space: Space, shared: Any, fixed: Mapping[str, Any]) -> list[str]:
     """``shared`` checked against the space and ``fixed``: a list of parameter names.
 
+    Parameters
+    ----------
+    space : Space
+        The campaign's space.
+    shared : str, list of str or None
+        Parameters that take one value across a batch.
+    fixed : mapping of str to value
+        The values held already (a parameter is held or shared, not both).
+
+    Returns
+    -------
+    list of str
+        The names, each once, in the order given; empty for ``None``.
+
     Raises
     ------
     TypeError
@@ -142,6 +156,19 @@ def matching(settings: pd.DataFrame, space: Space, fixed: Mapping[str, Any]) -> 
 
     Numeric values match to a relative 1e-12, categories exactly.
 
+    Parameters
+    ----------
+    settings : DataFrame
+        Settings in user units, a column per parameter.
+    space : Space
+        Says which parameters are numeric.
+    fixed : mapping of str to value
+        The values held (:func:`check_fixed`); empty keeps every row.
+
+    Returns
+    -------
+    ndarray of bool of shape (n_rows,)
+
     Examples
     --------
     >>> from yieldlab.experiments.levels import Categorical
@@ -165,6 +192,20 @@ def no_row(candidates: pd.DataFrame, space: Space, fixed: Mapping[str, Any]) -> 
     """Why no row of ``candidates`` has the ``fixed`` values: the first value no row has,
     with the values the rows have (up to ten), or else the combination.
 
+    Parameters
+    ----------
+    candidates : DataFrame
+        A screen's rows, a column per parameter.
+    space : Space
+        Says which parameters are numeric (their values are listed in order).
+    fixed : mapping of str to value
+        The values held, which no row has together.
+
+    Returns
+    -------
+    str
+        The reason, to go into a message.
+
     Examples
     --------
     >>> from yieldlab.experiments.ranges import Real
@@ -183,6 +224,18 @@ def no_row(candidates: pd.DataFrame, space: Space, fixed: Mapping[str, Any]) -> 
 
 def first_values(settings: pd.DataFrame, names: list[str]) -> dict[str, Any]:
     """The first row's values of ``names`` as plain Python values (a batch's shared values).
+
+    Parameters
+    ----------
+    settings : DataFrame
+        At least one row.
+    names : list of str
+        Columns of ``settings``.
+
+    Returns
+    -------
+    dict
+        ``{name: value}``, NumPy scalars turned into Python ones.
 
     Examples
     --------

@@ -45,9 +45,9 @@ def log_expected_hypervolume_improvement(
     ``sum_b prod_j (min(f_j, u_bj) - l_bj)^+``; for independent objectives its expectation
     is ``sum_b prod_j (psi_j(l_bj) - psi_j(u_bj))`` with ``psi(a) = E[(f - a)^+] = std
     h((mean - a) / std)``, the expected improvement over ``a``. Every factor is taken in log
-    form (:func:`log_h`) and the boxes are summed with log-sum-exp, so settings far from
-    the front keep an ordering (as log EI does for one objective; Daulton et al. 2020,
-    Ament et al. 2023).
+    form (:func:`~.acquisition.log_h`) and the boxes are summed with log-sum-exp, so
+    settings far from the front keep an ordering (as log EI does for one objective; Daulton
+    et al. 2020, Ament et al. 2023).
 
     Parameters
     ----------
@@ -138,9 +138,10 @@ def select_hypervolume_batch(
     Parameters
     ----------
     posterior : posterior
-        See the module docstring; its objectives are independent.
+        As :mod:`.acquisition` describes it (``predict``, ``condition``); its objectives
+        are independent.
     maximizer : object
-        As for :func:`select_batch`.
+        As for :func:`~.acquisition.select_batch`.
     n : int
     objectives : list of Objective
     front : ndarray of shape (k, m)

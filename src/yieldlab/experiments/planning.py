@@ -4,7 +4,9 @@ Two ways, as :meth:`~.campaign.Campaign.suggest` uses them: before the models ta
 :func:`space_filling` continues a space-filling plan (:func:`greedy_maximin`); after,
 :func:`optimized_batch` turns a fitted posterior into a diverse batch by maximizing the
 acquisition (:func:`~.acquisition.select_batch`) over the space or the remaining candidate
-rows, and :func:`prediction_table` says what the models expect of it.
+rows, and :func:`prediction_table` says what the models expect of it. A batch whose
+parameters named ``shared`` take one value is :func:`shared_batch`: the value is the one
+whose batch is worth most.
 """
 
 from __future__ import annotations

@@ -17,14 +17,13 @@ import os
 import re
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 import numpy as np
 import pandas as pd
 
 from ..exceptions import CampaignError, SpaceError, StoreError, YieldlabError
 from .desirability import Desirability
-from .held import matching
 from .pareto import objective_matrix
 from .pareto import pareto_mask as _pareto_mask
 from .results import (
@@ -42,6 +41,7 @@ from .screen import candidate_index, candidate_rows, check_candidate_column
 from .space import Space
 from .specs import objective_from_dict
 from .store import CampaignStore
+from .surrogate import reselected
 
 __all__ = ["CampaignRecord"]
 
@@ -102,7 +102,7 @@ class CampaignRecord:
             self._index = candidate_index(self._Zc)
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> CampaignRecord:
+    def open(cls, path: str | os.PathLike) -> Self:
         """Resume the campaign kept in ``path`` (raises StoreError for a foreign file)."""
         campaign = cls.__new__(cls)
         campaign._attach(CampaignStore.open(path))
@@ -153,15 +153,6 @@ class CampaignRecord:
                 f"{found.group(2)}"
             ) from None
 
-    def _remaining(self, fixed: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """The candidate rows not run and not pending (with ``fixed`` values only)."""
-        experiments = self._store.experiments()
-        # an excluded experiment does not count as run: its candidate is free again
-        used = experiments.loc[experiments["excluded"].isna(), "candidate"].dropna().astype(int)
-        keep = matching(self.candidates, self.space, fixed or {})
-        keep[used.to_numpy()] = False
-        return self.candidates[keep]
-
     def add(self, results: pd.DataFrame) -> pd.DataFrame:
         """Record measured results (one transaction: all rows or none).
 
@@ -169,9 +160,10 @@ class CampaignRecord:
         ----------
         results : DataFrame
             The settings and one column per objective (empty or NaN for a failed run, which is
-            recorded as failed). An ``experiment`` column (from :meth:`design` or
-            :meth:`suggest`) says which pending experiment a row completes; without it a row
-            completes the first pending experiment with the same settings, or is new.
+            recorded as failed). An ``experiment`` column (from
+            :meth:`~.campaign.Campaign.design` or :meth:`~.campaign.Campaign.suggest`) says
+            which pending experiment a row completes; without it a row completes the first
+            pending experiment with the same settings, or is new.
 
         Returns
         -------
@@ -228,7 +220,8 @@ class CampaignRecord:
         Parameters
         ----------
         experiments : int, sequence of int or DataFrame, optional
-            Experiment ids, or the table :meth:`design` or :meth:`suggest` returned.
+            Experiment ids, or the table :meth:`~.campaign.Campaign.design` or
+            :meth:`~.campaign.Campaign.suggest` returned.
 
         Raises
         ------
@@ -332,6 +325,8 @@ class CampaignRecord:
             index = None if self._Zc is None else self._index
             change = correction(self.space, self.objectives, values, index)
         changed = self._store.revise(action, ids, reason, change)
+        # the model class kept in the file was chosen on the results before the change
+        self._store.set_meta("surrogate", reselected(self._store.meta().get("surrogate", {})))
         self._changed(revised=True)
         data = self.data.set_index("experiment")
         if action == "include" and self.candidates is not None:
@@ -340,7 +335,8 @@ class CampaignRecord:
 
     def _changed(self, revised: bool = False) -> None:
         """Called after experiments were recorded, cancelled or (``revised``) excluded,
-        included or corrected; :class:`~.campaign.Campaign` forgets its fitted models."""
+        included or corrected; :class:`~.campaign.Campaign` forgets its fitted models (and
+        after a revision reads the model choice the file now holds)."""
 
     def _excluded_note(self) -> str:
         excluded = self.data.query("status == 'excluded'")["experiment"].tolist()

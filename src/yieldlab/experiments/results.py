@@ -1,10 +1,14 @@
 """The table of a campaign's experiments, and results coming into it (layer 4).
 
-:func:`experiment_table` turns the stored experiments into the table users read. Before
-:meth:`~.campaign.Campaign.add` writes anything, :func:`check_results` refuses a table with
-unknown or missing columns (naming the closest known name), and a
-:class:`PendingMatcher` decides, inside the store's write transaction, which pending
-experiment each result completes. :func:`write_csv` exports the table atomically.
+:func:`experiment_table` turns the stored experiments into the table users read; its
+columns (:data:`META_COLUMNS`, :data:`RANKING_COLUMNS` and the predictions) are names
+:func:`check_names` keeps parameters and objectives from taking. Before
+:meth:`~.record.CampaignRecord.add` writes anything, :func:`check_results` refuses a table
+with unknown or missing columns (naming the closest known name), :func:`measured` checks
+its settings and measured values, and a :class:`PendingMatcher` decides, inside the store's
+write transaction, which pending experiment each result completes; :func:`warn_repeats`
+says when results repeat ones recorded before. :func:`one_setting` rewords a message about
+a table for one setting. :func:`write_csv` exports the table atomically.
 """
 
 from __future__ import annotations
@@ -192,6 +196,13 @@ def check_names(space: Space, objectives: list[Any]) -> None:
     """Refuse parameter and objective names that clash with each other or with a column a
     campaign adds to its tables (``experiment``, ``status``, ``<objective>_mean``...).
 
+    Parameters
+    ----------
+    space : Space
+        The campaign's space.
+    objectives : list of Objective
+        The campaign's objectives.
+
     Raises
     ------
     ValueError
@@ -224,12 +235,30 @@ def measured(
     """The settings of ``frame`` checked against the space, and its measured values
     (NaN: a failed run) checked to be measurements; errors name ``where``.
 
+    Parameters
+    ----------
+    frame : DataFrame
+        Settings and a column per objective (other columns are ignored).
+    space : Space
+        The campaign's space.
+    objectives : list of Objective
+        The campaign's objectives.
+    where : str
+        Where the table comes from, for messages (``'results'``).
+
     Returns
     -------
     settings : DataFrame
         The validated settings.
     Y : ndarray of shape (n_rows, n_objectives)
         The measured values.
+
+    Raises
+    ------
+    SpaceError
+        For settings outside the space.
+    DataError
+        For a value that is not a measurement (text, infinite, too large).
     """
     settings = space.validate(frame, where=where, allow_extra=True)
     try:

@@ -30,6 +30,15 @@ __all__ = ["check_correction", "check_reason", "correction", "given_ids", "warn_
 def given_ids(experiments: Any) -> list[int]:
     """Experiment ids from an int, a sequence of ints or a table with ``experiment``.
 
+    Parameters
+    ----------
+    experiments : int, sequence of int or DataFrame
+        What the user gave: an id, ids, or the table ``design()`` or ``suggest()`` returned.
+
+    Returns
+    -------
+    list of int
+
     Raises
     ------
     TypeError
@@ -68,7 +77,22 @@ def given_ids(experiments: Any) -> list[int]:
 
 
 def check_reason(reason: Any) -> str:
-    """The reason for a change, stripped; ValueError when it is not words."""
+    """The reason for a change, stripped of surrounding blanks.
+
+    Parameters
+    ----------
+    reason : str
+        Why experiments are excluded, included or corrected.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        When ``reason`` is not text or is blank.
+    """
     if not isinstance(reason, str) or not reason.strip():
         raise ValueError(
             f"reason={reason!r}: give a reason in words (it is kept in the campaign's "
@@ -80,6 +104,20 @@ def check_reason(reason: Any) -> str:
 def check_correction(experiment: Any, values: Any, known: list[str]) -> list[int]:
     """The one experiment id of a correction, with ``values`` checked to be a non-empty
     mapping of ``known`` names (parameters and objectives).
+
+    Parameters
+    ----------
+    experiment : int
+        The experiment to correct.
+    values : mapping of str to value
+        The new values by name.
+    known : list of str
+        The campaign's parameter and objective names.
+
+    Returns
+    -------
+    list of int
+        ``[experiment]``.
 
     Raises
     ------

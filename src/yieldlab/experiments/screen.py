@@ -76,10 +76,15 @@ def candidate_settings(space: Space, candidates: Any) -> list[tuple[Any, dict[st
 def check_labels(index: pd.Index) -> None:
     """Refuse candidate row labels the campaign file cannot keep or tell apart.
 
+    Parameters
+    ----------
+    index : Index
+        The row labels of a candidates table.
+
     Raises
     ------
     ValueError
-        For a MultiIndex, a missing label or a label given twice.
+        For a MultiIndex, a missing or blank label, or a label given twice.
     TypeError
         For a label that is neither text nor a number.
     """
@@ -88,6 +93,9 @@ def check_labels(index: pd.Index) -> None:
         raise ValueError(f"candidates has a MultiIndex of row labels; {fix}")
     if index.hasnans:
         raise ValueError(f"candidates has a missing row label; {fix}")
+    blank = [label for label in index if isinstance(label, str) and not label.strip()]
+    if blank:  # a blank candidate in a sheet means "find the row by its settings"
+        raise ValueError(f"candidates has the blank row label {blank[0]!r}; {fix}")
     if index.has_duplicates:
         label = index[index.duplicated()][0]
         raise ValueError(f"candidates has the row label {label!r} twice; {fix}")
@@ -101,14 +109,39 @@ def check_labels(index: pd.Index) -> None:
 
 
 def candidate_index(Zc: np.ndarray) -> dict[bytes, int]:
-    """Lookup of the encoded candidate rows ``Zc`` (rounded to 1e-9): key -> first row."""
+    """Lookup of the encoded candidate rows ``Zc`` (rounded to 1e-9): key -> first row.
+
+    Parameters
+    ----------
+    Zc : ndarray of shape (n_rows, n_encoded)
+        The encoded candidate rows.
+
+    Returns
+    -------
+    dict of bytes to int
+        For :func:`candidate_rows`.
+    """
     keys = _keys(Zc)
     return {key: i for i, key in reversed(list(enumerate(keys)))}
 
 
 def first_duplicate(Z: np.ndarray) -> tuple[int, int] | None:
     """Positions ``(i, j)``, ``i < j``, of the first two encoded rows of ``Z`` that are the
-    same setting (to 1e-9), or None."""
+    same setting (to 1e-9), or None.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_rows, n_encoded)
+
+    Returns
+    -------
+    tuple of (int, int) or None
+
+    Examples
+    --------
+    >>> first_duplicate(np.array([[0.0, 1.0], [0.5, 0.5], [0.0, 1.0 + 1e-12]]))
+    (0, 2)
+    """
     seen: dict[bytes, int] = {}
     for j, key in enumerate(_keys(Z)):
         if key in seen:
@@ -125,6 +158,20 @@ def _keys(Z: np.ndarray) -> list[bytes]:
 def candidate_rows(space: Space, index: dict[bytes, int], settings: pd.DataFrame) -> list[int]:
     """Row number of each (validated) setting among the candidates of ``index``
     (:func:`candidate_index`).
+
+    Parameters
+    ----------
+    space : Space
+        Encodes the settings.
+    index : dict of bytes to int
+        :func:`candidate_index` of the candidate rows.
+    settings : DataFrame
+        Settings validated by the space, one per row.
+
+    Returns
+    -------
+    list of int
+        The candidate row of each setting.
 
     Raises
     ------

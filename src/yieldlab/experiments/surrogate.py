@@ -50,7 +50,38 @@ from scipy.linalg import block_diag
 from .._validation import check_rng
 from .gp import GaussianProcess
 
-__all__ = ["MODELS", "JointPosterior", "Surrogate", "model_inputs", "pessimistic", "winsorized"]
+__all__ = [
+    "MODELS",
+    "JointPosterior",
+    "Surrogate",
+    "model_inputs",
+    "pessimistic",
+    "reselected",
+    "winsorized",
+]
+
+
+def reselected(state: dict[str, dict]) -> dict[str, dict]:
+    """A surrogate's memory (:attr:`Surrogate.state`) with every model choice due again, for
+    results that changed (an exclusion or a correction) rather than grew.
+
+    Parameters
+    ----------
+    state : dict
+        ``{objective name: {'model': str, 'selected_at': int, 'theta': list}}``.
+
+    Returns
+    -------
+    dict
+        A copy with ``selected_at`` 0: the next fit chooses the model class again (with at
+        least :attr:`Surrogate.min_select` results); the warm start is kept.
+
+    Examples
+    --------
+    >>> reselected({"yield": {"model": "ensemble", "selected_at": 30, "theta": None}})
+    {'yield': {'model': 'ensemble', 'selected_at': 0, 'theta': None}}
+    """
+    return {name: {**memory, "selected_at": 0} for name, memory in state.items()}
 
 
 def model_inputs(space: Any) -> tuple[np.ndarray | None, list[int]]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
+import pandas as pd
 import pytest
 
 from yieldlab import Campaign, Categorical, Maximize, Real, Space
@@ -12,6 +11,7 @@ from yieldlab.exceptions import CampaignError
 from yieldlab.experiments.record import CampaignRecord
 
 SPACE = Space([Real("t", 20, 100), Categorical("c", ["Pd", "Ni"])])
+GRID = pd.DataFrame({"t": [20.0, 60.0, 100.0, 20.0, 60.0], "c": ["Pd"] * 3 + ["Ni"] * 2})
 
 
 def test_a_record_opens_a_campaign_file_and_keeps_its_results(tmp_path):
@@ -37,10 +37,54 @@ def test_a_record_opens_a_campaign_file_and_keeps_its_results(tmp_path):
     again = Campaign.open(path)  # the models read what the record wrote
     measured = again.data["y"].to_numpy(float)
     assert np.allclose(measured, [3.0, 2.0, np.nan, 4.0], equal_nan=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert len(again.suggest(2)) == 2
     again.close()
+
+
+MEMORY = {"y": {"model": "ensemble", "selected_at": 22, "theta": None}}
+
+
+def test_a_change_to_the_results_makes_the_model_choice_due_again(tmp_path):
+    path = tmp_path / "run.db"
+    campaign = Campaign(SPACE, Maximize("y"), path=path, random_state=0)
+    rows = pd.DataFrame({"t": np.linspace(20, 100, 6), "c": ["Pd", "Ni"] * 3})
+    campaign.add(rows.assign(y=np.arange(6.0)))
+    campaign._store.set_meta("surrogate", MEMORY)  # as after a choice at 22 results
+    campaign.close()
+
+    record = CampaignRecord.open(path)  # a change made without the models
+    record.correct(2, {"y": 7.0}, "misread")
+    assert record._store.meta()["surrogate"]["y"] == {**MEMORY["y"], "selected_at": 0}
+    record.close()
+
+    campaign = Campaign.open(path)
+    assert campaign._state["y"]["selected_at"] == 0
+    campaign._store.set_meta("surrogate", MEMORY)
+    campaign._state = MEMORY
+    campaign.add(rows.iloc[:1].assign(y=1.0))
+    assert campaign._store.meta()["surrogate"]["y"]["selected_at"] == 22  # more results: kept
+    campaign.exclude(1, "sensor failed")
+    assert campaign._state["y"]["selected_at"] == 0  # in memory and in the file
+    assert campaign._store.meta()["surrogate"]["y"]["selected_at"] == 0
+    campaign.close()
+
+
+def test_warnings_point_at_the_line_that_called():
+    campaign = Campaign(SPACE, Maximize("y"), candidates=GRID, random_state=0)
+    first = campaign.design(3)
+    campaign.add(first.assign(y=[1.0, 2.0, 3.0]))
+    with pytest.warns(UserWarning, match="recorded again as replicates") as caught:
+        campaign.add(first.drop(columns="experiment").assign(y=[1.0, 2.0, 3.0]))
+    assert caught[0].filename == __file__
+    label = first.index[0]
+    campaign.exclude(int(first["experiment"].iloc[0]), "spilled")
+    rerun = campaign.candidates.loc[[label]].assign(y=5.0)
+    campaign.add(rerun)
+    with pytest.warns(UserWarning, match="the row now counts twice") as caught:
+        campaign.include(int(first["experiment"].iloc[0]))
+    assert caught[0].filename == __file__
+    with pytest.warns(UserWarning, match="only 2 candidate rows are left") as caught:
+        campaign.suggest(3)
+    assert caught[0].filename == __file__
 
 
 def test_a_record_refuses_what_the_campaign_refuses(tmp_path):

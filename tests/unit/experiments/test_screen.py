@@ -48,6 +48,7 @@ def test_the_table_is_checked_when_the_campaign_is_created():
         (pd.MultiIndex.from_tuples([(1, 2), (1, 3)]), ValueError, "MultiIndex"),
         (pd.Index(["a", None]), ValueError, "a missing row label"),
         (pd.Index(["a", "a"]), ValueError, "the row label 'a' twice"),
+        (pd.Index(["a", "  "]), ValueError, "the blank row label '  '"),
         (pd.Index([True, False]), TypeError, "of type bool"),
         (pd.Index([pd.Timestamp("2026-01-01")]), TypeError, "of type Timestamp"),
     ],
@@ -60,7 +61,7 @@ def test_labels_the_file_cannot_keep_are_refused(index, error, message):
 def test_a_candidate_label_must_name_the_row_of_its_settings():
     labels = pd.Index(["005", "A2", "7.5"])
     # read back from a CSV: '005' as 5, '7.5' as 7.5; empty labels are left to the settings
-    check_candidate_column(pd.Series([5, None, 7.5, ""]), [0, 1, 2, 1], labels)
+    check_candidate_column(pd.Series([5, None, 7.5, "", "  "]), [0, 1, 2, 1, 2], labels)
     with pytest.raises(CampaignError, match="row 1: candidate 'A3' is not a row"):
         check_candidate_column(pd.Series(["005", "A3"]), [0, 1], labels)
     with pytest.raises(CampaignError, match="which are those of candidate 'A2'"):
