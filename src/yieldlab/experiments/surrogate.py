@@ -371,6 +371,7 @@ class Surrogate:
             repeats=1,
             one_se=False,
             random_state=int(self.rng.integers(2**31 - 1)),
+            importance=False,  # only the choice is used
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

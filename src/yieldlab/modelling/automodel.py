@@ -98,6 +98,10 @@ class AutoModel(RegressorMixin, BaseEstimator):
         within three standard errors of the best; a readable simplest candidate is still
         kept when it is the best outright or carries at least a third of the blend's
         weight. False makes the rule pick the simplest single candidate.
+    importance : bool, default=True
+        Measure which inputs matter (permutation importance on the held-out folds, see
+        ``importances_``). False skips it, for a caller that only needs the choice: it is
+        about 40% of the search on 100 rows, and changes nothing else.
 
     Attributes
     ----------
@@ -118,7 +122,8 @@ class AutoModel(RegressorMixin, BaseEstimator):
         interval), ``fold, repeat``.
     importances_ : DataFrame
         Index ``input`` (original column names), ``importance`` (mean increase of the
-        RMSE when the input is shuffled, over folds) and ``std``.
+        RMSE when the input is shuffled, over folds) and ``std``; NaN with
+        ``importance=False``.
     dropped_columns_ : DataFrame
         ``column, reason`` of inputs not used (constant, all missing, identifiers).
     calibrator_ : Calibrator
@@ -161,6 +166,7 @@ class AutoModel(RegressorMixin, BaseEstimator):
         repeats: int | str = "auto",
         one_se: bool = True,
         blend: bool = True,
+        importance: bool = True,
     ) -> None:
         self.candidates = candidates
         self.cv = cv
@@ -171,6 +177,7 @@ class AutoModel(RegressorMixin, BaseEstimator):
         self.repeats = repeats
         self.one_se = one_se
         self.blend = blend
+        self.importance = importance
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -191,7 +198,7 @@ class AutoModel(RegressorMixin, BaseEstimator):
             check_positive("repeats", self.repeats, integer=True)
         if self.impute is not None:
             check_choice("impute", self.impute, IMPUTE)
-        for name in ("one_se", "blend"):
+        for name in ("one_se", "blend", "importance"):
             if not isinstance(getattr(self, name), bool | np.bool_):
                 raise TypeError(
                     f"{name}={getattr(self, name)!r} has the wrong type; expected True or False"
@@ -306,6 +313,7 @@ class AutoModel(RegressorMixin, BaseEstimator):
         results, status, contenders = cross_validate(
             tasks, Xe, y, encoder.feature_names_, list(encoder.groups_.values()), splits,
             n_jobs=self.n_jobs, time_budget=self.time_budget, seed=seed,
+            importance=self.importance,
         )  # fmt: skip
         fraction = float(np.mean([s.test.size for s in splits]) / n)
         if not any(s == "ok" for s in status.values()):

@@ -149,14 +149,16 @@ def fit_fold(
     index: int,
     split: Split,
     seed: int,
+    importance: bool = True,
 ) -> FoldResult:
     """Fit a clone of ``estimator`` on the split's training rows, predict its test rows.
 
     Warnings are silenced (a fold with a rare level absent is expected to alias a term)
     and BLAS runs on one thread (parallelism is over tasks). Any exception is recorded in
     :attr:`FoldResult.error` instead of raised, so one failing candidate does not stop the
-    others. Permutation importance is measured on the first repeat's folds only (the
-    shuffles are the costly part, and one K-fold already gives every row once).
+    others. Permutation importance (unless ``importance`` is False) is measured on the
+    first repeat's folds only (the shuffles are the costly part, and one K-fold already
+    gives every row once).
     """
     result = FoldResult(index, split.test)
     # NOTE: warnings.catch_warnings swaps process-wide filters, so threads of a threading
@@ -168,7 +170,9 @@ def fit_fold(
             if main:
                 warnings.simplefilter("ignore")
             with threadpool_limits(limits=1):
-                result = _fit_and_score(estimator, X, y, columns, groups, split, seed, result)
+                result = _fit_and_score(
+                    estimator, X, y, columns, groups, split, seed, result, importance
+                )
     except Exception as exc:
         result.error = f"{type(exc).__name__}: {exc}"
     if result.mean is not None and not np.all(np.isfinite(result.mean)):
@@ -176,7 +180,9 @@ def fit_fold(
     return result
 
 
-def _fit_and_score(estimator, X, y, columns, groups, split, seed, result) -> FoldResult:
+def _fit_and_score(
+    estimator, X, y, columns, groups, split, seed, result, importance=True
+) -> FoldResult:
     """The body of :func:`fit_fold`: fit a clone, predict, and measure importance."""
     model = clone(estimator)
     train = pd.DataFrame(X[split.train], columns=columns)
@@ -186,7 +192,7 @@ def _fit_and_score(estimator, X, y, columns, groups, split, seed, result) -> Fol
     result.seconds = time.perf_counter() - start
     result.mean, result.std = predict_mean_std(model, test)
     result.params = dict(getattr(model, "params_", {}) or {})
-    if split.repeat == 0:
+    if importance and split.repeat == 0:
         rng = np.random.default_rng(seed)
         result.importance = permutation_importance(model, test, y[split.test], groups, rng)
     return result
@@ -207,6 +213,7 @@ def cross_validate(
     time_budget: float | None = None,
     seed: int = 0,
     clock: Clock = time.perf_counter,
+    importance: bool = True,
 ) -> tuple[dict[str, list[FoldResult]], dict[str, str], list[str]]:
     """Cross-validate the candidates: every one on the first repeat, the contenders on
     the further repeats.
@@ -236,6 +243,8 @@ def cross_validate(
     seed : int
     clock : callable
         Returns seconds (tests pass a fake clock).
+    importance : bool, default=True
+        Measure permutation importance on the first repeat's folds.
 
     Returns
     -------
@@ -246,7 +255,7 @@ def cross_validate(
     contenders : list of str
         Candidates still in the race: they ran on the same splits (all that ran).
     """
-    runner = _Runner(candidates, X, y, columns, groups, splits, n_jobs, seed)
+    runner = _Runner(candidates, X, y, columns, groups, splits, n_jobs, seed, importance)
     start = clock()
     limit = None if time_budget is None else CV_SHARE * time_budget
     first, *later = sorted({s.repeat for s in splits})
@@ -271,8 +280,11 @@ def cross_validate(
 class _Runner:
     """Runs (candidate, repeat) batches through joblib and keeps the results."""
 
-    def __init__(self, candidates, X, y, columns, groups, splits, n_jobs, seed) -> None:
+    def __init__(
+        self, candidates, X, y, columns, groups, splits, n_jobs, seed, importance=True
+    ) -> None:
         self.candidates, self.splits, self.n_jobs, self.seed = candidates, splits, n_jobs, seed
+        self.importance = importance
         self.data = (X, y, columns, groups)
         self.workers = max(1, joblib.effective_n_jobs(n_jobs))
         self.order = list(range(len(candidates)))  # the caller orders them
@@ -316,7 +328,8 @@ class _Runner:
         jobs = [(c, s) for c, r in batches for s in self.folds_of(r)]
         tasks = (
             joblib.delayed(fit_fold)(self.candidates[c][1], X, y, columns, groups, s,
-                                     self.splits[s], self.seed + 1000 * c + s)
+                                     self.splits[s], self.seed + 1000 * c + s,
+                                     self.importance)
             for c, s in jobs
         )  # fmt: skip
         with warnings.catch_warnings():  # for threads, see fit_fold

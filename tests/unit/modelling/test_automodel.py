@@ -70,6 +70,17 @@ def test_leaderboard_predictions_and_importances_are_complete(rng):
     assert np.allclose(interval[:, 1] - mean, model.calibrator_.quantile(0.9) * std)
 
 
+def test_without_importance_the_choice_and_predictions_are_the_same(rng):
+    X, y = _quadratic(rng, 40)
+    full = AutoModel(candidates=CHEAP, random_state=1).fit(X, y)
+    quick = AutoModel(candidates=CHEAP, random_state=1, importance=False).fit(X, y)
+    columns = ["name", "rmse", "rmse_se", "log_likelihood", "selected"]
+    pd.testing.assert_frame_equal(quick.leaderboard_[columns], full.leaderboard_[columns])
+    assert np.array_equal(quick.predict(X[:5]), full.predict(X[:5]))
+    assert quick.importances_["importance"].isna().all()
+    assert len(quick.importances_) == 3 and (full.importances_["importance"] > 0.1).all()
+
+
 def test_categorical_inputs_are_encoded_and_decoded(rng):
     n = 60
     frame = pd.DataFrame(
@@ -216,6 +227,7 @@ def test_impute_fills_missing_inputs(rng):
         ({"candidates": [42]}, TypeError, "neither a candidate name"),
         ({"candidates": []}, ValueError, "candidates is empty"),
         ({"one_se": "yes"}, TypeError, "one_se='yes' has the wrong type"),
+        ({"importance": 1}, TypeError, "importance=1 has the wrong type"),
     ],
 )
 def test_bad_parameters(params, error, message, rng):
