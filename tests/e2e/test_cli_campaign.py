@@ -517,3 +517,19 @@ def test_name_values_read_levels_as_the_space_has_them():
         assert "give one such as 't=60'" in str(exc)
     else:
         raise AssertionError("t=hot was accepted")
+
+
+def test_errors_about_held_values_speak_of_the_options():
+    from yieldlab.cli.campaign_commands import _option_terms
+
+    text = (
+        "fixed={'ligand': 'L{2}', 't': 80}: no setting with these values that satisfies "
+        "the space's constraints"
+    )
+    assert _option_terms(text) == (
+        "no setting with the --fix values that satisfies the space's constraints"
+    )
+    assert _option_terms("fixed: 'tt' is not a parameter") == "--fix: 'tt' is not a parameter"
+    assert _option_terms("shared: 't' is also held by fixed; give it once") == (
+        "--share: 't' is also given to --fix; give it once"
+    )
