@@ -41,7 +41,6 @@ from .screen import candidate_index, candidate_rows, check_candidate_column
 from .space import Space
 from .specs import objective_from_dict
 from .store import CampaignStore
-from .surrogate import reselected
 
 __all__ = ["CampaignRecord"]
 
@@ -324,9 +323,11 @@ class CampaignRecord:
         if action == "correct":
             index = None if self._Zc is None else self._index
             change = correction(self.space, self.objectives, values, index)
-        changed = self._store.revise(action, ids, reason, change)
+        from .surrogate import reselected  # the memory's format; no model is fitted here
+
         # the model class kept in the file was chosen on the results before the change
-        self._store.set_meta("surrogate", reselected(self._store.meta().get("surrogate", {})))
+        stale = {"surrogate": lambda state: reselected(state or {})}
+        changed = self._store.revise(action, ids, reason, change, meta=stale)
         self._changed(revised=True)
         data = self.data.set_index("experiment")
         if action == "include" and self.candidates is not None:

@@ -625,6 +625,7 @@ class CampaignStore:
         ids: Sequence[int],
         reason: str,
         change: Callable[[int, dict, dict], tuple[dict, dict, bool, int | None]] | None = None,
+        meta: Mapping[str, Callable[[Any], Any]] | None = None,
     ) -> list[int]:
         """Change recorded experiments, all or none, and write each change to the audit
         trail (table ``revisions``), upgrading a format-1 file first.
@@ -643,6 +644,10 @@ class CampaignStore:
         change : callable, optional
             For ``'correct'``: ``change(id, settings, results)`` returns the new
             ``(settings, results, failed, candidate row)``; it may raise to refuse.
+        meta : mapping of str to callable, optional
+            Metadata entries that the change makes stale: ``{key: update}`` writes
+            ``update(value)`` (``None`` for an absent entry) in the same transaction, so no
+            other process's write falls between the change and the update.
 
         Returns
         -------
@@ -691,6 +696,13 @@ class CampaignStore:
                 raise ValueError(
                     f"the values given are those already recorded for experiment "
                     f"{', '.join(map(str, ids))}; nothing was corrected"
+                )
+            for key, update in (meta or {}).items():
+                row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+                value = update(None if row is None else json.loads(row[0]))
+                connection.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    (key, json.dumps(value)),
                 )
             return changed
 

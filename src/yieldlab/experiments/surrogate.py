@@ -78,8 +78,8 @@ def reselected(state: dict[str, dict]) -> dict[str, dict]:
 
     Examples
     --------
-    >>> reselected({"yield": {"model": "ensemble", "selected_at": 30, "theta": None}})
-    {'yield': {'model': 'ensemble', 'selected_at': 0, 'theta': None}}
+    >>> reselected({"yield": {"model": "mlp_ensemble", "selected_at": 30, "theta": None}})
+    {'yield': {'model': 'mlp_ensemble', 'selected_at': 0, 'theta': None}}
     """
     return {name: {**memory, "selected_at": 0} for name, memory in state.items()}
 

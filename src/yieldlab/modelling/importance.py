@@ -100,5 +100,7 @@ def importance_table(names: list[str], per_fold: list[np.ndarray]) -> pd.DataFra
     with np.errstate(invalid="ignore"):
         mean = stacked.mean(axis=1) if stacked.shape[1] else np.full(len(names), np.nan)
         std = stacked.std(axis=1, ddof=1) if stacked.shape[1] > 1 else np.zeros(len(names))
+    if not per_fold:  # not measured (AutoModel(importance=False)): no spread either
+        std = np.full(len(names), np.nan)
     table = pd.DataFrame({"importance": mean, "std": std}, index=pd.Index(names, name="input"))
     return table.sort_values("importance", ascending=False, kind="stable")

@@ -149,7 +149,8 @@ def _response_section(
     report.section("Response surface")
     importances = getattr(model, "importances_", None)
     order = numeric
-    if importances is not None and len(importances):
+    measured = importances is not None and importances["importance"].notna().any()
+    if measured:
         ranked = [
             c for c in importances.sort_values("importance", ascending=False).index if c in numeric
         ]
@@ -186,8 +187,9 @@ def _response_section(
         )
         report.figure(
             fig,
-            caption=f"Predicted {y.name} over the two most important inputs "
-            f"({a}, {b}); star: predicted best, dots: experiments",
+            caption=f"Predicted {y.name} over the "
+            + ("two most important inputs" if measured else "first two numeric inputs")
+            + f" ({a}, {b}); star: predicted best, dots: experiments",
         )
     ranges = {c: (float(X[c].min()), float(X[c].max())) for c in order[:9]}
     report.figure(
@@ -202,6 +204,13 @@ def _importance_section(report: HtmlReport, model: Any) -> None:
     if importances is None or not len(importances):
         return
     report.section("Which inputs matter")
+    if importances["importance"].isna().all():
+        report.paragraph(
+            "Not measured: the model was fitted with importance=False (AutoModel), which "
+            "skips the permutation importance; refit without it to see which inputs matter.",
+            note=True,
+        )
+        return
     if not importances["importance"].to_numpy(float).any():
         # a test fold of one or two runs: shuffling an input within it changes nothing
         report.paragraph(

@@ -37,6 +37,9 @@ def test_a_record_opens_a_campaign_file_and_keeps_its_results(tmp_path):
     again = Campaign.open(path)  # the models read what the record wrote
     measured = again.data["y"].to_numpy(float)
     assert np.allclose(measured, [3.0, 2.0, np.nan, 4.0], equal_nan=True)
+    batch = again.suggest(2)  # the models plan from what the record wrote
+    assert batch["experiment"].tolist() == [5, 6]
+    assert again.data["status"].tolist()[-2:] == ["pending", "pending"]
     again.close()
 
 

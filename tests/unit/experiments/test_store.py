@@ -129,6 +129,28 @@ def test_a_failing_record_leaves_nothing_behind(tmp_path):
     assert table["status"].tolist() == ["pending"] and table["results"].tolist() == [{}]
 
 
+def test_metadata_a_revision_makes_stale_is_updated_in_its_transaction(tmp_path):
+    store = new_store(tmp_path)
+    record_new(store, [0.1, 0.2], [1.0, 2.0])
+    seen = []
+
+    def reset(value):
+        seen.append(value)
+        return {"y": {"selected_at": 0}}
+
+    store.set_meta("surrogate", {"y": {"selected_at": 20}})
+    assert store.revise("exclude", [1], "bad vial", meta={"surrogate": reset}) == [1]
+    assert seen == [{"y": {"selected_at": 20}}]
+    assert store.meta()["surrogate"] == {"y": {"selected_at": 0}}
+    store.revise("include", [1], "fine", meta={"missing": lambda value: [value]})
+    assert store.meta()["missing"] == [None]  # an absent entry is passed as None
+    # a revision that fails writes no metadata either
+    with pytest.raises(CampaignError, match="is not excluded"):
+        store.revise("include", [1], "again", meta={"surrogate": lambda value: "written"})
+    assert store.meta()["surrogate"] == {"y": {"selected_at": 0}}
+    store.close()
+
+
 def test_a_revision_is_all_or_nothing_and_upgrades_only_when_it_lands(tmp_path):
     store = new_store(tmp_path)
     record_new(store, [0.1, 0.2], [1.0, 2.0])

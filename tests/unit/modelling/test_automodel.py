@@ -3,6 +3,8 @@ refuses bad tables clearly."""
 
 from __future__ import annotations
 
+import pickle
+
 import joblib
 import numpy as np
 import pandas as pd
@@ -79,6 +81,31 @@ def test_without_importance_the_choice_and_predictions_are_the_same(rng):
     assert np.array_equal(quick.predict(X[:5]), full.predict(X[:5]))
     assert quick.importances_["importance"].isna().all()
     assert len(quick.importances_) == 3 and (full.importances_["importance"] > 0.1).all()
+
+
+def test_without_importance_every_default_candidate_chooses_the_same(rng):
+    X, y = _quadratic(rng, 36)
+    frame = pd.DataFrame(X, columns=["a", "b", "c"]).assign(site=rng.choice(["A", "B"], 36))
+    y = y + np.where(frame["site"] == "A", 1.0, 0.0)
+    full = AutoModel(random_state=2, repeats=2).fit(frame, y)
+    quick = AutoModel(random_state=2, repeats=2, importance=False).fit(frame, y)
+    columns = ["name", "rmse", "rmse_se", "log_likelihood", "status", "selected"]
+    pd.testing.assert_frame_equal(quick.leaderboard_[columns], full.leaderboard_[columns])
+    assert len(full.leaderboard_) >= 5  # every default candidate (and the blend) ran
+    mean, std = quick.predict(frame.iloc[:5], return_std=True)
+    assert np.array_equal(mean, full.predict(frame.iloc[:5]))
+    assert np.array_equal(std, full.predict(frame.iloc[:5], return_std=True)[1])
+
+
+def test_a_model_pickled_before_the_importance_parameter_still_refits(rng):
+    X, y = _quadratic(rng, 30)
+    model = AutoModel(candidates=["linear", "response_surface"], random_state=0).fit(X, y)
+    del model.__dict__["importance"]  # as pickled by an earlier yieldlab
+    old = pickle.loads(pickle.dumps(model))
+    assert old.get_params()["importance"] is True
+    refitted = old.refit(X, y)
+    assert refitted.best_name_ == model.best_name_
+    assert np.allclose(refitted.predict(X[:3]), model.predict(X[:3]))
 
 
 def test_categorical_inputs_are_encoded_and_decoded(rng):

@@ -146,6 +146,16 @@ def test_importances_that_five_runs_cannot_measure_are_not_shown_as_zero():
     assert "Not measurable yet" in html and "Permutation importance" not in html
 
 
+def test_importances_not_measured_are_said_so_and_not_ranked(rng):
+    X, y = quadratic_table(rng)
+    model = AutoModel(candidates=["response_surface"], random_state=0, importance=False)
+    html = model_report(model.fit(X, y), X, y).render()
+    assert model.importances_.isna().all().all()
+    assert "Not measured: the model was fitted with importance=False" in html
+    assert "Permutation importance" not in html and "Not measurable yet" not in html
+    assert "Predicted yield over the first two numeric inputs (temperature, pressure)" in html
+
+
 def test_the_selection_text_states_the_rule_that_chose():
     X, y = quadratic_table(np.random.default_rng(3), 40)
     model = AutoModel(candidates=["linear", "response_surface"], random_state=0).fit(X, y)
