@@ -149,11 +149,12 @@ class Campaign(CampaignRecord):
         }
         self._attach(CampaignStore.create(path, meta, rows))
 
-    def _attach(self, store: CampaignStore) -> None:
-        super()._attach(store)
+    def _attach(self, store: CampaignStore) -> dict[str, Any]:
+        meta = super()._attach(store)
         # the surrogate's memory (model chosen, warm start) and the fit it is cached with
-        self._state = store.meta().get("surrogate", {})
+        self._state = meta.get("surrogate", {})
         self._fitted = None
+        return meta
 
     def _changed(self, revised: bool = False) -> None:
         self._fitted = None
@@ -229,12 +230,6 @@ class Campaign(CampaignRecord):
         keep = matching(self.candidates, self.space, fixed or {})
         keep[used.to_numpy()] = False
         return self.candidates[keep]
-
-    def _fixed(self, fixed: Any) -> dict[str, Any]:
-        return check_fixed(self.space, fixed, self.candidates)
-
-    def _no_row(self, fixed: dict[str, Any]) -> str:
-        return no_row(self.candidates, self.space, fixed)
 
     def _propose(self, plan, source: str) -> pd.DataFrame:
         """Compute settings with ``plan()`` and record them as pending, recomputing when
@@ -317,7 +312,7 @@ class Campaign(CampaignRecord):
             with candidates, indexed by their labels.
         """
         n = _count("n", n)
-        fixed = self._fixed(fixed)
+        fixed = check_fixed(self.space, fixed, self.candidates)
         shared = check_shared(self.space, shared, fixed)
         with_fixed = f" with {fixed}" if fixed else ""
         if n == 0:
@@ -330,7 +325,7 @@ class Campaign(CampaignRecord):
                     (
                         f"suggest: every candidate row{with_fixed} has been run or is pending"
                         if some
-                        else f"suggest: {self._no_row(fixed)}"
+                        else f"suggest: {no_row(self.candidates, self.space, fixed)}"
                     )
                     + "; hold other values, or none"
                 )
@@ -578,7 +573,7 @@ class Campaign(CampaignRecord):
         """
         n = int(check_positive("n", n, integer=True))
         among = check_choice("among", among, ("run", "space"))
-        fixed = self._fixed(fixed)
+        fixed = check_fixed(self.space, fixed, self.candidates)
         run, Z, _ = self._split()
         finished = (run["status"] == "done").to_numpy()
         if not finished.any():
@@ -620,7 +615,8 @@ class Campaign(CampaignRecord):
         if self._Zc is not None:
             rows = np.flatnonzero(matching(self.candidates, self.space, fixed))
             if len(rows) == 0:
-                raise CampaignError(f"best_predicted: {self._no_row(fixed)}")
+                why = no_row(self.candidates, self.space, fixed)
+                raise CampaignError(f"best_predicted: {why}")
         with threadpool_limits(1):
             order, predicted = predicted_optimum(
                 posterior,

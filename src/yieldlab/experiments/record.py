@@ -72,9 +72,10 @@ class CampaignRecord:
         The allowed settings of a screen, indexed by their labels.
     """
 
-    def _attach(self, store: CampaignStore) -> None:
+    def _attach(self, store: CampaignStore) -> dict[str, Any]:
         """Read the campaign kept in ``store``: its space, objectives, options and
-        candidate rows (a StoreError, and the file closed, when they are damaged)."""
+        candidate rows (a StoreError, and the file closed, when they are damaged); returns
+        the file's metadata, for what a subclass keeps there."""
         self._store = store
         meta = store.meta()
         try:
@@ -99,6 +100,7 @@ class CampaignRecord:
             self.candidates = self.space.validate(frame).set_axis(pd.Index(labels), axis=0)
             self._Zc = self.space.encode(self.candidates)
             self._index = candidate_index(self._Zc)
+        return meta
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> Self:
