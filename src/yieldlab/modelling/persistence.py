@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import importlib.metadata
+import inspect
 import io
 import json
 import math
@@ -206,8 +207,11 @@ def save(model: Any, path: str | os.PathLike) -> None:
 class _Reader:
     """Rebuilds objects from nodes, refusing anything outside the allowlists."""
 
-    def __init__(self, path: Path, archive: zipfile.ZipFile, arrays: Any) -> None:
+    def __init__(
+        self, path: Path, archive: zipfile.ZipFile, arrays: Any, written_by: Any = None
+    ) -> None:
         self.path, self.archive, self.arrays = path, archive, arrays
+        self.written_by = written_by
 
     def value(self, node: Any) -> Any:
         if node is None or isinstance(node, bool | int | float | str):
@@ -264,7 +268,11 @@ class _Reader:
         module, _, qualname = str(name).rpartition(".")
         cls = getattr(importlib.import_module(module), qualname)
         params = self.value(node["params"])
-        obj = cls(**params) if hasattr(cls, "get_params") else cls.__new__(cls)
+        if hasattr(cls, "get_params"):
+            self._check_params(cls, params)
+            obj = cls(**params)
+        else:
+            obj = cls.__new__(cls)
         obj.__dict__.update(self.value(node["state"]))
         if name == "yieldlab.models.formula.model.FormulaModel" and hasattr(obj, "params_"):
             from ..models.formula.parser import parse_formula
@@ -273,6 +281,18 @@ class _Reader:
             obj._parsed = parse_formula(obj.formula)
             obj._response = Response(obj._parsed)
         return obj
+
+    def _check_params(self, cls: type, params: dict) -> None:
+        # NOTE: a parameter this version does not know comes from a newer yieldlab (the
+        # format version only changes with the file's layout, not with an estimator's
+        # parameters); say so instead of calling the file corrupt.
+        unknown = sorted(set(params) - set(inspect.signature(cls).parameters))
+        if unknown:
+            raise StoreError(
+                f"{self.path} was written by yieldlab {self.written_by or '(unknown version)'}"
+                f", whose {cls.__name__} has the parameter {unknown[0]!r}, which this "
+                f"yieldlab ({_version()}) does not know; upgrade yieldlab to read it"
+            )
 
     def _skops(self, key: str) -> Any:
         import skops.io
@@ -331,7 +351,8 @@ def load(path: str | os.PathLike) -> Any:
                 )
             with np.load(io.BytesIO(archive.read("arrays.npz")), allow_pickle=False) as npz:
                 arrays = {key: npz[key] for key in npz.files}
-            return _Reader(path, archive, arrays).value(manifest["root"])
+            reader = _Reader(path, archive, arrays, manifest.get("yieldlab"))
+            return reader.value(manifest["root"])
     except StoreError:
         raise
     except (zipfile.BadZipFile, KeyError) as exc:

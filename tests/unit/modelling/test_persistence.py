@@ -165,6 +165,26 @@ def test_missing_foreign_and_corrupt_files(tmp_path):
         load(odd)
 
 
+def test_a_parameter_from_a_newer_yieldlab_asks_for_an_upgrade(tmp_path):
+    # a newer yieldlab may give an estimator a parameter this one lacks (AutoModel's
+    # importance was one); the file's layout, and so its format version, is unchanged
+    save(LinearRegression().fit([[0.0], [1.0]], [1.0, 3.0]), tmp_path / "line.ylm")
+    with zipfile.ZipFile(tmp_path / "line.ylm") as z:
+        manifest = json.loads(z.read("yieldlab.json"))
+        arrays = z.read("arrays.npz")
+    manifest["yieldlab"] = "9.0"
+    manifest["root"]["params"]["__dict__"].append(["shrinkage", 0.5])
+    with zipfile.ZipFile(tmp_path / "newer.ylm", "w") as z:
+        z.writestr("yieldlab.json", json.dumps(manifest))
+        z.writestr("arrays.npz", arrays)
+    with pytest.raises(
+        StoreError,
+        match=r"newer.ylm was written by yieldlab 9.0, whose LinearRegression has the "
+        r"parameter 'shrinkage', which this yieldlab \(.+\) does not know; upgrade",
+    ):
+        load(tmp_path / "newer.ylm")
+
+
 def test_a_pickle_is_never_executed(tmp_path):
     marker = tmp_path / "pwned"
     payload = pickle.dumps(_Touch(marker))
