@@ -41,6 +41,7 @@ find the optimum, not to rank the worst runs.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from typing import Any
 
@@ -68,7 +69,10 @@ def reselected(state: dict[str, dict]) -> dict[str, dict]:
     Parameters
     ----------
     state : dict
-        ``{objective name: {'model': str, 'selected_at': int, 'theta': list}}``.
+        ``{objective name: {'model': str, 'selected_at': int, 'theta': list, 'start': list,
+        'fitted_on': str}}``: the model chosen and when, the GP's last hyperparameters, the
+        start they were fitted from and a digest of the results they were fitted on (a refit
+        on the same results starts where that fit did, so it is the same to the digit).
 
     Returns
     -------
@@ -266,6 +270,17 @@ def winsorized(y: np.ndarray, sense: str, target: float | None = None) -> np.nda
 
 
 MODELS = ("auto", "gp")
+_PURPOSES = ("select", "ensemble")
+
+
+def _fingerprint(Z: np.ndarray, y: np.ndarray) -> str:
+    """A short digest of the results a model is fitted on (kept in the campaign file)."""
+    digest = hashlib.blake2b(digest_size=12)
+    for array in (Z, y):
+        array = np.ascontiguousarray(array, dtype=float)
+        digest.update(repr(array.shape).encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
 
 
 class Surrogate:
@@ -292,7 +307,10 @@ class Surrogate:
     Attributes
     ----------
     state : dict
-        ``{objective name: {'model': str, 'selected_at': int, 'theta': list}}``.
+        ``{objective name: {'model': str, 'selected_at': int, 'theta': list, 'start': list,
+        'fitted_on': str}}``: the model chosen and when, the GP's last hyperparameters, the
+        start they were fitted from and a digest of the results they were fitted on (a refit
+        on the same results starts where that fit did, so it is the same to the digit).
     """
 
     min_select = 20
@@ -313,7 +331,7 @@ class Surrogate:
         self.model = model
         self.reselect_every = reselect_every
         self.state = {k: dict(v) for k, v in (state or {}).items()}
-        self.rng = check_rng(random_state)
+        self._seed = int(check_rng(random_state).integers(2**63 - 1))
 
     def fit(self, Z: np.ndarray, Y: np.ndarray) -> JointPosterior:
         """Fit every objective and return their joint posterior.
@@ -335,23 +353,33 @@ class Surrogate:
         for i, objective in enumerate(self.objectives):
             target = getattr(objective, "value", None)
             y = winsorized(pessimistic(Y[:, i], objective.sense, target), objective.sense, target)
-            part = self._fit_one(objective.name, X, y)
+            part = self._fit_one(i, objective.name, X, y)
             parts.append(part if W is None else _Embedded(part, W))
         return JointPosterior(parts)
 
-    def _fit_one(self, name: str, Z: np.ndarray, y: np.ndarray):
+    def _fit_one(self, index: int, name: str, Z: np.ndarray, y: np.ndarray):
         memory = self.state.setdefault(name, {"model": "gp", "selected_at": 0, "theta": None})
         due = len(y) - memory["selected_at"] >= self.reselect_every
         if self.model == "auto" and len(y) >= self.min_select and due:
-            memory["model"] = self._select(Z, y)
+            memory["model"] = self._select(Z, y, self._stream(index, "select"))
             memory["selected_at"] = len(y)
         if memory["model"] != "gp":
-            return _ModelPosterior(_ensemble(self.rng).fit(Z, y), Z)
-        gp = GaussianProcess(self.groups, memory.get("theta"), additive=True).fit(Z, y)
-        memory["theta"] = gp.theta_.tolist()
+            return _ModelPosterior(_ensemble(self._stream(index, "ensemble")).fit(Z, y), Z)
+        # NOTE: the warm start of a refit on the same results is the start of the fit that
+        # first saw them, not its optimum: L-BFGS-B restarted at its own optimum moves by its
+        # tolerance, and the posterior would depend on how often it was asked for.
+        data = _fingerprint(Z, y)
+        start = memory.get("start") if memory.get("fitted_on") == data else memory.get("theta")
+        gp = GaussianProcess(self.groups, start, additive=True).fit(Z, y)
+        memory.update(theta=gp.theta_.tolist(), start=start, fitted_on=data)
         return gp.posterior()
 
-    def _select(self, Z: np.ndarray, y: np.ndarray) -> str:
+    def _stream(self, index: int, purpose: str) -> np.random.Generator:
+        """The random numbers of one objective's model for one purpose: the same whether or
+        not a model selection ran in this fit."""
+        return np.random.default_rng([self._seed, index, _PURPOSES.index(purpose)])
+
+    def _select(self, Z: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> str:
         """Name of the candidate automatic modelling prefers on ``(Z, y)``."""
         from ..modelling.automodel import AutoModel
 
@@ -361,7 +389,7 @@ class Surrogate:
         groups = None if self.groups is None else np.asarray(self.groups)[varying]
         candidates = {
             "gp": GaussianProcess(groups, additive=True),
-            "mlp_ensemble": _ensemble(self.rng),
+            "mlp_ensemble": _ensemble(rng),
         }
         # NOTE: one_se=False: the one-standard-error rule ranks our GP as "unknown" (most
         # complex) and would prefer the ensemble whenever they are close.
@@ -370,7 +398,7 @@ class Surrogate:
             cv=3,
             repeats=1,
             one_se=False,
-            random_state=int(self.rng.integers(2**31 - 1)),
+            random_state=int(rng.integers(2**31 - 1)),
             importance=False,  # only the choice is used
         )
         with warnings.catch_warnings():

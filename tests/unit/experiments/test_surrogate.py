@@ -59,6 +59,43 @@ def test_automatic_selection_runs_every_few_results(rng):
     assert surrogate.state["y"]["selected_at"] == 20
 
 
+def _predictions(state, X, y, **options):
+    surrogate = Surrogate([Maximize("y")], state=state, groups=GROUPS, random_state=3, **options)
+    mean, std = surrogate.fit(X, y[:, None]).predict(X[:5])
+    return mean, std, surrogate.state
+
+
+def test_a_refit_on_the_same_results_is_the_same_to_the_digit(rng):
+    # a campaign refits from the memory it saved; asking twice must not move the answer
+    X, y = mixed_data(rng, 24)
+    first = _predictions({}, X[:18], y[:18], model="gp")
+    again = _predictions(first[2], X[:18], y[:18], model="gp")
+    assert np.array_equal(first[0], again[0]) and np.array_equal(first[1], again[1])
+    assert again[2] == first[2]
+    # with new results the warm start is the last optimum
+    grown = _predictions(first[2], X, y, model="gp")[2]["y"]
+    assert grown["start"] == first[2]["y"]["theta"] != grown["theta"]
+    # L-BFGS-B restarted at its own optimum stops elsewhere, within its tolerance
+    drifted = dict(first[2]["y"], start=first[2]["y"]["theta"])
+    moved = _predictions({"y": drifted}, X[:18], y[:18], model="gp")
+    assert not np.array_equal(first[0], moved[0])
+    np.testing.assert_allclose(moved[0], first[0], rtol=1e-3)
+
+
+def test_the_ensemble_is_the_same_whether_or_not_it_was_just_chosen(rng, monkeypatch):
+    X, y = mixed_data(rng, 24)
+
+    def choose(self, Z, y, rng):
+        rng.integers(2**31 - 1, size=2)  # as the real choice, which seeds its candidates
+        return "mlp_ensemble"
+
+    monkeypatch.setattr(Surrogate, "_select", choose)
+    chosen = _predictions({}, X, y, model="auto")
+    assert chosen[2]["y"]["model"] == "mlp_ensemble"
+    remembered = _predictions(chosen[2], X, y, model="auto")  # no selection due
+    assert np.array_equal(chosen[0], remembered[0]) and np.array_equal(chosen[1], remembered[1])
+
+
 class Constant:
     def predict(self, Z, return_std=False):
         return np.zeros(len(Z)), np.ones(len(Z))
