@@ -1,42 +1,25 @@
-"""The campaign file: experiments kept safe in SQLite (layer 4).
+"""The campaign's experiments, read and written safely in its SQLite file (layer 4).
 
-One file per campaign, written with the standard library's :mod:`sqlite3`:
-
-* ``PRAGMA application_id`` marks it as a yieldlab campaign and ``PRAGMA user_version``
-  holds the format version, so a foreign SQLite file, a newer format or a file that is not
-  SQLite at all is refused with a one-line :class:`~yieldlab.exceptions.StoreError`;
-* table ``meta`` holds the space, the objectives and the options as JSON;
-* table ``candidates`` the allowed settings of a candidates campaign (with the user's row
-  labels);
-* table ``experiments`` one row per experiment: its settings and results as JSON, its status
-  ``'pending'`` (suggested, not measured), ``'done'`` or ``'failed'`` (a NaN objective), its
-  batch and where it came from, and (format 2) ``excluded``: why the experiment is left out
-  of the models, or NULL;
-* table ``revisions`` (format 2) the audit trail of every change made to an experiment after
-  it was recorded: exclusions, inclusions and corrections, each with the values before and
-  after, the reason given and the time. A file of format 1 is upgraded to format 2, in the
-  same transaction, by the first such change; until then it is read as it is.
-
-Safety: the file is created under a temporary name and renamed into place, so a half-created
-file never carries the campaign's name. It runs in WAL mode with a busy timeout, and every
-change (:meth:`CampaignStore.add_pending`, :meth:`CampaignStore.record`,
-:meth:`CampaignStore.cancel`) is one ``BEGIN IMMEDIATE`` transaction: two processes adding
-results at once are serialized and both land, and a process killed in the middle leaves the
-file as it was before the change (SQLite's write-ahead log guarantees it). After each change
-the log is copied into the file itself (a passive checkpoint), so a copy of the file alone
-holds every experiment recorded. Pending rows are
-written only if no experiment was recorded since the caller read the file
+The file's tables, its creation and the checks made on opening it are
+:mod:`.campaign_file`'s. Here: reading the experiments, their revisions and the metadata,
+and every change. It runs in WAL mode with a busy timeout, and every change
+(:meth:`CampaignStore.add_pending`, :meth:`CampaignStore.record`,
+:meth:`CampaignStore.cancel`, :meth:`CampaignStore.revise`) is one ``BEGIN IMMEDIATE``
+transaction: two processes adding results at once are serialized and both land, and a
+process killed in the middle leaves the file as it was before the change (SQLite's
+write-ahead log guarantees it). After each change the log is copied into the file itself (a
+passive checkpoint), so a copy of the file alone holds every experiment recorded. Pending
+rows are written only if no experiment was recorded since the caller read the file
 (:meth:`CampaignStore.last_id`, :class:`StaleSnapshot`), so two processes suggesting at once
 are never given the same setting.
 
-Without a path the same schema lives in memory (``':memory:'``).
+Without a path the same tables live in memory (``':memory:'``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import math
 import os
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
@@ -46,6 +29,17 @@ from typing import Any
 import pandas as pd
 
 from ..exceptions import CampaignError, StoreError
+from .campaign_file import (
+    APPLICATION_ID,
+    FORMAT_VERSION,
+    connect,
+    create_file,
+    dumps,
+    initialize,
+    open_file,
+    plain,
+    upgrade,
+)
 
 __all__ = [
     "ACTIONS",
@@ -56,51 +50,10 @@ __all__ = [
     "StaleSnapshot",
 ]
 
-APPLICATION_ID = 0x594C4142  # 'YLAB'
-FORMAT_VERSION = 2
 STATUSES = ("pending", "done", "failed")
 # what a revision of a recorded experiment does
 ACTIONS = ("exclude", "include", "correct")
-_MAGIC = b"SQLite format 3\x00"
-_BUSY_TIMEOUT_S = 60.0
 
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE candidates (
-    row INTEGER PRIMARY KEY,
-    label TEXT NOT NULL,
-    settings TEXT NOT NULL
-);
-CREATE TABLE experiments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    batch INTEGER NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
-    settings TEXT NOT NULL,
-    results TEXT,
-    candidate INTEGER REFERENCES candidates(row),
-    source TEXT NOT NULL,
-    created TEXT NOT NULL,
-    updated TEXT NOT NULL
-);
-CREATE INDEX experiments_status ON experiments(status);
-"""
-# what format 2 adds to format 1 (run by create() and by the upgrade of a format-1 file)
-_SCHEMA_2 = """
-ALTER TABLE experiments ADD COLUMN excluded TEXT;
-CREATE TABLE revisions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    experiment INTEGER NOT NULL REFERENCES experiments(id),
-    action TEXT NOT NULL CHECK (action IN ('exclude', 'include', 'correct')),
-    before TEXT NOT NULL,
-    after TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    created TEXT NOT NULL
-);
-"""
-_TABLES = {
-    1: {"meta", "candidates", "experiments"},
-    2: {"meta", "candidates", "experiments", "revisions"},
-}
 _INSERT_RESULT = (
     "INSERT INTO experiments (batch, status, settings, results, candidate, source, created, "
     "updated) VALUES (?, ?, ?, ?, ?, 'user', ?, ?)"
@@ -120,20 +73,6 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-ready scalar: NumPy scalars to Python, NaN to None (a missing result)."""
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def dumps(mapping: Mapping[str, Any]) -> str:
-    """JSON text of a flat mapping of names to scalars (``inf`` written as ``Infinity``)."""
-    return json.dumps({str(k): _plain(v) for k, v in mapping.items()})
-
-
 def _write_row(connection: sqlite3.Connection, sql: str, parameters: Sequence[Any]) -> int:
     """Execute one row's write inside the open transaction; returns the row id."""
     return connection.execute(sql, parameters).lastrowid
@@ -150,12 +89,6 @@ class CampaignStore:
         self.path = path
 
     # -- opening and creating --------------------------------------------------------------
-
-    @staticmethod
-    def _connect(path: str) -> sqlite3.Connection:
-        connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None)
-        connection.execute(f"PRAGMA busy_timeout = {int(_BUSY_TIMEOUT_S * 1000)}")
-        return connection
 
     @classmethod
     def create(
@@ -181,60 +114,10 @@ class CampaignStore:
             When the file exists or cannot be written.
         """
         if path is None:
-            connection = cls._connect(":memory:")
-            cls._initialize(connection, meta, candidates)
+            connection = connect(":memory:")
+            initialize(connection, meta, candidates)
             return cls(connection, ":memory:")
-        path = os.fspath(path)
-        if path.strip() in ("", ":memory:") or path.startswith("file:"):
-            raise StoreError(
-                f"path={path!r} is not a file name; give one such as 'campaign.db', or "
-                "path=None to keep the campaign in memory"
-            )
-        if os.path.isdir(path):
-            raise StoreError(
-                f"{path!r} is a folder; give a file name in it, such as "
-                f"{os.path.join(path, 'campaign.db')!r}"
-            )
-        folder = os.path.dirname(path)
-        if folder and not os.path.isdir(folder):
-            raise StoreError(
-                f"cannot create the campaign file {path!r}: the folder {folder!r} does not "
-                "exist; create it first or choose another path"
-            )
-        if os.path.exists(path):
-            raise StoreError(
-                f"campaign file {path!r} already exists; resume it with Campaign.open({path!r}) "
-                "or choose another path"
-            )
-        temporary = f"{path}.{os.getpid()}.tmp"
-        try:
-            connection = cls._connect(temporary)
-            cls._initialize(connection, meta, candidates)
-            connection.close()
-            os.replace(temporary, path)
-        except (OSError, sqlite3.Error) as exc:
-            with contextlib.suppress(OSError):
-                os.remove(temporary)
-            raise StoreError(f"cannot create the campaign file {path!r}: {exc}") from None
-        return cls.open(path)
-
-    @staticmethod
-    def _initialize(connection, meta, candidates) -> None:
-        connection.execute("BEGIN IMMEDIATE")
-        for statement in (_SCHEMA + _SCHEMA_2).strip().split(";"):
-            if statement.strip():
-                connection.execute(statement)
-        connection.executemany(
-            "INSERT INTO meta (key, value) VALUES (?, ?)",
-            [(key, json.dumps(value)) for key, value in meta.items()],
-        )
-        connection.executemany(
-            "INSERT INTO candidates (row, label, settings) VALUES (?, ?, ?)",
-            [(i, json.dumps(_plain(label)), dumps(s)) for i, (label, s) in enumerate(candidates)],
-        )
-        connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-        connection.execute(f"PRAGMA user_version = {FORMAT_VERSION}")
-        connection.execute("COMMIT")
+        return cls.open(create_file(path, meta, candidates))
 
     @classmethod
     def open(cls, path: str | os.PathLike) -> CampaignStore:
@@ -246,57 +129,7 @@ class CampaignStore:
             When the file is missing, empty, not SQLite, another application's database, a
             newer format, or damaged.
         """
-        if not isinstance(path, str | os.PathLike):
-            raise TypeError(
-                f"path={path!r} has the wrong type; expected the campaign file's name, such "
-                "as 'campaign.db'"
-            )
-        path = os.fspath(path)
-        if os.path.isdir(path):
-            raise StoreError(
-                f"{path!r} is a folder, not a campaign file; give the campaign file in it "
-                "(such as 'campaign.db')"
-            )
-        if not os.path.isfile(path):
-            raise StoreError(f"campaign file {path!r} does not exist")
-        with open(path, "rb") as handle:
-            header = handle.read(len(_MAGIC))
-        if not header:
-            raise StoreError(f"{path!r} is empty; it is not a yieldlab campaign file")
-        if header != _MAGIC:
-            raise StoreError(
-                f"{path!r} is not a yieldlab campaign file (it is not an SQLite database)"
-            )
-        try:
-            connection = cls._connect(path)
-            cls._check(connection, path)
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = FULL")
-        except sqlite3.Error as exc:
-            raise StoreError(f"{path!r} is damaged or not a campaign file: {exc}") from None
-        return cls(connection, path)
-
-    @staticmethod
-    def _check(connection: sqlite3.Connection, path: str) -> None:
-        application = connection.execute("PRAGMA application_id").fetchone()[0]
-        if application != APPLICATION_ID:
-            raise StoreError(
-                f"{path!r} is an SQLite database of another application (application_id "
-                f"{application:#x}), not a yieldlab campaign file"
-            )
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > FORMAT_VERSION:
-            raise StoreError(
-                f"{path!r} has campaign format {version}, newer than this yieldlab reads "
-                f"({FORMAT_VERSION}); upgrade yieldlab"
-            )
-        tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master")}
-        missing = sorted(_TABLES[max(version, 1)] - tables)
-        if missing:
-            raise StoreError(f"{path!r} is damaged: the table(s) {missing} are missing")
-        check = connection.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise StoreError(f"{path!r} is damaged: SQLite's integrity check says {check!r}")
+        return cls(*open_file(path))
 
     def close(self) -> None:
         """Close the connection (the file stays consistent whether or not this is called)."""
@@ -666,11 +499,7 @@ class CampaignStore:
         if action not in ACTIONS:
             raise ValueError(f"action={action!r} is not one of {list(ACTIONS)}")
         with self._transaction() as connection:
-            if connection.execute("PRAGMA user_version").fetchone()[0] < 2:
-                for statement in _SCHEMA_2.strip().split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                connection.execute("PRAGMA user_version = 2")
+            upgrade(connection)
             now, changed = _now(), []
             for experiment in ids:
                 row = _revisable(connection, experiment, action)
@@ -756,7 +585,7 @@ def _correct(
     new_settings, new_results, failed, new_row = change(experiment, old_settings, old_results)
     old = {**old_settings, **old_results}
     new = {**new_settings, **new_results}
-    keys = [k for k in new if json.dumps(_plain(new[k])) != json.dumps(old.get(k))]
+    keys = [k for k in new if json.dumps(plain(new[k])) != json.dumps(old.get(k))]
     if not keys:
         return None
     connection.execute(
