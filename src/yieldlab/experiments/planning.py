@@ -222,10 +222,14 @@ def optimized_batch(
         )
     several_scores = several and multi_objective in ("pareto", "parego")
     if several_scores:
+        # NOTE: the weights come from a stream of their own (spawning leaves rng's stream as
+        # it is), so the j-th pick's weights do not depend on how many random numbers the
+        # picks before it used: shared_batch compares the batches of its options by their
+        # summed acquisition, which is only fair with the same scalarizations.
+        weights = sample_simplex(n, len(objectives), rng.spawn(1)[0])
 
         def make_score(j: int) -> Score:
-            weights = sample_simplex(1, len(objectives), rng)[0]
-            return Score(objectives, done, weights=weights)
+            return Score(objectives, done, weights=weights[j])
     else:
 
         def make_score(j: int) -> Score:

@@ -270,7 +270,6 @@ def winsorized(y: np.ndarray, sense: str, target: float | None = None) -> np.nda
 
 
 MODELS = ("auto", "gp")
-_PURPOSES = ("select", "ensemble")
 
 
 def _fingerprint(Z: np.ndarray, y: np.ndarray) -> str:
@@ -331,7 +330,11 @@ class Surrogate:
         self.model = model
         self.reselect_every = reselect_every
         self.state = {k: dict(v) for k, v in (state or {}).items()}
-        self._seed = int(check_rng(random_state).integers(2**63 - 1))
+        self._seed = (
+            int(random_state)
+            if isinstance(random_state, int | np.integer)
+            else int(check_rng(random_state).integers(2**63 - 1))
+        )
 
     def fit(self, Z: np.ndarray, Y: np.ndarray) -> JointPosterior:
         """Fit every objective and return their joint posterior.
@@ -361,10 +364,11 @@ class Surrogate:
         memory = self.state.setdefault(name, {"model": "gp", "selected_at": 0, "theta": None})
         due = len(y) - memory["selected_at"] >= self.reselect_every
         if self.model == "auto" and len(y) >= self.min_select and due:
-            memory["model"] = self._select(Z, y, self._stream(index, "select"))
+            memory["model"] = self._select(Z, y, self._stream(index))
             memory["selected_at"] = len(y)
         if memory["model"] != "gp":
-            return _ModelPosterior(_ensemble(self._stream(index, "ensemble")).fit(Z, y), Z)
+            # the same seed as the ensemble the choice cross-validated
+            return _ModelPosterior(_ensemble(self._stream(index)).fit(Z, y), Z)
         # NOTE: the warm start of a refit on the same results is the start of the fit that
         # first saw them, not its optimum: L-BFGS-B restarted at its own optimum moves by its
         # tolerance, and the posterior would depend on how often it was asked for.
@@ -374,10 +378,10 @@ class Surrogate:
         memory.update(theta=gp.theta_.tolist(), start=start, fitted_on=data)
         return gp.posterior()
 
-    def _stream(self, index: int, purpose: str) -> np.random.Generator:
-        """The random numbers of one objective's model for one purpose: the same whether or
-        not a model selection ran in this fit."""
-        return np.random.default_rng([self._seed, index, _PURPOSES.index(purpose)])
+    def _stream(self, index: int) -> np.random.Generator:
+        """A fresh generator of the random numbers of objective ``index``'s model: the same
+        whether or not a model selection ran in this fit, or for another objective."""
+        return np.random.default_rng(self._seed if index == 0 else [self._seed, index])
 
     def _select(self, Z: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> str:
         """Name of the candidate automatic modelling prefers on ``(Z, y)``."""

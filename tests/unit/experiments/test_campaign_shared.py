@@ -110,3 +110,37 @@ def test_a_screen_batch_short_at_the_shared_value_says_so():
         campaign.suggest(2, shared=[["x"]])
     with pytest.raises(TypeError, match="expected a parameter name or a list"):
         campaign.suggest(2, shared=b"x")
+
+
+def test_parego_compares_the_shared_options_under_the_same_weights(monkeypatch):
+    # the options' batches are compared by their summed acquisition: fair only if the j-th
+    # pick of every option uses the same random scalarization (with a constraint, the
+    # picks use different amounts of random numbers)
+    import yieldlab.experiments.planning as planning
+
+    used = []
+
+    class Recorded(planning.Score):
+        def __init__(self, objectives, reference=None, weights=None, **options):
+            if weights is not None:
+                used.append(np.round(np.asarray(weights, float), 15).tolist())
+            super().__init__(objectives, reference, weights=weights, **options)
+
+    monkeypatch.setattr(planning, "Score", Recorded)
+    space = Space(
+        [Real("x", 0, 1), Real("y", 0, 1), Categorical("c", ["a", "b"])],
+        constraints=["x + y <= 1.2"],
+    )
+    campaign = Campaign(
+        space, [Maximize("f"), Maximize("g")], multi_objective="parego", random_state=4
+    )
+    for _ in range(2):
+        batch = campaign.suggest(4)
+        campaign.add(measure(batch).assign(g=lambda t: t["x"] - t["y"]))
+    used.clear()
+    batch = campaign.suggest(3, shared="x")
+    assert batch["x"].nunique() == 1
+    per_option = [used[i : i + 3] for i in range(4, len(used), 3)]  # after the 4 singles
+    assert len(per_option) >= 2 and len(used) == 4 + 3 * len(per_option)
+    assert all(weights == per_option[0] for weights in per_option)
+    assert len({tuple(w) for w in per_option[0]}) == 3  # a fresh scalarization per pick
