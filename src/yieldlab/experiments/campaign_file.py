@@ -246,6 +246,13 @@ def open_file(path: str | os.PathLike) -> tuple[sqlite3.Connection, str]:
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = FULL")
     except sqlite3.Error as exc:
+        folder = os.path.dirname(os.path.abspath(path))
+        if "unable to open" in str(exc) and not os.access(folder, os.W_OK):
+            raise StoreError(
+                f"cannot open the campaign file {path!r}: its folder is not writable, and "
+                "SQLite keeps a journal beside the file (-wal, -shm) even to read it; copy "
+                "the file to a writable folder"
+            ) from None
         raise StoreError(f"{path!r} is damaged or not a campaign file: {exc}") from None
     return connection, path
 

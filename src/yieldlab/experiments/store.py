@@ -278,6 +278,14 @@ class CampaignStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the campaign file {self.path!r}: {exc}") from None
 
+    def _unwritable(self, exc: sqlite3.Error) -> StoreError:
+        if "readonly" in str(exc):
+            return StoreError(
+                f"cannot write the campaign file {self.path!r}: it is read-only; nothing was "
+                "written. Make the file (and its folder) writable, or work on a copy"
+            )
+        return StoreError(f"cannot write the campaign file {self.path!r}: {exc}")
+
     def _closed(self) -> StoreError:
         if self.path == ":memory:":
             return StoreError("the campaign was closed; an in-memory campaign cannot be resumed")
@@ -311,9 +319,12 @@ class CampaignStore:
         except sqlite3.ProgrammingError:
             raise self._closed() from None
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot write the campaign file {self.path!r}: {exc}") from None
+            raise self._unwritable(exc) from None
         try:
             yield connection
+        except sqlite3.Error as exc:  # a read-only file, a full disk: nothing was written
+            connection.execute("ROLLBACK")
+            raise self._unwritable(exc) from None
         except BaseException:
             connection.execute("ROLLBACK")
             raise
@@ -321,7 +332,7 @@ class CampaignStore:
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             connection.execute("ROLLBACK")
-            raise StoreError(f"cannot write the campaign file {self.path!r}: {exc}") from None
+            raise self._unwritable(exc) from None
         if self.path != ":memory:":
             # copy the change from the write-ahead log into the file itself, so a copy of
             # the file alone (sent by e-mail, backed up while a notebook holds it open) has

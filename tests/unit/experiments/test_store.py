@@ -129,6 +129,43 @@ def test_a_failing_record_leaves_nothing_behind(tmp_path):
     assert table["status"].tolist() == ["pending"] and table["results"].tolist() == [{}]
 
 
+def test_a_read_only_file_is_one_clear_error_and_stays_as_it_was(tmp_path):
+    store = new_store(tmp_path)
+    record_new(store, [0.2], [1.0])
+    store.close()
+    before = (tmp_path / "c.db").read_bytes()
+    store = CampaignStore.open(tmp_path / "c.db")
+    # as a file on a read-only share would (the tests run as root, whom chmod does not stop)
+    store._connection.close()
+    store._connection = sqlite3.connect(
+        f"file:{tmp_path / 'c.db'}?mode=ro", uri=True, isolation_level=None
+    )
+    assert len(store.experiments()) == 1  # reading works
+    with pytest.raises(StoreError, match=r"c.db': it is read-only; nothing was written. Make"):
+        record_new(store, [0.3], [2.0])
+    with pytest.raises(StoreError, match="is read-only"):
+        store.add_pending([{"x": 0.5}], "suggest")
+    assert len(store.experiments()) == 1
+    store.close()
+    assert (tmp_path / "c.db").read_bytes() == before
+
+
+def test_a_file_in_a_folder_that_cannot_be_written_says_so(tmp_path, monkeypatch):
+    import yieldlab.experiments.campaign_file as campaign_file
+
+    new_store(tmp_path).close()
+
+    def refused(path):  # what SQLite says when it cannot create the -shm file beside it
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(campaign_file, "connect", refused)
+    with pytest.raises(StoreError, match="is damaged or not a campaign file"):
+        CampaignStore.open(tmp_path / "c.db")  # the folder is writable: something else
+    monkeypatch.setattr(campaign_file.os, "access", lambda path, mode: False)
+    with pytest.raises(StoreError, match=r"its folder is not writable.*copy the file to a"):
+        CampaignStore.open(tmp_path / "c.db")
+
+
 def test_metadata_a_revision_makes_stale_is_updated_in_its_transaction(tmp_path):
     store = new_store(tmp_path)
     record_new(store, [0.1, 0.2], [1.0, 2.0])
