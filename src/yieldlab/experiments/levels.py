@@ -21,6 +21,7 @@ from .parameters import (
     _RTOL,
     Parameter,
     _as_numbers,
+    _check_ends,
     _check_levels,
     _check_name,
     _check_number,
@@ -207,6 +208,13 @@ class Categorical(Parameter):
                     f"{owner}: level {level!r} has the wrong type; expected str, int, float "
                     "or bool (so the space can be saved as JSON/YAML)"
                 )
+            if isinstance(level, str) and not level.strip():
+                raise ValueError(
+                    f"{owner}: values contains the empty level {level!r}; give every level "
+                    "a name (a sheet reads an empty cell as a missing value)"
+                )
+            if isinstance(level, str):
+                _check_ends(f"{owner}: the level {level!r}", level)
         if not levels:
             raise ValueError(f"{owner}: values is empty; expected at least one level")
         seen: set = set()

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError
+from .parameters import _check_ends
 
 __all__ = ["OBJECTIVE_TYPES", "Maximize", "Minimize", "Objective", "Target"]
 
@@ -74,6 +75,7 @@ class Objective:
     ) -> None:
         if not isinstance(name, str) or not name.strip():
             raise TypeError(f"name={name!r} is not valid; expected a non-empty string")
+        _check_ends(f"name={name!r}", name)
         owner = f"{type(self).__name__}({name!r})"
         self.name = name
         self.low = _optional_number(owner, "low", low)

@@ -51,7 +51,18 @@ def _location(where: str | None, row: int, name: str) -> str:
 def _check_name(name: Any) -> str:
     if not isinstance(name, str) or not name.strip():
         raise TypeError(f"name={name!r} is not valid; expected a non-empty string")
+    _check_ends(f"name={name!r}", name)
     return name
+
+
+def _check_ends(what: str, text: str) -> None:
+    """Refuse text with spaces at its ends: the header or cell of a sheet loses them, and the
+    campaign could then never match its own sheets."""
+    if text != text.strip():
+        raise ValueError(
+            f"{what} has spaces at its ends, which a sheet's header or cell does not keep; "
+            f"write {text.strip()!r}"
+        )
 
 
 def _check_number(owner: str, argument: str, value: Any) -> float:

@@ -78,3 +78,21 @@ class TestCategorical:
     def test_decode_checks_the_shape(self):
         with pytest.raises(ValueError, match=r"expected shape \(n_samples, 2\)"):
             Categorical("x", ["a", "b"]).decode([[1.0, 0.0, 0.0]])
+
+
+def test_levels_and_names_a_sheet_cannot_keep_are_refused():
+    # a sheet's cell loses spaces at the ends and reads an empty cell as missing, so a
+    # campaign with such a level could never record its own sheets
+    from yieldlab import Maximize
+
+    with pytest.raises(ValueError, match=r"Categorical\('c'\): the level ' Pd' has spaces"):
+        Categorical("c", [" Pd", "Pt"])
+    with pytest.raises(ValueError, match="the level 'Pd ' has spaces at its ends.*write 'Pd'"):
+        Categorical("c", ["Pd", "Pd "])  # two levels a sheet would show alike
+    with pytest.raises(ValueError, match="the empty level ''; give every level a name"):
+        Categorical("c", ["Pd", ""])
+    with pytest.raises(ValueError, match="the empty level '  '"):
+        Categorical("c", ["Pd", "  "])
+    with pytest.raises(ValueError, match="name='yield ' has spaces at its ends"):
+        Maximize("yield ")
+    assert Categorical("c", ["Pd on C", "Pt"]).values == ("Pd on C", "Pt")  # inner spaces

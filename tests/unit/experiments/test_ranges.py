@@ -59,6 +59,7 @@ class TestReal:
             (("x", "0", 1), TypeError, "low='0' has the wrong type"),
             (("x", 0, np.inf), ValueError, "expected a finite number"),
             (("", 0, 1), TypeError, "non-empty string"),
+            ((" T ", 0, 1), ValueError, "name=' T ' has spaces at its ends.*write 'T'"),
             (("x", 0, 1, 5), TypeError, "unit=5"),
         ],
     )
