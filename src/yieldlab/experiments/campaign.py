@@ -48,8 +48,19 @@ _ATTEMPTS = 5
 _DESIGN_OPTIONS = ("model", "levels", "n_center", "generator", "face", "categorical")
 
 
+# the most experiments one design or suggestion plans: beyond it the time grows with n^2
+# (a mistyped n would seem to hang), and no lab runs more in one go
+_MAX_BATCH = 10_000
+
+
 def _count(name: str, n: Any) -> int:
-    return int(check_positive(name, n, strict=False, integer=True))
+    n = int(check_positive(name, n, strict=False, integer=True))
+    if name == "n" and n > _MAX_BATCH:
+        raise ValueError(
+            f"{name}={n} is more experiments than one batch plans (at most {_MAX_BATCH:,}); "
+            "ask for the batch the lab will run next"
+        )
+    return n
 
 
 class Campaign(CampaignRecord):

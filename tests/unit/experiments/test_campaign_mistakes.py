@@ -253,6 +253,15 @@ def test_a_large_first_batch_is_as_large_as_asked():
     assert len(planned.drop_duplicates(["T", "cat"])) == 700
 
 
+def test_a_batch_beyond_ten_thousand_is_refused_at_once():
+    # the planning time grows with n^2: a mistyped n would seem to hang
+    campaign = Campaign(SPACE, Maximize("y"), random_state=0)
+    for plan in (campaign.suggest, campaign.design):
+        with pytest.raises(ValueError, match=r"n=1000000 is more experiments than one batch"):
+            plan(1_000_000)
+    assert len(campaign.data) == 0
+
+
 def test_design_names_an_unknown_option():
     campaign = Campaign(SPACE, Maximize("y"), random_state=0)
     with pytest.raises(
