@@ -346,6 +346,97 @@ def test_outputs_never_overwrite_the_campaign_file_or_unrecorded_results(tmp_pat
     assert run_cli("suggest", "c.db", "-n", "2", "--out", "s.csv", cwd=tmp_path).returncode == 0
 
 
+def test_a_default_sheet_name_never_replaces_a_file(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "r.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    for kind in ("design", "suggest"):
+        result = run_cli(kind, "r.db", "-n", "2", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        (first,) = {line.split(":")[0].split()[-1] for line in result.stdout.splitlines()
+                    if line.startswith("Written to ")}  # fmt: skip
+        sheet = pd.read_csv(tmp_path / first)
+        sheet.loc[0, "yield"] = 77.7  # typed in by the lab; then the batch is cancelled
+        sheet.to_csv(tmp_path / first, index=False)
+        assert run_cli("cancel", "r.db", cwd=tmp_path).returncode == 0
+        # the next batch has the same number: its default name is taken
+        stem = first.removesuffix(".csv")
+        for k in (2, 3):
+            result = run_cli(kind, "r.db", "-n", "2", cwd=tmp_path)
+            assert result.returncode == 0, result.stderr
+            text = " ".join(result.stdout.split())
+            assert f"Written to {stem}-{k}.csv: fill in" in text
+            assert f"yieldlab record r.db {stem}-{k}.csv" in text
+            new = pd.read_csv(tmp_path / f"{stem}-{k}.csv")
+            assert not set(new["experiment"]) & set(sheet["experiment"])
+            assert run_cli("cancel", "r.db", cwd=tmp_path).returncode == 0
+        pd.testing.assert_frame_equal(pd.read_csv(tmp_path / first), sheet)  # the 77.7 kept
+
+
+def test_an_out_keeps_results_of_cancelled_and_unknown_experiments(tmp_path):
+    sheet = lab(planned(tmp_path, "c.db", 4, "s.csv"))
+    sheet.to_csv(tmp_path / "s.csv", index=False)
+    assert run_cli("cancel", "c.db", "1", "2", cwd=tmp_path).returncode == 0
+    result = run_cli("suggest", "c.db", "-n", "2", "--out", "s.csv", cwd=tmp_path)
+    assert_user_error(
+        result,
+        "s.csv holds results not recorded in c.db: experiment(s) 3, 4 (pending); experiment(s)"
+        " 1, 2 (cancelled, or not of this campaign); write the new sheet under another name "
+        "(-o), or move s.csv away first",
+    )
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "s.csv"), sheet)
+    # a result typed into a row without an id, the rest recorded: still refused
+    assert run_cli("cancel", "c.db", cwd=tmp_path).returncode == 0
+    extra = sheet.astype({"experiment": object})
+    extra.loc[2, "experiment"] = None
+    extra.loc[3, "experiment"] = 99  # not an experiment of c.db
+    extra.to_excel(tmp_path / "s.xlsx", index=False)
+    result = run_cli("design", "c.db", "-n", "2", "--out", "s.xlsx", cwd=tmp_path)
+    assert_user_error(
+        result,
+        "s.xlsx holds results not recorded in c.db: experiment(s) 1, 2, 99 (cancelled, or not "
+        "of this campaign); line(s) 4 (no experiment id);",
+    )
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {}  # nothing planned by the refused calls
+    # a sheet with no result typed in is replaced
+    planned_only = sheet.assign(**{"yield": None})
+    planned_only.to_csv(tmp_path / "s.csv", index=False)
+    result = run_cli("suggest", "c.db", "-n", "2", "--out", "s.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert pd.read_csv(tmp_path / "s.csv")["experiment"].tolist() == [5, 6]
+
+
+def test_a_sheet_is_written_in_the_format_its_name_says(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    for command in ("design", "suggest"):
+        for out in ("plan.txt", "plan.ods", "plan"):
+            result = run_cli(command, "c.db", "-n", "2", "--out", out, cwd=tmp_path)
+            assert_user_error(
+                result,
+                f"--out {out}: a sheet is written as .csv or .xlsx (Excel); give a name ending "
+                "in one of them, such as plan.csv",
+            )
+            assert not (tmp_path / out).exists()
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {}  # refused before anything was planned
+    result = run_cli("design", "c.db", "-n", "4", "--out", "plan.xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    sheet = pd.read_excel(tmp_path / "plan.xlsx")  # a real workbook
+    assert sheet["experiment"].tolist() == [1, 2, 3, 4] and sheet["yield"].isna().all()
+    lab(sheet).to_excel(tmp_path / "plan.xlsx", index=False)
+    result = run_cli("suggest", "c.db", "--out", "plan.xlsx", cwd=tmp_path)
+    assert_user_error(result, "plan.xlsx holds results of experiment(s) 1, 2, 3, 4 that are")
+    result = run_cli("record", "c.db", "plan.xlsx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {"done": 4}
+    assert status["best"][0]["yield"] == pytest.approx(lab(sheet)["yield"].max())
+    result = run_cli("suggest", "c.db", "-n", "2", "--out", "next.CSV", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert pd.read_csv(tmp_path / "next.CSV")["experiment"].tolist() == [5, 6]
+
+
 def test_init_names_the_candidates_file_and_line(tmp_path):
     (tmp_path / "space.yaml").write_text(SPACE)
     plate = pd.DataFrame(
@@ -533,3 +624,19 @@ def test_errors_about_held_values_speak_of_the_options():
     assert _option_terms("shared: 't' is also held by fixed; give it once") == (
         "--share: 't' is also given to --fix; give it once"
     )
+
+
+def test_a_campaign_report_reads_coded_levels_as_a_setting(tmp_path):
+    # twelve catalysts C1..C12, each run once, look like sample codes to a table reader;
+    # in a campaign they are a categorical parameter, and the report's model keeps them
+    from yieldlab import Campaign, Categorical, Maximize, Real, Space
+
+    levels = [f"C{i}" for i in range(1, 13)]
+    space = Space([Real("T", 20, 80), Categorical("catalyst", levels)])
+    campaign = Campaign(space, Maximize("yield"), path=tmp_path / "c.db", random_state=0)
+    runs = pd.DataFrame({"T": [20 + 5 * i for i in range(12)], "catalyst": levels})
+    campaign.add(runs.assign(**{"yield": [0.5 * t for t in runs["T"]]}))
+    campaign.close()
+    result = run_cli("report", "c.db", "--out", "c.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "catalyst" in (tmp_path / "c.html").read_text(encoding="utf-8")

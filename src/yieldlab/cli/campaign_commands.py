@@ -1,8 +1,10 @@
 """The experiment loop on a campaign file: ``init``, ``design``, ``suggest``, ``record`` and
 ``best`` (layer 6); what is in the record and changes to it are in :mod:`.record_commands`.
 
-Each step that plans experiments writes a CSV the lab fills in: the experiment id, the
-settings, and an empty column per objective; ``record`` reads it back.
+Each step that plans experiments writes a sheet the lab fills in (CSV, or Excel for an
+``--out`` ending in ``.xlsx``): the experiment id, the settings, and an empty column per
+objective; ``record`` reads it back. A sheet never replaces a file holding results not
+recorded in the campaign.
 """
 
 from __future__ import annotations
@@ -27,7 +29,13 @@ from .app import (
     console,
     frame_table,
     print_json,
-    write_csv,
+)
+from .sheets import (
+    check_sheet_name,
+    check_unrecorded,
+    default_name,
+    lab_sheet,
+    write_sheet,
 )
 
 if TYPE_CHECKING:
@@ -41,7 +49,11 @@ CampaignPath = Annotated[Path, typer.Argument(help="The campaign file (SQLite)."
 Count = Annotated[int, typer.Option("-n", "--n", help="Number of experiments.", min=1)]
 OutCsv = Annotated[
     Path | None,
-    typer.Option("--out", "-o", help="CSV for the lab (default: next to the campaign file)."),
+    typer.Option(
+        "--out",
+        "-o",
+        help="Sheet for the lab, .csv or .xlsx (default: a new CSV next to the campaign file).",
+    ),
 ]
 
 
@@ -77,23 +89,6 @@ def open_campaign(path: Path):
             f"{path}: file not found; create it with 'yieldlab init {path} --space space.yaml'"
         )
     return Campaign.open(path)
-
-
-def _sheet(campaign, planned: pd.DataFrame) -> pd.DataFrame:
-    """The CSV for the lab: id, the candidate row's label (a screen), settings, predictions
-    if any, an empty objective column."""
-    sheet = planned.copy()
-    if campaign.candidates is not None:
-        sheet.insert(1, "candidate", planned.index)
-    for objective in campaign.objectives:
-        if objective.name not in sheet:
-            sheet[objective.name] = pd.NA
-    return sheet
-
-
-def _default_csv(path: Path, kind: str, campaign) -> Path:
-    batch = int(campaign.data["batch"].max()) if len(campaign.data) else 0
-    return path.with_name(f"{path.stem}-{kind}-{batch}.csv")
 
 
 @app.command()
@@ -206,7 +201,7 @@ def design(
     out: OutCsv = None,
     seed: CallSeed = None,
 ) -> None:
-    """Plan the first experiments (an initial design) and write them to a CSV.
+    """Plan the first experiments (an initial design) and write them to a sheet (.csv, .xlsx).
 
     Example: yieldlab design reactor.db -n 12 --method lhs
     """
@@ -253,56 +248,27 @@ def suggest(
     _plan(campaign_path, "suggest", out, "suggested experiments", choose, seed)
 
 
-def _check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:
-    """Refuse to write a new sheet over one whose results for pending experiments have not
-    been recorded yet (they would be lost), or over a file that is not a sheet at all."""
-    from ..modelling.tables import read_table
-
-    if not out.is_file():
-        return
-    refused = UserError(
-        f"{out} exists and is not a sheet of this campaign (no 'experiment' column); give "
-        "another name (-o) or delete it"
-    )
-    try:
-        old = read_table(out)  # as 'record' reads it: any separator, decimal commas, .xlsx
-    except (YieldlabError, ValueError, OSError):
-        raise refused from None
-    if "experiment" not in old:
-        raise refused
-    data = campaign.data
-    pending = set(data.loc[data["status"] == "pending", "experiment"].astype(int))
-    names = [o.name for o in campaign.objectives if o.name in old]
-    if not names:
-        return
-    filled = old[names].notna().any(axis=1)
-    ids = pd.to_numeric(old["experiment"], errors="coerce")
-    waiting = ids[filled & ids.isin(pending)]
-    if len(waiting):
-        listed = ", ".join(str(int(i)) for i in waiting)
-        raise UserError(
-            f"{out} holds results of experiment(s) {listed} that are not recorded yet; "
-            f"record them first (yieldlab record {campaign_path} {out}) or write the new "
-            "sheet under another name (-o)"
-        )
-
-
 def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, seed) -> None:
     """Plan experiments with ``make(campaign)`` (with ``seed`` for this call instead of
     the campaign's, when given), write the sheet the lab fills in, and say what to do
-    next. When the sheet cannot be written, the planned experiments are cancelled."""
-    if out is not None:
-        check_writable(out, inputs=[campaign_path])  # before anything is planned
+    next. When the sheet cannot be written, the planned experiments are cancelled.
+
+    An ``out`` given is written as its ending says (.csv or .xlsx), and not over a file
+    holding results the campaign has not recorded; without it, the sheet is a CSV under a
+    name no file has yet."""
+    if out is not None:  # before anything is planned
+        check_writable(out, inputs=[campaign_path])
+        check_sheet_name(out)
     campaign = open_campaign(campaign_path)
     try:
         if out is not None:
-            _check_unrecorded(out, campaign, campaign_path)
+            check_unrecorded(out, campaign, campaign_path)
         if seed is not None:
             campaign.options["seed"] = seed
         planned = make(campaign)
         try:
-            path = write_csv(
-                _sheet(campaign, planned), out or _default_csv(campaign_path, kind, campaign)
+            path = write_sheet(
+                lab_sheet(campaign, planned), out or default_name(campaign_path, kind, campaign)
             )
         except BaseException:
             campaign.cancel(planned["experiment"])
