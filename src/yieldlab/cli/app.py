@@ -33,6 +33,10 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 console = Console()
+if not console.is_terminal and "COLUMNS" not in os.environ:
+    # NOTE: output to a file or a pipe has no width, and Rich would cut the cells of a wide
+    # table at 80 columns ('temperat…'): the whole table is what a log or a script needs
+    console = Console(width=240)
 
 Seed = Annotated[int, typer.Option("--seed", help="Random seed, for reproducible runs.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
