@@ -20,13 +20,15 @@ its LRE), which does not depend on how equivalent parameters are labelled (two
 exponentials swapped).
 
 Run: ``python benchmarks/bench_formula.py [path/to/nist_nls.json]``. Default data path:
-``../shared/data/nist/nonlinear/nist_nls.json`` next to the checkout.
+``../shared/data/nist/nonlinear/nist_nls.json`` next to the checkout (``YIELDLAB_SHARED_DATA``
+overrides ``../shared/data``).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
+import os
 import time
 import warnings
 from pathlib import Path
@@ -38,7 +40,10 @@ from yieldlab import FormulaModel
 from yieldlab.models.formula import parse_formula
 from yieldlab.models.formula.expression import evaluate
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "nist" / "nonlinear"
+SHARED = Path(
+    os.environ.get("YIELDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+DEFAULT = SHARED / "nist" / "nonlinear"
 METHODS = ("yieldlab", "curve_fit", "ls-lm", "ls-trf", "ls-lm tight", "ls-trf tight")
 TIGHT = {"xtol": 1e-15, "ftol": 1e-15, "gtol": 1e-15, "max_nfev": 10_000}
 DIGITS = 11.0
@@ -169,5 +174,18 @@ def print_counts(scores: dict, automatic: dict, seconds: dict, automatic_seconds
     )
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "data", nargs="?", type=Path, default=DEFAULT / "nist_nls.json", help="nist_nls.json"
+    )
+    path = parser.parse_args().data
+    if not path.is_file():
+        parser.exit(
+            1, f"NIST data not found at {path}; give its path or set YIELDLAB_SHARED_DATA\n"
+        )
+    run(path)
+
+
 if __name__ == "__main__":
-    run(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT / "nist_nls.json")
+    main()

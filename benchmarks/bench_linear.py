@@ -1,7 +1,8 @@
 """Accuracy and speed of least squares: yieldlab vs numpy.linalg.lstsq vs scikit-learn.
 
-1. NIST StRD linear sets (``../shared/data/nist/linear``): the smallest LRE (correct
-   significant digits) over the coefficients, for yieldlab through its public API
+1. NIST StRD linear sets (``../shared/data/nist/linear``; ``YIELDLAB_SHARED_DATA``
+   overrides ``../shared/data``): the smallest LRE (correct significant digits) over the
+   coefficients, for yieldlab through its public API
    (``LinearRegression`` on the given columns, ``ResponseSurface(degree=k)`` on x for the
    polynomial sets), yieldlab ``LinearRegression`` on the float64 power columns (the same
    input the peers get), ``numpy.linalg.lstsq`` and scikit-learn's ``LinearRegression``.
@@ -39,7 +40,10 @@ from threadpoolctl import threadpool_limits
 import yieldlab
 from yieldlab import LinearRegression, ResponseSurface
 
-NIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "nist" / "linear"
+SHARED = Path(
+    os.environ.get("YIELDLAB_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+NIST = SHARED / "nist" / "linear"
 DATASETS = {"norris": None, "pontius": 2, "noint1": None, "noint2": None, "filip": 10,
             "longley": None, "wampler1": 5, "wampler2": 5, "wampler3": 5, "wampler4": 5,
             "wampler5": 5}  # fmt: skip
@@ -56,7 +60,7 @@ def lre(estimate, reference) -> float:
 # ------------------------------------------------------------------------------- NIST
 def nist_table() -> str:
     if not NIST.is_dir():
-        return f"(NIST data not found at {NIST})"
+        return f"(NIST data not found at {NIST}; set YIELDLAB_SHARED_DATA to the data folder)"
     certified = json.loads((NIST / "certified.json").read_text(encoding="utf-8"))
     rows = ["| data set | difficulty | yieldlab (public API) | yieldlab SE | "
             "yieldlab on float64 powers | numpy lstsq | scikit-learn |",
