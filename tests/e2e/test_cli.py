@@ -36,6 +36,9 @@ def test_usage_errors_exit_2(tmp_path):
     assert result.returncode == 2
     assert "No such option" in result.stderr
     assert "Traceback" not in result.stderr
+    # a negative seed is named at once (NumPy's own words named no option)
+    result = run("examples", "--seed", "-5", cwd=tmp_path)
+    assert result.returncode == 2 and "Invalid value for '--seed'" in result.stderr
 
 
 def test_help_shows_an_example(tmp_path):

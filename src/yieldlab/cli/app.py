@@ -38,7 +38,7 @@ if not console.is_terminal and "COLUMNS" not in os.environ:
     # table at 80 columns ('temperat…'): the whole table is what a log or a script needs
     console = Console(width=240)
 
-Seed = Annotated[int, typer.Option("--seed", help="Random seed, for reproducible runs.")]
+Seed = Annotated[int, typer.Option("--seed", help="Random seed, for reproducible runs.", min=0)]
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 

@@ -43,7 +43,9 @@ if TYPE_CHECKING:
 
 CallSeed = Annotated[
     int | None,
-    typer.Option("--seed", help="Random seed for this call (default: the one fixed at init)."),
+    typer.Option(
+        "--seed", help="Random seed for this call (default: the one fixed at init).", min=0
+    ),
 ]
 CampaignPath = Annotated[Path, typer.Argument(help="The campaign file (SQLite).")]
 Count = Annotated[int, typer.Option("-n", "--n", help="Number of experiments.", min=1)]

@@ -25,6 +25,7 @@ and :mod:`.levels` (:class:`Discrete`, :class:`Categorical`).
 
 from __future__ import annotations
 
+import math
 import numbers
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -68,7 +69,11 @@ def _check_ends(what: str, text: str) -> None:
 def _check_number(owner: str, argument: str, value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{owner}: {argument}={value!r} has the wrong type; expected a number")
-    if not np.isfinite(value):
+    try:
+        finite = math.isfinite(value)
+    except OverflowError:  # an int beyond float's range
+        finite = False
+    if not finite:
         raise ValueError(f"{owner}: {argument}={value!r} is invalid; expected a finite number")
     return value
 

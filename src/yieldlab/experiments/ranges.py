@@ -187,6 +187,11 @@ class Integer(_Numeric):
         owner = f"Integer({self.name!r})"
         for argument in ("low", "high"):
             value = getattr(self, argument)
+            if abs(value) > 2**53:
+                raise ValueError(
+                    f"{owner}: {argument}={value!r} is beyond 2**53, where a float no longer "
+                    "holds every integer; use Real for a range this wide"
+                )
             if float(value) != int(value):
                 raise ValueError(f"{owner}: {argument}={value!r} is not an integer")
             object.__setattr__(self, argument, int(value))

@@ -220,9 +220,20 @@ def read_space_file(path: str | Path) -> tuple[Space, list[Objective]]:
     import yaml
 
     file = Path(path)
+    if file.is_dir():
+        raise FileNotFoundError(
+            f"space file {str(path)!r} is a folder; give the space file (such as space.yaml)"
+        )
     if not file.is_file():
         raise FileNotFoundError(f"space file {str(path)!r} does not exist")
-    text = file.read_text(encoding="utf-8")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = file.read_bytes()[: exc.start].count(b"\n") + 1
+        raise SpaceError(
+            f"{path}, line {line}: not UTF-8 text (byte {exc.object[exc.start]:#x}); save the "
+            "space file as UTF-8 (in most editors: Save as, encoding UTF-8)"
+        ) from None
     where = str(path)
     loader = _loader(yaml)
     try:

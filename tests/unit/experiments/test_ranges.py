@@ -60,6 +60,7 @@ class TestReal:
             (("x", 0, np.inf), ValueError, "expected a finite number"),
             (("", 0, 1), TypeError, "non-empty string"),
             ((" T ", 0, 1), ValueError, "name=' T ' has spaces at its ends.*write 'T'"),
+            (("x", 0, 10**400), ValueError, "high=10000.* is invalid; expected a finite number"),
             (("x", 0, 1, 5), TypeError, "unit=5"),
         ],
     )
@@ -103,6 +104,11 @@ class TestInteger:
     def test_bounds_must_be_integers(self):
         with pytest.raises(ValueError, match="low=1.5 is not an integer"):
             Integer("n", 1.5, 4)
+        # beyond 2**53 a float no longer holds every integer (10**30 once failed in NumPy)
+        for high in (10**30, 2**53 + 2):
+            with pytest.raises(ValueError, match=f"high={high} is beyond 2\\*\\*53.*use Real"):
+                Integer("n", 0, high)
+        assert Integer("n", 0, 2**53).high == 2**53
 
     def test_grid(self):
         assert Integer("n", 0, 10).grid(3).tolist() == [0, 5, 10]

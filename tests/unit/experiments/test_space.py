@@ -253,6 +253,15 @@ class TestSerialization:
     def test_missing_file(self, tmp_path):
         with pytest.raises(FileNotFoundError, match="does not exist"):
             Space.from_yaml(tmp_path / "nope.yaml")
+        with pytest.raises(FileNotFoundError, match="is a folder; give the space file"):
+            read_space_file(tmp_path)
+
+    def test_a_file_not_in_utf8_names_its_line(self, tmp_path):
+        path = tmp_path / "space.yaml"
+        text = "parameters:\n  - {name: temp\u00e9rature, type: real, low: 0, high: 1}\n"
+        path.write_bytes(text.encode("latin-1"))  # as an old Windows editor saves it
+        with pytest.raises(SpaceError, match=r"space.yaml, line 2: not UTF-8 text \(byte 0xe9"):
+            read_space_file(path)
 
 
 def test_exclusion_conditions():
