@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shlex
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -71,25 +70,15 @@ def fit(
     time_budget: Annotated[
         float | None, typer.Option("--time-budget", help="Seconds for the whole fit (soft limit).")
     ] = None,
-    ignore: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--ignore",
-            metavar="COLUMN",
-            help="Column to leave out of the model, such as a sample code, a date or notes "
-            "(repeat for several).",
-        ),
-    ] = None,
     seed: Seed = 0,
     as_json: AsJson = False,
 ) -> None:
     """Fit models to a table, pick the one that fits best, save it.
 
-    Every other column of the table is an input, unless left out with --ignore. Prints
-    the leaderboard (cross-validated RMSE of every candidate), the winner's coefficients
-    (linear, response-surface and formula models) and which inputs matter.
+    Prints the leaderboard (cross-validated RMSE of every candidate), the winner's
+    coefficients (linear, response-surface and formula models) and which inputs matter.
 
-    Example: yieldlab fit runs.csv --target yield --ignore sample --out runs.ylm
+    Example: yieldlab fit runs.csv --target yield --out runs.ylm
     """
     from ..modelling.automodel import AutoModel
     from ..modelling.persistence import save
@@ -99,13 +88,7 @@ def fit(
 
     frame = read_table(data, columns=[target])  # of a workbook, the sheet with the target
     require_column(frame, target)
-    for column in ignore or []:
-        require_column(frame, column, what="--ignore")
-        if column == target:
-            raise UserError(f"--ignore {column}: {column!r} is the --target; leave out another")
-    frame = frame.drop(columns=list(dict.fromkeys(ignore or [])))
     check_numeric_columns(frame, required=(target,))
-    _check_identifiers(frame, target, data)
     out = out or data.with_suffix(".ylm")
     check_writable(out, inputs=[data])
     if formula is not None:
@@ -147,53 +130,17 @@ def fit(
     console.print(f"Model saved to {out}", highlight=False)
 
 
-def _check_identifiers(frame: pd.DataFrame, target: str, data: Path) -> None:
-    """Refuse an input that names the rows (sample codes R001, R002, ...): no model learns
-    from it, and the saved model could not predict a new sample with it."""
-    from ..modelling.encoding import is_identifier
-
-    for column in [c for c in frame.columns if c != target]:
-        if is_identifier(frame[column]):
-            shown = ", ".join(repr(v) for v in frame[column].dropna().head(3))
-            raise UserError(
-                f"{data}: column {column!r} has a different value in every row ({shown}, ...),"
-                " like an identifier: a model can learn nothing from it and could not predict "
-                f"a new row with it; leave it out with --ignore {shlex.quote(str(column))}"
-            )
-
-
 def _check_empty_cells(frame: pd.DataFrame, target: str, data: Path) -> None:
     """Name the first empty cell of the target or of an input that is not empty throughout
     (such a column is left out of the model anyway), by its line in the file."""
-    from ..modelling.tables import file_line
-
     for column in [target, *[c for c in frame.columns if c != target]]:
         empty = frame[column].isna().to_numpy()
         if empty.any() and (column == target or not empty.all()):
             row = int(np.flatnonzero(empty)[0])
             what = "the target" if column == target else "an input"
             raise UserError(
-                f"{data}, line {file_line(frame, row)}, column {column!r} ({what}) is empty "
-                f"({int(empty.sum())} empty cell(s) in that column); fill it in or delete the row"
-            )
-
-
-def _check_missing_inputs(model, inputs: pd.DataFrame, data: Path) -> None:
-    """Name the first empty cell of an input the model needs a value of (one it was fitted
-    without imputation for), by its line in the file."""
-    from ..modelling.tables import file_line
-
-    encoder = getattr(model, "encoder_", None)
-    for column in getattr(encoder, "columns_", []):
-        if column["fill"] is not None or column["name"] not in inputs.columns:
-            continue
-        empty = inputs[column["name"]].isna().to_numpy()
-        if empty.any():
-            row = int(np.flatnonzero(empty)[0])
-            raise UserError(
-                f"{data}, line {file_line(inputs, row)}, column {column['name']!r} is empty "
-                f"({int(empty.sum())} empty cell(s) in that column); the model needs a value: "
-                "fill it in or delete the row"
+                f"{data}, line {row + 2}, column {column!r} ({what}) is empty ({int(empty.sum())}"
+                " empty cell(s) in that column); fill it in or delete the row"
             )
 
 
@@ -215,14 +162,7 @@ def _check_formula(formula: str, frame: pd.DataFrame, target: str, data: Path) -
             f"formula as '{target} = ...'"
         )
     columns = [str(c) for c in frame.columns if c != target]
-    symbols = parsed.right.symbols()
-    if not set(symbols) & set(columns):
-        raise UserError(
-            f"--formula names no column of {data}: {', '.join(map(repr, symbols)) or 'nothing'} "
-            f"would all be fitted as parameters, a constant; write the law in the columns "
-            f"{columns}"
-        )
-    for name in symbols:
+    for name in parsed.right.symbols():
         hint = None if name in columns else closest_name(name, columns, cutoff=0.8)
         if hint is not None:  # a typo, or a parameter named after a column ('time0')
             warnings.warn(
@@ -247,22 +187,20 @@ def predict(
 
     Example: yieldlab predict runs.ylm new_settings.csv --out predictions.csv
     """
-    from ..modelling.tables import file_line, read_table
+    from ..modelling.tables import read_table
 
     if out is not None:
         check_writable(out, inputs=[model_path, data])
     model = _load_model(model_path)
     frame = read_table(data)
-    inputs = _inputs(model, frame)
-    _check_missing_inputs(model, inputs, data)
     try:
-        mean, std = model.predict(inputs, return_std=True)
-        bounds = model.predict_interval(inputs, level=level)
+        mean, std = model.predict(_inputs(model, frame), return_std=True)
+        bounds = model.predict_interval(_inputs(model, frame), level=level)
     except ValueError as exc:  # rows of X are lines of the file
         found = re.match(r"X, row (\d+)(.*)", str(exc), flags=re.DOTALL)
         if not found:
             raise
-        line = file_line(frame, int(found.group(1)))
+        line = int(found.group(1)) + 2
         raise UserError(f"{data}, line {line}{found.group(2)}") from None
     target = getattr(model, "target_name_", None) or "prediction"
     result = frame.copy()
@@ -370,8 +308,8 @@ def optimize(
             highlight=False,
         )
     console.print(
-        f"predicted {response}: {best.mean:.4g} (standard deviation {best.std:.2g}; "
-        f"95% interval {low:.4g} to {high:.4g})",
+        f"predicted {response}: {best.mean:.4g} +/- {best.std:.2g} "
+        f"(95% interval {low:.4g} to {high:.4g})",
         highlight=False,
     )
 
@@ -423,7 +361,6 @@ def report(
     Example: yieldlab report runs.ylm --out report.html
     """
     from ..experiments.campaign import Campaign
-    from ..experiments.levels import Categorical
     from ..modelling.automodel import AutoModel
     from ..report.campaign_report import MIN_MODEL_RESULTS, campaign_report
     from ..report.model_report import model_report
@@ -443,15 +380,7 @@ def report(
             name = campaign.objectives[0].name
             # results all the same (a screen at 0% so far): nothing for a model to learn
             if len(done) >= MIN_MODEL_RESULTS and done[name].nunique() > 1:
-                # a categorical parameter is a factor even when each run has its own level
-                # (catalysts C1, C2, ...), which would otherwise read as sample codes
-                factors = {
-                    p.name: "category"
-                    for p in campaign.space.parameters
-                    if isinstance(p, Categorical)
-                }
-                settings = done[campaign.space.names].astype(factors)
-                model = AutoModel(random_state=seed).fit(settings, done[name])
+                model = AutoModel(random_state=seed).fit(done[campaign.space.names], done[name])
             document = campaign_report(campaign, model, title=f"Campaign {source.name}")
         finally:
             campaign.close()

@@ -5,17 +5,12 @@ text mixed) into the numeric matrix every candidate model sees, and remembers ho
 predictions and reports speak in the user's column names:
 
 * numeric and boolean columns pass through as floats; a text column whose values are all
-  numbers (``'12.5'``) is read as numbers; numbers written with a unit (``'80 °C'``), a
-  percent sign, thousands separators or a decimal comma are an error saying how to write
-  them (:func:`~yieldlab.modelling.tables.check_numeric_columns`), never levels;
+  numbers (``'12.5'``) is read as numbers;
 * text and ``category`` columns are one-hot encoded against their first level (sorted), as
   JMP and statsmodels do: ``catalyst`` with levels ``Pd, Pt, Rh`` becomes the columns
   ``catalyst=Pt`` and ``catalyst=Rh``; every report adds them back up to ``catalyst``;
-  spaces around a text are not part of its level (``'Pt '`` is ``'Pt'``);
-* constant and all-missing columns are dropped and reported (:attr:`dropped_`);
-* an identifier column (:func:`is_identifier`: a different text in every row, such as the
-  sample codes ``R001, R002, ...``) is an error: no model learns from it, and a model
-  fitted with it could not predict a new row;
+* constant and all-missing columns are dropped and reported (:attr:`dropped_`), as are
+  identifier columns (text that differs in every one of more than 50 rows);
 * missing values are an error naming the rows and columns, unless ``impute`` says how to
   fill them; infinities are always an error.
 """
@@ -23,7 +18,6 @@ predictions and reports speak in the user's column names:
 from __future__ import annotations
 
 import numbers
-import re
 import warnings
 from typing import Any
 
@@ -32,23 +26,11 @@ import pandas as pd
 
 from .._validation import check_choice, check_finite
 from ..exceptions import DataError
-from .tables import check_numeric_columns, written_number_fix
 
-__all__ = [
-    "IMPUTE",
-    "TableEncoder",
-    "apply_warp",
-    "as_frame",
-    "check_target",
-    "fit_warp",
-    "is_identifier",
-]
+__all__ = ["IMPUTE", "TableEncoder", "apply_warp", "as_frame", "check_target", "fit_warp"]
 
 IMPUTE = ("mean", "median", "most_frequent")
-# a text column with a different value in every row is an identifier from this many rows
-# on when its values are codes of one pattern numbered apart ('R001', 'R002'), and above
-# _ID_ROWS rows whatever they are
-_ID_CODED_ROWS = 8
+# a text column with a distinct value in every row is an identifier above this many rows
 _ID_ROWS = 50
 _SHOWN = 5
 
@@ -162,11 +144,8 @@ def _number(value: Any) -> float | None:
     )
 
 
-def _read_column(
-    series: pd.Series, name: str, stray: bool = True
-) -> tuple[str, np.ndarray, np.ndarray]:
-    """Kind (``'numeric'``/``'categorical'``), values and the missing mask of a column;
-    ``stray`` refuses a text or two among numbers (at fit: the caller says it at predict)."""
+def _read_column(series: pd.Series, name: str) -> tuple[str, np.ndarray, np.ndarray]:
+    """Kind (``'numeric'``/``'categorical'``), values and the missing mask of a column."""
     missing = series.isna().to_numpy()
     dtype = series.dtype
     if isinstance(dtype, pd.CategoricalDtype):
@@ -193,7 +172,7 @@ def _read_column(
     if not text.any():
         return "numeric", values, missing
     n_numbers = int((~missing & ~text).sum())
-    if stray and n_numbers >= max(2, text.sum()) and len(set(raw[text])) <= 2:
+    if n_numbers >= max(2, text.sum()) and len(set(raw[text])) <= 2:
         row = int(np.flatnonzero(text)[0])
         raise ValueError(
             f"X, row {row}, column {name!r}: {raw[row]!r} is not a number, but the column's "
@@ -204,50 +183,9 @@ def _read_column(
 
 
 def _labels(raw: np.ndarray, missing: np.ndarray) -> np.ndarray:
-    """Level labels as text (``1.0`` and ``1`` are the same level ``'1'``, ``'Pt '`` is
-    ``'Pt'``), None if missing."""
-    return np.array([None if m else str(_plain(v)).strip()
-                     for v, m in zip(raw, missing, strict=True)], dtype=object)  # fmt: skip
-
-
-def is_identifier(series: pd.Series) -> bool:
-    """Whether a column names its rows rather than a setting of them.
-
-    It does when it holds text (not numbers, and not of dtype ``category``, which says
-    the values are levels), a different value in every filled row, and either codes of
-    one pattern numbered apart in at least 8 rows (``R001, R002, ...``; ``run-7``;
-    ``2024-03-01``) or any texts in more than 50 rows. Each of its levels is in a single
-    row, so a model can learn nothing from it, and it cannot predict a new row with it.
-
-    Parameters
-    ----------
-    series : Series
-
-    Returns
-    -------
-    bool
-
-    Examples
-    --------
-    >>> is_identifier(pd.Series([f"R{i:03d}" for i in range(1, 13)]))
-    True
-    >>> is_identifier(pd.Series(["Pd", "Pt", "Rh", "Ni", "Cu", "Fe", "Co", "Ir"]))
-    False
-    """
-    dtype = series.dtype
-    if isinstance(dtype, pd.CategoricalDtype) or not (
-        pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)
-    ):
-        return False
-    values = [str(_plain(v)).strip() for v in series.dropna()]
-    if len(values) < _ID_CODED_ROWS or len(set(values)) < len(values):
-        return False
-    if pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").notna().all():
-        return False
-    if len(values) > _ID_ROWS:
-        return True
-    patterns = {re.sub(r"\d+", "#", v) for v in values}
-    return len(patterns) == 1 and "#" in patterns.pop()
+    """Level labels as text (``1.0`` and ``1`` are the same level ``'1'``), None if missing."""
+    return np.array([None if m else str(_plain(v)) for v, m in zip(raw, missing, strict=True)],
+                    dtype=object)  # fmt: skip
 
 
 class TableEncoder:
@@ -296,26 +234,14 @@ class TableEncoder:
         Raises
         ------
         DataError
-            Missing values without ``impute``, an identifier column, a number written with
-            a unit, a percent sign, thousands separators or a decimal comma, or no usable
-            column at all.
+            Missing values without ``impute``, or no usable column at all.
         """
         if self.impute is not None:
             check_choice("impute", self.impute, IMPUTE)
-        check_numeric_columns(frame)
         self.input_names_ = [str(c) for c in frame.columns]
         self.columns_, self.dropped_, gaps = [], [], []
         for name in self.input_names_:
             kind, values, missing = _read_column(frame[name], name)
-            if kind == "categorical" and is_identifier(frame[name]):
-                shown = ", ".join(repr(v) for v in values[~missing][:3])
-                raise DataError(
-                    f"X, column {name!r} has a different value in every row ({shown}, ...), "
-                    "like an identifier: a model can learn nothing from it and could not "
-                    f"predict a new row with it; drop the column: X.drop(columns=[{name!r}]), "
-                    "or, if it is a setting (catalysts C1, C2, ...), give it the dtype "
-                    "'category'"
-                )
             reason = self._drop_reason(kind, values, missing)
             if reason is not None:
                 self.dropped_.append((name, reason))
@@ -351,6 +277,8 @@ class TableEncoder:
         distinct = pd.unique(present)
         if distinct.size == 1:
             return f"constant ({_plain(distinct[0])!r} in every row)"
+        if kind == "categorical" and distinct.size == present.size > _ID_ROWS:
+            return "identifier (a different text in every row)"
         return None
 
     def _describe(self, name: str, kind: str, values: np.ndarray, missing: np.ndarray) -> dict:
@@ -391,13 +319,12 @@ class TableEncoder:
     def _encode(self, column: dict, series: pd.Series) -> np.ndarray:
         name = column["name"]
         if column["kind"] == "numeric":
-            kind, values, missing = _read_column(series, name, stray=False)
+            kind, values, missing = _read_column(series, name)
             if kind != "numeric":
                 row = int(np.flatnonzero(pd.isna(pd.to_numeric(values, errors="coerce")))[0])
-                fix = written_number_fix(name, values[row], header=False)
                 raise ValueError(
                     f"X, row {row}, column {name!r}: {values[row]!r} is not a number, but the "
-                    f"column was numeric at fit{f'; {fix}' if fix else ''}"
+                    "column was numeric at fit"
                 )
         else:
             missing = series.isna().to_numpy()

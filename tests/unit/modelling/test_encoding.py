@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from yieldlab.exceptions import DataError
-from yieldlab.modelling.encoding import TableEncoder, as_frame, check_target, is_identifier
+from yieldlab.modelling.encoding import TableEncoder, as_frame, check_target
 
 
 def _table() -> pd.DataFrame:
@@ -60,63 +60,11 @@ def test_categorical_dtype_with_numbers_is_categorical():
     assert encoder.feature_names_ == ["well=2", "well=3", "x"]
 
 
-@pytest.mark.parametrize(
-    "codes",
-    [
-        [f"R{i:03d}" for i in range(1, 13)],  # sample codes numbered apart
-        [f"note {chr(65 + i % 26)}{i}x{i * 7}" for i in range(60)],  # any texts in 60 rows
-    ],
-)
-def test_identifier_columns_are_refused(codes):
-    frame = pd.DataFrame({"sample": codes, "x": np.arange(len(codes), dtype=float)})
-    with pytest.raises(DataError) as info:
-        TableEncoder().fit_transform(frame)
-    shown = ", ".join(repr(c) for c in codes[:3])
-    assert str(info.value) == (
-        f"X, column 'sample' has a different value in every row ({shown}, ...), like an "
-        "identifier: a model can learn nothing from it and could not predict a new row with "
-        "it; drop the column: X.drop(columns=['sample']), or, if it is a setting (catalysts "
-        "C1, C2, ...), give it the dtype 'category'"
-    )
-    # a setting coded that way, said to be one
-    TableEncoder().fit_transform(frame.astype({"sample": "category"}))
-
-
-def test_levels_are_not_identifiers():
-    metals = ["Pd", "Pt", "Rh", "Ni", "Cu", "Fe", "Co", "Ir", "Ru", "Au"]
-    for column in (
-        metals,  # a different level in every row, but no numbered codes
-        [f"L{i}" for i in range(1, 8)],  # seven ligands: too few rows to tell
-        pd.Categorical([f"R{i:03d}" for i in range(1, 11)]),  # declared levels
-    ):
-        frame = pd.DataFrame({"c": column, "x": np.arange(len(column), dtype=float)})
-        encoder = TableEncoder()
-        encoder.fit_transform(frame)
-        assert encoder.groups_["c"] == list(range(len(column) - 1))
-    assert not is_identifier(pd.Series([f"R{i % 5:03d}" for i in range(20)]))  # repeated
-
-
-def test_spaces_around_a_text_are_not_part_of_its_level():
-    frame = pd.DataFrame({"cat": ["Pt", "Pt ", " Pd", "Pd"], "x": [1.0, 2.0, 3.0, 4.0]})
+def test_identifier_column_is_dropped():
+    frame = pd.DataFrame({"id": [f"run-{i}" for i in range(60)], "x": np.arange(60.0)})
     encoder = TableEncoder()
-    Z = encoder.fit_transform(frame)
-    assert encoder.columns_[0]["levels"] == ["Pd", "Pt"]
-    assert Z[:, 0].tolist() == [1.0, 1.0, 0.0, 0.0]
-    assert encoder.transform(pd.DataFrame({"cat": ["Pt  "], "x": [1.0]}))[0].tolist() == [1, 1]
-
-
-def test_numbers_written_with_a_unit_are_an_error_not_levels():
-    frame = pd.DataFrame({"T": ["80 °C", "90 °C", "100 °C", "85 °C"], "x": [1.0, 2, 3, 4]})
-    with pytest.raises(DataError, match=r"'80 °C' is not a number; write the numbers alone"):
-        TableEncoder().fit_transform(frame)
-    encoder = TableEncoder()
-    encoder.fit_transform(pd.DataFrame({"T": [80.0, 90.0, 100.0], "x": [1.0, 2, 3]}))
-    with pytest.raises(ValueError) as info:
-        encoder.transform(pd.DataFrame({"T": [85.0, "1,500", 90.0], "x": [1.0, 2, 3]}))
-    assert str(info.value) == (
-        "X, row 1, column 'T': '1,500' is not a number, but the column was numeric at fit; "
-        "write it without thousands separators ('1500')"
-    )
+    encoder.fit_transform(frame)
+    assert encoder.dropped_ == [("id", "identifier (a different text in every row)")]
 
 
 def test_missing_values_name_every_column_and_the_rows():
