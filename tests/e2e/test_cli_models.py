@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from yieldlab.modelling import load
+
 from .conftest import assert_user_error, reactor_table, run_cli
 
 
@@ -245,13 +247,16 @@ def test_a_bad_formula_stops_fit_before_the_search(fitted_model):
     for formula, message in (
         ("yield = a*(1 - exp(-k*temperature)", "'(' was never closed"),
         ("pressure = a*temperature", "--formula models pressure, but --target is 'yield'"),
+        # every name a parameter: the 'law' is a constant
+        ("yield = a*(1 - exp(-k*temprature))", "--formula names no column of runs.csv: 'a', "),
+        ("yield = a", "--formula names no column of runs.csv"),
     ):
         result = run_cli("fit", "runs.csv", "-t", "yield", "--formula", formula, cwd=folder)
         assert_user_error(result, message)
     # a name close to a column is a typo or a parameter named after it ('time0'): a warning
     result = run_cli(
         "fit", "runs.csv", "-t", "yield", "--cv", "3", "--out", "typo.ylm",
-        "--formula", "yield = a*(1 - exp(-k*temprature))", cwd=folder,
+        "--formula", "yield = a*(1 - exp(-k*temprature)) + b*pressure", cwd=folder,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "warning: --formula: 'temprature' is not a column of runs.csv" in result.stderr
@@ -290,3 +295,25 @@ def test_fit_reads_the_sheet_of_a_workbook_that_holds_the_target(tmp_path):
     result = run_cli("fit", "lab.xlsx", "-t", "yield", "--cv", "3", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "lab.ylm").exists()
+
+
+def test_fit_leaves_out_the_columns_ignore_names(fitted_model, tmp_path):
+    folder, _ = fitted_model
+    runs = pd.read_csv(folder / "runs.csv")
+    runs.insert(0, "sample", [f"R{i:03d}" for i in range(len(runs))])
+    runs.to_csv(tmp_path / "runs.csv", index=False)
+    result = run_cli(
+        "fit", "runs.csv", "-t", "yield", "--cv", "3", "--ignore", "sample", "--json",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    model = load(tmp_path / "runs.ylm")
+    assert "sample" not in list(model.training_inputs_.columns)
+    assert_user_error(
+        run_cli("fit", "runs.csv", "-t", "yield", "--ignore", "sampel", cwd=tmp_path),
+        "--ignore column 'sampel' is not in the table; did you mean 'sample'?",
+    )
+    assert_user_error(
+        run_cli("fit", "runs.csv", "-t", "yield", "--ignore", "yield", cwd=tmp_path),
+        "--ignore yield: 'yield' is the --target; leave out another",
+    )

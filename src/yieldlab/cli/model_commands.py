@@ -70,15 +70,25 @@ def fit(
     time_budget: Annotated[
         float | None, typer.Option("--time-budget", help="Seconds for the whole fit (soft limit).")
     ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--ignore",
+            metavar="COLUMN",
+            help="Column to leave out of the model, such as a sample code, a date or notes "
+            "(repeat for several).",
+        ),
+    ] = None,
     seed: Seed = 0,
     as_json: AsJson = False,
 ) -> None:
     """Fit models to a table, pick the one that fits best, save it.
 
-    Prints the leaderboard (cross-validated RMSE of every candidate), the winner's
-    coefficients (linear, response-surface and formula models) and which inputs matter.
+    Every other column of the table is an input, unless left out with --ignore. Prints
+    the leaderboard (cross-validated RMSE of every candidate), the winner's coefficients
+    (linear, response-surface and formula models) and which inputs matter.
 
-    Example: yieldlab fit runs.csv --target yield --out runs.ylm
+    Example: yieldlab fit runs.csv --target yield --ignore sample --out runs.ylm
     """
     from ..modelling.automodel import AutoModel
     from ..modelling.persistence import save
@@ -88,6 +98,11 @@ def fit(
 
     frame = read_table(data, columns=[target])  # of a workbook, the sheet with the target
     require_column(frame, target)
+    for column in ignore or []:
+        require_column(frame, column, what="--ignore")
+        if column == target:
+            raise UserError(f"--ignore {column}: {column!r} is the --target; leave out another")
+    frame = frame.drop(columns=list(dict.fromkeys(ignore or [])))
     check_numeric_columns(frame, required=(target,))
     out = out or data.with_suffix(".ylm")
     check_writable(out, inputs=[data])
@@ -162,7 +177,14 @@ def _check_formula(formula: str, frame: pd.DataFrame, target: str, data: Path) -
             f"formula as '{target} = ...'"
         )
     columns = [str(c) for c in frame.columns if c != target]
-    for name in parsed.right.symbols():
+    symbols = parsed.right.symbols()
+    if not set(symbols) & set(columns):
+        raise UserError(
+            f"--formula names no column of {data}: {', '.join(map(repr, symbols)) or 'nothing'} "
+            f"would all be fitted as parameters, a constant; write the law in the columns "
+            f"{columns}"
+        )
+    for name in symbols:
         hint = None if name in columns else closest_name(name, columns, cutoff=0.8)
         if hint is not None:  # a typo, or a parameter named after a column ('time0')
             warnings.warn(
@@ -308,8 +330,8 @@ def optimize(
             highlight=False,
         )
     console.print(
-        f"predicted {response}: {best.mean:.4g} +/- {best.std:.2g} "
-        f"(95% interval {low:.4g} to {high:.4g})",
+        f"predicted {response}: {best.mean:.4g} (standard deviation {best.std:.2g}; "
+        f"95% interval {low:.4g} to {high:.4g})",
         highlight=False,
     )
 

@@ -270,13 +270,15 @@ class AutoModel(RegressorMixin, BaseEstimator):
         ------
         ValueError
             Non-numeric target, infinities, duplicate column names, too few rows for
-            ``cv``, a single row, text in a numeric column (each naming what is wrong).
+            ``cv``, a single row, text in a numeric column, the target's own column in ``X``
+            (each naming what is wrong).
         DataError
             Missing values without ``impute``, or no candidate could be fitted.
         """
         self._check_params()
         target_name = _target_name(y)
         frame, y, fitted_names = self._table(X, y, reset=True)
+        _check_no_target(frame, y, target_name)
         encoder = TableEncoder(self.impute)
         Xe = encoder.fit_transform(frame)
         seed = int(check_rng(self.random_state).integers(2**31 - 1))
@@ -562,3 +564,16 @@ def _cv_table(folds, splits, y: np.ndarray, calibrator: Calibrator) -> pd.DataFr
         index=pd.Index(idx, name="row"),
     )  # fmt: skip
     return table
+
+
+def _check_no_target(frame: pd.DataFrame, y: np.ndarray, name: Any) -> None:
+    """Refuse the target's own column in ``X`` (a table passed whole: ``fit(df, df["yield"])``):
+    every model would read the answer from it, and cross-validation would show no error."""
+    if name is None or name not in frame.columns:
+        return
+    column = pd.to_numeric(frame[name], errors="coerce").to_numpy(dtype=float)
+    if np.array_equal(column, y, equal_nan=True):
+        raise ValueError(
+            f"X holds the target column {name!r}; leave it out of X "
+            f"(X.drop(columns=[{name!r}])): the models would read the answer from it"
+        )

@@ -211,6 +211,17 @@ def test_bad_tables_are_refused_and_nothing_is_fitted(X, y, error, message):
         model.predict([[1.0]])
 
 
+def test_the_target_left_in_the_table_is_refused(rng):
+    # fit(df, df["yield"]): cross-validation would show no error at all
+    table = pd.DataFrame({"T": rng.uniform(20, 80, 12), "cat": ["a", "b"] * 6})
+    table["yield"] = 0.5 * table["T"] + rng.normal(0, 1, 12)
+    with pytest.raises(ValueError, match=r"X holds the target column 'yield'; leave it out"):
+        AutoModel(candidates=["linear"]).fit(table, table["yield"])
+    # a column named like the target that is something else is the user's business
+    model = AutoModel(candidates=["linear"], cv=3, repeats=1)
+    model.fit(table.assign(**{"yield": 1.0}), table["yield"])
+
+
 def test_duplicate_columns_and_a_failed_refit_leave_the_model_as_it_was(rng):
     frame = pd.DataFrame(rng.normal(size=(20, 2)), columns=["a", "a"])
     with pytest.raises(ValueError, match=r"duplicate column names \['a'\]"):
