@@ -248,6 +248,32 @@ def require_column(frame: pd.DataFrame, column: str, what: str = "target") -> No
     )
 
 
+# units that follow a number in a cell written for a reader ('80 °C', '2 h', '15%');
+# single capitals such as A or K are left out: '1A', '2A' are more often vials than amperes
+# fmt: off
+UNITS = frozenset([
+    "°C", "°F", "°K", "%", "wt%", "mol%", "ppm", "bar", "mbar", "psi", "atm", "Pa", "kPa",
+    "MPa", "h", "hr", "min", "s", "sec", "ms", "mL", "ml", "L", "µL", "uL", "g", "mg", "kg",
+    "mol", "mmol", "M", "mM", "µM", "uM", "eq", "equiv", "rpm", "nm",
+])
+# fmt: on
+_WITH_UNIT = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*(\S+)\s*")
+
+
+def _shared_unit(values: pd.Series) -> str | None:
+    """The unit every value is written with (``'80 °C'``, ``'95 °C'``: ``'°C'``), when all of
+    them are a number and one unit of :data:`UNITS`, at least three, not all one number."""
+    if len(values) < 3 or not all(isinstance(v, str) for v in values):
+        return None
+    found = [_WITH_UNIT.fullmatch(v) for v in values]
+    if not all(found):
+        return None
+    units = {m.group(1) for m in found}
+    numbers = {m.group(0).strip()[: -len(m.group(1))].strip() for m in found}
+    unit = units.pop() if len(units) == 1 else None
+    return unit if unit in UNITS and len(numbers) > 1 else None
+
+
 def _text_or_date(value: object) -> bool:
     return isinstance(value, str | datetime.date | np.datetime64)
 
@@ -258,8 +284,10 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
     A column is meant to be numeric when it is in ``required`` (e.g. the target) or when
     most of its values (80 %) are numbers: a stray text such as ``'n/a'`` or ``'12,5'`` in a
     column of numbers is an error, while a column of catalyst names is a categorical input.
-    A row is named by its line in the file (``frame.attrs['source']``), else by its index
-    label.
+    A text column whose every value is a number followed by one and the same unit
+    (``'80 °C'``, ``'15%'``, ``'2 h'``) is an error too: it would otherwise become a level
+    per row. A row is named by its line in the file (``frame.attrs['source']``), else by
+    its index label.
 
     Raises
     ------
@@ -294,4 +322,15 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                 raise DataError(
                     f"{where}row {name_row(row)!r}, column {column!r}: {value!r} is "
                     f"not a number; {fix}"
+                )
+        elif not isinstance(series.dtype, pd.CategoricalDtype):
+            unit = _shared_unit(series[present])
+            if unit is not None:
+                row = int(np.flatnonzero(present.to_numpy())[0])
+                value = str(series.iloc[row]).strip()
+                number = value[: len(value) - len(unit)].strip()
+                raise DataError(
+                    f"{where}row {name_row(row)!r}, column {column!r}: {value!r} is a number "
+                    f"written with its unit; write the numbers alone ({number!r}) and put the "
+                    f"unit in the header: '{column} ({unit})'"
                 )

@@ -222,6 +222,12 @@ def test_the_target_left_in_the_table_is_refused(rng):
     model.fit(table.assign(**{"yield": 1.0}), table["yield"])
 
 
+def test_numbers_written_with_a_unit_are_refused_not_made_levels(rng):
+    table = pd.DataFrame({"T": [f"{t:.0f} °C" for t in rng.uniform(20, 80, 12)]})
+    with pytest.raises(DataError, match=r"is a number written with its unit.*'T \(°C\)'"):
+        AutoModel(candidates=["linear"]).fit(table, rng.normal(size=12))
+
+
 def test_duplicate_columns_and_a_failed_refit_leave_the_model_as_it_was(rng):
     frame = pd.DataFrame(rng.normal(size=(20, 2)), columns=["a", "a"])
     with pytest.raises(ValueError, match=r"duplicate column names \['a'\]"):

@@ -110,6 +110,44 @@ def test_a_text_column_is_categorical_not_an_error(tmp_path):
         check_numeric_columns(frame, required=("catalyst",))
 
 
+def test_numbers_written_with_their_unit_are_refused_with_the_fix(tmp_path):
+    # '80 °C' in every row made a categorical input with a level per row, silently
+    text = "temperature,time,yield\n80 °C,2 h,50\n95 °C,4 h,61\n110 °C,1 h,58\n"
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    with pytest.raises(
+        DataError,
+        match=r"runs.csv, row 2, column 'temperature': '80 °C' is a number written with its "
+        r"unit; write the numbers alone \('80'\) and put the unit in the header: "
+        r"'temperature \(°C\)'",
+    ):
+        check_numeric_columns(frame)
+    with pytest.raises(DataError, match=r"'15.0%' is a number .* header: 'load \(%\)'"):
+        check_numeric_columns(pd.DataFrame({"load": ["15.0%", "20%", "5%"]}))
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["1A", "1B", "2A", "2B"],  # vials
+        ["1A", "2A", "3A"],  # one letter that is no unit here
+        ["5%Pd/C", "10%Pd/C", "5%Pt/C"],
+        ["1a", "1g", "1a", "1g"],  # compounds
+        ["1st", "2nd", "3rd"],
+        ["1,2", "1,4", "1,2"],  # regioisomers
+        ["5 mL", "5 mL", "5 mL"],  # one number: a constant, not a level per row
+        ["2 h", "30 min", "1 h"],  # mixed units stay levels (no silent conversion)
+        ["80 °C", "95 °C"],  # two rows say too little
+    ],
+)
+def test_labels_that_hold_numbers_stay_levels(labels):
+    check_numeric_columns(pd.DataFrame({"label": labels}))
+
+
+def test_a_category_dtype_says_the_values_are_levels():
+    frame = pd.DataFrame({"grade": pd.Categorical(["10 mg", "20 mg", "50 mg"])})
+    check_numeric_columns(frame)
+
+
 def test_decimal_commas_of_a_semicolon_table_are_numbers(tmp_path):
     text = "T;catalyst;yield;lot\n111,25;Pd;61,5;1,2\n90;Ni;;3\n-1,5e2;Cu;7;4,5\n"
     frame = read_table(write(tmp_path, "runs.csv", text))
