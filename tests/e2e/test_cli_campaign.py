@@ -627,8 +627,8 @@ def test_errors_about_held_values_speak_of_the_options():
 
 
 def test_a_campaign_report_reads_coded_levels_as_a_setting(tmp_path):
-    # twelve catalysts C1..C12, each run once, look like sample codes to a table reader;
-    # in a campaign they are a categorical parameter, and the report's model keeps them
+    # twelve catalysts C1..C12, each run once, look like sample codes (a different text in
+    # every row); in a campaign they are a categorical parameter, and the report says so
     from yieldlab import Campaign, Categorical, Maximize, Real, Space
 
     levels = [f"C{i}" for i in range(1, 13)]
