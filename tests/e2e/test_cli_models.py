@@ -317,3 +317,22 @@ def test_fit_leaves_out_the_columns_ignore_names(fitted_model, tmp_path):
         run_cli("fit", "runs.csv", "-t", "yield", "--ignore", "yield", cwd=tmp_path),
         "--ignore yield: 'yield' is the --target; leave out another",
     )
+
+
+def test_predict_warns_about_settings_outside_the_data(fitted_model, tmp_path):
+    # a quadratic fitted on 60-110 degrees predicted -3234 at 500, without a word
+    folder, _ = fitted_model
+    new = pd.DataFrame(
+        {"temperature": [85.0, 500.0], "pressure": [3.0, 3.0], "catalyst": ["Pd", "Pd"]}
+    )
+    new.to_csv(tmp_path / "new.csv", index=False)
+    result = run_cli("predict", folder / "runs.ylm", "new.csv", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: new.csv: 1 row(s) lie outside the settings the model was fitted on (line 3: "
+        "temperature=500, above " in result.stderr
+    )
+    assert len(json.loads(result.stdout)) == 2  # predicted all the same
+    new.iloc[:1].to_csv(tmp_path / "inside.csv", index=False)
+    result = run_cli("predict", folder / "runs.ylm", "inside.csv", "--json", cwd=tmp_path)
+    assert result.returncode == 0 and "warning" not in result.stderr

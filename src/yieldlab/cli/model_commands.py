@@ -37,6 +37,39 @@ def _load_model(path: Path):
     return load(path)
 
 
+def _warn_outside(model, inputs: pd.DataFrame, data: Path) -> None:
+    """Warn when rows lie outside the range of a numeric input the model was fitted on:
+    their predictions extrapolate, and their intervals were not calibrated there."""
+    training = getattr(model, "training_inputs_", None)
+    if training is None:
+        return
+    outside = np.zeros(len(inputs), dtype=bool)
+    first = None
+    for column in inputs.columns:
+        if column not in training or not pd.api.types.is_numeric_dtype(training[column]):
+            continue
+        low, high = training[column].min(), training[column].max()
+        values = pd.to_numeric(inputs[column], errors="coerce").to_numpy(dtype=float)
+        beyond = (values < low) | (values > high)
+        if beyond.any() and first is None:
+            row = int(np.flatnonzero(beyond)[0])
+            side = (
+                f"above {high:g}, the largest"
+                if values[row] > high
+                else f"below {low:g}, the smallest"
+            )
+            first = f"line {row + 2}: {column}={values[row]:g}, {side} fitted"
+        outside |= beyond
+    if outside.any():
+        warnings.warn(
+            f"{data}: {int(outside.sum())} row(s) lie outside the settings the model was "
+            f"fitted on ({first}); their predictions extrapolate and their intervals may "
+            "not hold",
+            UserWarning,
+            stacklevel=2,
+        )
+
+
 def _inputs(model, frame: pd.DataFrame) -> pd.DataFrame:
     names = [str(c) for c in getattr(model, "feature_names_in_", [])]
     source = frame.attrs.get("source", "the table")
@@ -224,6 +257,7 @@ def predict(
             raise
         line = int(found.group(1)) + 2
         raise UserError(f"{data}, line {line}{found.group(2)}") from None
+    _warn_outside(model, _inputs(model, frame), data)
     target = getattr(model, "target_name_", None) or "prediction"
     result = frame.copy()
     result[f"{target}_mean"], result[f"{target}_std"] = mean, std
