@@ -10,7 +10,7 @@ import os
 import sys
 import tempfile
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -104,15 +104,40 @@ def check_writable(path: Path, inputs: Sequence[Path] = ()) -> None:
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False) -> Path:
     """Write a CSV atomically: a temporary file renamed into place."""
+
+    def write(temporary: str) -> None:
+        with open(temporary, "w", encoding="utf-8", newline="") as file:
+            frame.to_csv(file, index=index)
+
+    return write_atomically(path, write)
+
+
+def write_atomically(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
+    """Call ``write(temporary)`` on a temporary file beside ``path``, then rename it into
+    place, so ``path`` is never half-written; the temporary keeps the suffix of ``path``
+    (a writer such as openpyxl may check it).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    UserError
+        When the folder is missing or the file cannot be written.
+    """
     path = Path(path)
     check_writable(path)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent or "."
+        )
+        os.close(handle)
     except OSError as exc:
         raise UserError(f"cannot write {path}: {exc.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            frame.to_csv(file, index=index)
+        write(temporary)
         os.chmod(temporary, output_mode(path))
         os.replace(temporary, path)
     except BaseException as exc:

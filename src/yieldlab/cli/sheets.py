@@ -9,14 +9,12 @@ CSV, or an Excel workbook for a name ending in ``.xlsx``.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from .._validation import output_mode
 from ..exceptions import YieldlabError
-from .app import UserError, check_writable, write_csv
+from .app import UserError, write_atomically, write_csv
 
 __all__ = ["check_sheet_name", "check_unrecorded", "default_name", "lab_sheet", "write_sheet"]
 
@@ -99,24 +97,12 @@ def write_sheet(frame: pd.DataFrame, path: Path) -> Path:
     """
     if path.suffix.lower() != ".xlsx":
         return write_csv(frame, path)
-    check_writable(path)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent
-        )
-        os.close(handle)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        frame.to_excel(temporary, index=False, sheet_name="experiments", engine="openpyxl")
-        os.chmod(temporary, output_mode(path))
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise UserError(f"cannot write {path}: {exc.strerror}") from None
-        raise
-    return path
+    return write_atomically(
+        path,
+        lambda temporary: frame.to_excel(
+            temporary, index=False, sheet_name="experiments", engine="openpyxl"
+        ),
+    )
 
 
 def check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:

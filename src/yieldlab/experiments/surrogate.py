@@ -69,10 +69,7 @@ def reselected(state: dict[str, dict]) -> dict[str, dict]:
     Parameters
     ----------
     state : dict
-        ``{objective name: {'model': str, 'selected_at': int, 'theta': list, 'start': list,
-        'fitted_on': str}}``: the model chosen and when, the GP's last hyperparameters, the
-        start they were fitted from and a digest of the results they were fitted on (a refit
-        on the same results starts where that fit did, so it is the same to the digit).
+        As :attr:`Surrogate.state`.
 
     Returns
     -------
