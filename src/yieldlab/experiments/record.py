@@ -7,8 +7,8 @@ shows the experiments (:attr:`~CampaignRecord.data`), records results
 reason kept in the audit trail (:meth:`~CampaignRecord.exclude`,
 :meth:`~CampaignRecord.include`, :meth:`~CampaignRecord.correct`, checked by
 :mod:`.revisions`), and answers what was measured best (:meth:`~CampaignRecord.best`,
-:meth:`~CampaignRecord.pareto`). :class:`~.campaign.Campaign` adds what to run next and
-what the models predict.
+:meth:`~CampaignRecord.pareto`). :class:`~.predictions.CampaignPredictions` adds what the
+models predict, and :class:`~.campaign.Campaign` what to run next.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The campaign's experiments, read and written safely in its SQLite file (layer 4).
 
 The file's tables, its creation and the checks made on opening it are
-:mod:`.campaign_file`'s. Here: reading the experiments, their revisions and the metadata,
+:mod:`.campaign_file`'s, and the changes to recorded experiments (the audit trail) are
+written by :mod:`.audit`. Here: reading the experiments, their revisions and the metadata,
 and every change. It runs in WAL mode with a busy timeout, and every change
 (:meth:`CampaignStore.add_pending`, :meth:`CampaignStore.record`,
 :meth:`CampaignStore.cancel`, :meth:`CampaignStore.revise`) is one ``BEGIN IMMEDIATE``
@@ -29,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from ..exceptions import CampaignError, StoreError
+from .audit import ACTIONS, write_revisions
 from .campaign_file import (
     APPLICATION_ID,
     FORMAT_VERSION,
@@ -37,7 +39,6 @@ from .campaign_file import (
     dumps,
     initialize,
     open_file,
-    plain,
     upgrade,
 )
 
@@ -51,8 +52,6 @@ __all__ = [
 ]
 
 STATUSES = ("pending", "done", "failed")
-# what a revision of a recorded experiment does
-ACTIONS = ("exclude", "include", "correct")
 
 _INSERT_RESULT = (
     "INSERT INTO experiments (batch, status, settings, results, candidate, source, created, "
@@ -511,40 +510,7 @@ class CampaignStore:
             raise ValueError(f"action={action!r} is not one of {list(ACTIONS)}")
         with self._transaction() as connection:
             upgrade(connection)
-            now, changed = _now(), []
-            for experiment in ids:
-                row = _revisable(connection, experiment, action)
-                if action == "correct":
-                    values = _correct(connection, int(experiment), row, change, now)
-                    if values is None:  # the correction changes nothing here
-                        continue
-                else:
-                    after = reason if action == "exclude" else None
-                    connection.execute(
-                        "UPDATE experiments SET excluded = ?, updated = ? WHERE id = ?",
-                        (after, now, int(experiment)),
-                    )
-                    values = {"excluded": row[4]}, {"excluded": after}
-                connection.execute(
-                    "INSERT INTO revisions (experiment, action, before, after, reason, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (int(experiment), action, dumps(values[0]), dumps(values[1]), reason, now),
-                )
-                changed.append(int(experiment))
-            if not changed:
-                # nothing to write: roll back (a format-1 file stays format 1)
-                raise ValueError(
-                    f"the values given are those already recorded for experiment "
-                    f"{', '.join(map(str, ids))}; nothing was corrected"
-                )
-            for key, update in (meta or {}).items():
-                row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-                value = update(None if row is None else json.loads(row[0]))
-                connection.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                    (key, json.dumps(value)),
-                )
-            return changed
+            return write_revisions(connection, action, ids, reason, change, meta, _now())
 
     def set_meta(self, key: str, value: Any) -> None:
         """Replace one metadata entry (one transaction)."""
@@ -552,63 +518,3 @@ class CampaignStore:
             connection.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, json.dumps(value))
             )
-
-
-def _revisable(connection: sqlite3.Connection, experiment: int, action: str) -> tuple:
-    """The row ``(status, settings, results, candidate, excluded)`` of an experiment that
-    ``action`` may change; a CampaignError (nothing changed) when it is unknown, pending, or
-    already in the state ``action`` asks for."""
-    row = None
-    if 0 < experiment < 2**63:  # SQLite's integers
-        row = connection.execute(
-            "SELECT status, settings, results, candidate, excluded FROM experiments WHERE id = ?",
-            (int(experiment),),
-        ).fetchone()
-    if row is None:
-        raise CampaignError(
-            f"there is no experiment {experiment} in this campaign; nothing was "
-            "changed (the ids are in the 'experiment' column of data)"
-        )
-    excluded = row[4]
-    if row[0] == "pending":
-        raise CampaignError(
-            f"experiment {experiment} is pending (it has no results yet); cancel "
-            "it instead. Nothing was changed"
-        )
-    if action == "exclude" and excluded is not None:
-        raise CampaignError(
-            f"experiment {experiment} is already excluded ({excluded!r}); nothing was changed"
-        )
-    if action == "include" and excluded is None:
-        raise CampaignError(f"experiment {experiment} is not excluded; nothing was changed")
-    return row
-
-
-def _correct(
-    connection: sqlite3.Connection, experiment: int, row: tuple, change: Callable, now: str
-) -> tuple[dict, dict] | None:
-    """Write the settings and results ``change`` returns for ``experiment`` (its ``row`` as
-    :func:`_revisable` read it); the values before and after, of the names that changed,
-    or None when none did (nothing written)."""
-    _, settings, results, candidate, _ = row
-    old_settings = json.loads(settings)
-    old_results = json.loads(results) if results else {}
-    new_settings, new_results, failed, new_row = change(experiment, old_settings, old_results)
-    old = {**old_settings, **old_results}
-    new = {**new_settings, **new_results}
-    keys = [k for k in new if json.dumps(plain(new[k])) != json.dumps(old.get(k))]
-    if not keys:
-        return None
-    connection.execute(
-        "UPDATE experiments SET status = ?, settings = ?, results = ?, candidate = ?, "
-        "updated = ? WHERE id = ?",
-        (
-            "failed" if failed else "done",
-            dumps(new_settings),
-            dumps(new_results),
-            candidate if new_row is None else new_row,
-            now,
-            experiment,
-        ),
-    )
-    return {k: old.get(k) for k in keys}, {k: new[k] for k in keys}
