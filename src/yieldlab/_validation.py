@@ -7,27 +7,20 @@ the argument, shows the value with ``!r``, says what was expected and how to fix
 from __future__ import annotations
 
 import numbers
-import os
-import stat
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-
-from .exceptions import StoreError
 
 __all__ = [
     "check_bool",
     "check_choice",
     "check_finite",
     "check_matrix",
-    "check_output_file",
     "check_positive",
     "check_rng",
     "check_scale",
     "closest_name",
-    "output_mode",
 ]
 
 
@@ -132,62 +125,6 @@ def check_bool(name: str, value: Any) -> bool:
     return bool(value)
 
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
-
-
-def _is_database(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
-    except OSError:
-        return False
-
-
-def check_output_file(path: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()) -> None:
-    """Refuse to write an output over something it would destroy: one of the ``inputs`` it
-    was made from, or a database (a campaign file, or the log SQLite keeps beside one).
-
-    Parameters
-    ----------
-    path : str or path
-        The file about to be written.
-    inputs : iterable of str or path
-        The files the output is made from (a data table, a campaign file).
-
-    Raises
-    ------
-    StoreError
-        Naming the file and what to do instead.
-
-    Examples
-    --------
-    >>> check_output_file("plan.csv", inputs=["runs.csv"])
-    """
-    path = Path(path)
-    for suffix in ("-wal", "-shm", "-journal"):
-        if path.name.endswith(suffix):
-            base = path.with_name(path.name.removesuffix(suffix))
-            if _is_database(base):
-                raise StoreError(
-                    f"{str(path)!r} is SQLite's own file beside the campaign file "
-                    f"{str(base)!r}; writing there would damage the campaign: give the "
-                    "output another file name"
-                )
-    if path.is_file() and _is_database(path):
-        raise StoreError(
-            f"{str(path)!r} is a campaign file (an SQLite database); writing there would "
-            "destroy its experiments: give the output another file name, such as "
-            f"{str(path.with_suffix('.csv'))!r}"
-        )
-    for source in inputs:
-        source = Path(source)
-        if path.exists() and source.exists() and os.path.samefile(path, source):
-            raise StoreError(
-                f"{str(path)!r} is also the input {str(source)!r}; writing there would "
-                "replace it: give the output another file name"
-            )
-
-
 # beyond these magnitudes a sum of squares leaves double precision (overflow or underflow)
 _HUGE, _TINY = 1e150, 1e-150
 
@@ -219,32 +156,6 @@ def check_scale(name: str, values: np.ndarray) -> None:
             f"{name} has values no larger than {largest:.3g} in magnitude; below {_TINY:g} "
             "their squares vanish: express it in other units (multiply by a power of 10)"
         )
-
-
-def output_mode(path: str | os.PathLike) -> int:
-    """Permissions for a file written under a temporary name and renamed to ``path``: those
-    of the file it replaces, else the usual ones of a new file (``0o666`` less the umask),
-    not the owner-only ``0o600`` of :func:`tempfile.mkstemp` (a report on a shared drive
-    must stay readable by the team)."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        return 0o666 & ~_umask()
-
-
-def _umask() -> int:
-    """The process's umask: read from Linux's /proc where it can be (setting it to read it
-    back, the only portable way, races with other threads creating files)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def check_positive(name: str, value: Any, *, strict: bool = True, integer: bool = False):

@@ -17,6 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "src" / "yieldlab"
 LAYERS = {
     "exceptions": 0,
     "_validation": 0,
+    "_files": 0,
     "engine": 1,
     "models": 2,
     "modelling": 3,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,7 +19,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .._validation import check_output_file, output_mode
+from .. import _files
+from .._files import check_output_file
 from ..exceptions import YieldlabError
 
 app = typer.Typer(
@@ -94,7 +94,7 @@ def frame_table(
 
 def check_writable(path: Path, inputs: Sequence[Path] = ()) -> None:
     """Refuse a file path in a missing folder, a folder, one of the ``inputs`` or a campaign
-    file (:func:`~yieldlab._validation.check_output_file`), with the fix."""
+    file (:func:`~yieldlab._files.check_output_file`), with the fix."""
     if path.parent and not path.parent.exists():
         raise UserError(f"{path}: the folder {str(path.parent)!r} does not exist")
     if path.is_dir():
@@ -113,9 +113,9 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False)
 
 
 def write_atomically(path: str | os.PathLike, write: Callable[[str], None]) -> Path:
-    """Call ``write(temporary)`` on a temporary file beside ``path``, then rename it into
-    place, so ``path`` is never half-written; the temporary keeps the suffix of ``path``
-    (a writer such as openpyxl may check it).
+    """Check ``path`` (:func:`check_writable`), then write it with
+    :func:`~yieldlab._files.write_atomically`: ``write(temporary)`` on a temporary file
+    beside it, renamed into place, so ``path`` is never half-written.
 
     Returns
     -------
@@ -125,27 +125,13 @@ def write_atomically(path: str | os.PathLike, write: Callable[[str], None]) -> P
     Raises
     ------
     UserError
-        When the folder is missing or the file cannot be written.
+        When the folder is missing or the path would destroy data.
+    StoreError
+        When the file cannot be written.
     """
     path = Path(path)
     check_writable(path)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent or "."
-        )
-        os.close(handle)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        write(temporary)
-        os.chmod(temporary, output_mode(path))
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise UserError(f"cannot write {path}: {exc.strerror}") from None
-        raise
-    return path
+    return _files.write_atomically(path, write)
 
 
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:

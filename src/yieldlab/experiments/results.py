@@ -13,7 +13,6 @@ a table for one setting. :func:`write_csv` exports the table atomically.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import numbers
 import os
@@ -25,8 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_output_file, closest_name
-from ..exceptions import CampaignError, DataError, SpaceError, StoreError
+from .._files import check_output_file, write_atomically
+from .._validation import closest_name
+from ..exceptions import CampaignError, DataError, SpaceError
 from .space import Space
 
 __all__ = [
@@ -448,14 +448,5 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike) -> Path:
 
     A crash while writing never leaves a half-written file under ``path``.
     """
-    path = Path(path)
     check_output_file(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        frame.to_csv(temporary, index=False)
-        os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise StoreError(f"cannot write {str(path)!r}: {exc}") from None
-    return path
+    return write_atomically(path, lambda name: frame.to_csv(name, index=False))

@@ -24,7 +24,6 @@ import io
 import json
 import math
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_output_file, output_mode
+from .._files import check_output_file, write_atomically
 from ..engine import Dense, History, Network
 from ..engine.activations import ACTIVATIONS
 from ..exceptions import StoreError
@@ -186,22 +185,15 @@ def save(model: Any, path: str | os.PathLike) -> None:
     check_output_file(target)
     buffer = io.BytesIO()
     np.savez(buffer, **writer.arrays)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=".yieldlab-", dir=target.parent or ".")
-        with (
-            os.fdopen(handle, "wb") as file,
-            zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as z,
-        ):
+
+    def write(temporary: str) -> None:
+        with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as z:
             z.writestr("yieldlab.json", json.dumps(manifest, allow_nan=False))
             z.writestr("arrays.npz", buffer.getvalue())
             for key, blob in writer.blobs.items():
                 z.writestr(key, blob)
-        os.chmod(temporary, output_mode(target))
-        os.replace(temporary, target)
-    except OSError as exc:
-        raise StoreError(
-            f"{target}: cannot write the model file ({exc.strerror or exc})"
-        ) from None
+
+    write_atomically(target, write, "the model file")
 
 
 class _Reader:

@@ -15,7 +15,6 @@ import html
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .._validation import check_output_file, output_mode
+from .._files import check_output_file, write_atomically
 from ..exceptions import StoreError
 
 __all__ = ["HtmlReport"]
@@ -189,7 +188,8 @@ class HtmlReport:
         Raises
         ------
         StoreError
-            When ``path`` is a campaign file, or an existing file that is not HTML.
+            When ``path`` is a campaign file or an existing file that is not HTML, or
+            cannot be written.
         """
         path = Path(path)
         check_output_file(path)
@@ -200,13 +200,6 @@ class HtmlReport:
             )
         path.parent.mkdir(parents=True, exist_ok=True)
         text = self.render()
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(tmp, output_mode(path))
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_atomically(
+            path, lambda name: Path(name).write_text(text, encoding="utf-8"), "the report"
+        )
