@@ -59,6 +59,10 @@ def test_the_experiment_loop(tmp_path):
         assert result.returncode == 0, result.stderr
         suggested = pd.read_csv(tmp_path / out)
         assert {"yield_mean", "yield_std"} <= set(suggested.columns)
+        # the last of a batch of three is the Thompson pick, and the output says so
+        last = suggested["experiment"].iloc[-1]
+        assert f"Experiment {last} explores: the best setting under one draw" in result.stdout
+        assert result.stdout.count(" explores: ") == 1
         lab(suggested).to_csv(tmp_path / out, index=False)
         assert run_cli("record", "reactor.db", out, cwd=tmp_path).returncode == 0
     result = run_cli("status", "reactor.db", "--json", cwd=tmp_path)
@@ -547,6 +551,7 @@ def test_suggest_a_batch_at_one_shared_temperature(tmp_path):
     assert result.returncode == 0, result.stderr
     sheet = pd.read_csv(tmp_path / "next.csv")
     assert sheet["temperature"].nunique() == 1 and sheet["pressure"].nunique() == 3
+    assert f"Experiment {sheet['experiment'].iloc[-1]} explores: " in result.stdout
     assert (sheet["catalyst"] == "Ni").all()
     for args, fragment in [
         (("--share", "temprature"), "--share: 'temprature' is not a parameter (did you mean"),

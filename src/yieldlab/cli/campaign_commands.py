@@ -277,6 +277,7 @@ def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, see
             raise
     finally:
         campaign.close()
+    explored = planned.attrs.get("explored", [])
     predicted = [c for c in planned.columns if c.endswith("_mean")]
     if kind == "suggest" and predicted and planned[predicted].isna().all().all():
         planned = planned.dropna(axis=1, how="all")
@@ -285,6 +286,13 @@ def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, see
             "experiments have results)"
         )
     console.print(frame_table(planned, title=f"{len(planned)} {what}"))
+    for experiment in explored:
+        console.print(
+            f"Experiment {experiment} explores: the best setting under one draw from the "
+            "model's uncertainty (a Thompson draw), not the highest expected improvement, so "
+            "an option written off on a few unlucky runs still gets a chance.",
+            highlight=False,
+        )
     console.print(
         f"Written to {path}: fill in the results, then yieldlab record {campaign_path} {path}",
         highlight=False,

@@ -30,7 +30,14 @@ from .design import make_design
 from .desirability import as_objectives
 from .held import check_fixed, check_shared, first_values, matching, no_row
 from .optimizer import NoSettingLeft
-from .planning import optimized_batch, prediction_table, shared_batch, space_filling
+from .planning import (
+    exploring_picks,
+    optimized_batch,
+    pareto_mode,
+    prediction_table,
+    shared_batch,
+    space_filling,
+)
 from .predictions import CampaignPredictions
 from .results import check_names
 from .screen import candidate_rows, candidate_settings
@@ -263,6 +270,8 @@ class Campaign(CampaignPredictions):
             ],
             axis=1,
         )
+        explored = [] if extra is None else extra.attrs.get("explored", [])
+        out.attrs = {"explored": [ids[j] for j in explored]}
         self._fitted = None
         return out
 
@@ -304,7 +313,8 @@ class Campaign(CampaignPredictions):
             score for ``'ei'`` and ``'nei'``, the bound for ``'ucb'``, the drawn score for
             ``'thompson'``; with ``explore``, the last row of a batch of three or more is
             the Thompson pick, whose expected improvement is usually the lowest);
-            with candidates, indexed by their labels.
+            with candidates, indexed by their labels. ``attrs["explored"]`` lists the
+            experiment ids of the Thompson picks (empty when there are none).
         """
         n = _count("n", n)
         fixed = check_fixed(self.space, fixed, self.candidates)
@@ -401,6 +411,14 @@ class Campaign(CampaignPredictions):
         extra = prediction_table(posterior, picks, self.names)
         expected = self.options["acquisition"] in ("ei", "nei")
         extra["acquisition"] = np.exp(values) if expected else values
+        # the Thompson pick ends a full batch only (a short one stopped before it)
+        exploring = exploring_picks(
+            n,
+            self.options["acquisition"],
+            self.options["explore"],
+            pareto_mode(self.objectives, self.options["multi_objective"]),
+        )
+        extra.attrs["explored"] = [j for j in exploring if j < len(picks)]
         return settings, extra
 
     def _batch(self, posterior, n, run, Z, Zp, fixed) -> tuple[np.ndarray, np.ndarray]:

@@ -131,18 +131,30 @@ def space_filling(
 _EXPLORE_BATCH = 3
 
 
-def exploring_picks(n: int, acquisition: str = "ei") -> list[int]:
+def exploring_picks(
+    n: int, acquisition: str = "ei", explore: bool = True, front: bool = False
+) -> list[int]:
     """Positions in a batch of ``n`` of the picks made by a Thompson draw (``explore``): the
     last pick of a batch of three or more chosen by expected improvement (``'ei'``,
-    ``'nei'``), none in a batch of one or two or with another acquisition.
+    ``'nei'``), none in a batch of one or two, with another acquisition, without
+    ``explore``, or for a Pareto front (``front``: ParEGO or expected hypervolume
+    improvement, whose batches already spread along it).
 
     Examples
     --------
     >>> exploring_picks(5), exploring_picks(2), exploring_picks(5, "ucb")
     ([4], [], [])
+    >>> exploring_picks(5, explore=False), exploring_picks(5, front=True)
+    ([], [])
     """
     expected = acquisition in ("ei", "nei")
-    return [n - 1] if expected and n >= _EXPLORE_BATCH else []
+    return [n - 1] if expected and explore and not front and n >= _EXPLORE_BATCH else []
+
+
+def pareto_mode(objectives: list[Any], multi_objective: str) -> bool:
+    """Whether a batch is planned for the Pareto front (several objectives, ``'pareto'``
+    or ``'parego'``) rather than for one score."""
+    return len(objectives) > 1 and multi_objective in ("pareto", "parego")
 
 
 # NOTE: tried and not kept, for suggestions one at a time: every fourth experiment a
@@ -220,7 +232,7 @@ def optimized_batch(
             rng,
             Z_pending=pending,
         )
-    several_scores = several and multi_objective in ("pareto", "parego")
+    several_scores = pareto_mode(objectives, multi_objective)
     if several_scores:
         # NOTE: every pick's weights are drawn before the first pick, so the j-th pick's do
         # not depend on how many random numbers the picks before it used: shared_batch
@@ -256,7 +268,7 @@ def optimized_batch(
         # NOTE: not for a front: its batches already spread along it, and a Thompson pick
         # cost hypervolume (arylation yield/cost after 30 runs 0.88 against 0.97 with EHVI,
         # reactor 0.71 against 0.78 with ParEGO; medians of 20 seeds)
-        thompson_picks=exploring_picks(n, acquisition) if explore and not several_scores else (),
+        thompson_picks=exploring_picks(n, acquisition, explore, several_scores),
     )
 
 

@@ -288,6 +288,22 @@ def test_explore_changes_only_the_last_pick_of_a_batch_of_three_or_more():
     assert not thompson.iloc[3][["T", "cat"]].equals(plain.iloc[3][["T", "cat"]])
     # the Thompson pick reports its expected improvement like the others
     assert np.isfinite(thompson["acquisition"]).all()
+    # and is named, for the CLI to say why it is there
+    assert thompson.attrs["explored"] == [thompson["experiment"].iloc[3]]
+    assert plain.attrs["explored"] == []
+    assert [c.suggest(2).attrs["explored"] for c in pair()] == [[], []]
+
+
+def test_no_pick_is_named_exploring_before_the_models_or_for_a_front():
+    campaign = Campaign(SPACE, Maximize("y"), random_state=4)
+    assert campaign.suggest(4).attrs["explored"] == []  # space-filling
+    assert campaign.design(3).attrs == {"explored": []}
+    front = Campaign(
+        SPACE, [Maximize("y"), Minimize("cost")], random_state=4, multi_objective="pareto"
+    )
+    first = front.design(6)
+    front.add(first.assign(y=process(first), cost=first["T"] / 10))
+    assert front.suggest(4).attrs["explored"] == []
 
 
 def test_same_seed_same_suggestions():
