@@ -32,9 +32,11 @@ import json
 import math
 import os
 import sqlite3
+import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._files import output_mode
 from ..exceptions import StoreError
 
 __all__ = [
@@ -181,22 +183,51 @@ def create_file(
             f"cannot create the campaign file {path!r}: the folder {folder!r} does not "
             "exist; create it first or choose another path"
         )
+    exists = StoreError(
+        f"campaign file {path!r} already exists; resume it with Campaign.open({path!r}) "
+        "or choose another path"
+    )
     if os.path.exists(path):
-        raise StoreError(
-            f"campaign file {path!r} already exists; resume it with Campaign.open({path!r}) "
-            "or choose another path"
-        )
-    temporary = f"{path}.{os.getpid()}.tmp"
+        raise exists
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder or "."
+        )
+        os.close(handle)
+        os.chmod(temporary, output_mode(path))  # not mkstemp's owner-only 0o600
         connection = connect(temporary)
         initialize(connection, meta, candidates)
         connection.close()
-        os.replace(temporary, path)
+        _place(temporary, path)
+    except FileExistsError:
+        raise exists from None
     except (OSError, sqlite3.Error) as exc:
-        with contextlib.suppress(OSError):
-            os.remove(temporary)
         raise StoreError(f"cannot create the campaign file {path!r}: {exc}") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
     return path
+
+
+def _place(temporary: str, path: str) -> None:
+    """Give the new file ``temporary`` the name ``path``, never over a file created there
+    meanwhile: FileExistsError then, and the other file is left as it was.
+
+    NOTE: ``os.replace`` would replace a campaign another process created and recorded
+    results in since the check for an existing file; a hard link fails instead (the
+    temporary name is removed by the caller). Where the file system has no hard links, the
+    check and the rename are as close as they can be.
+    """
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network or FAT file systems)
+        if os.path.exists(path):
+            raise FileExistsError(path) from None
+        os.replace(temporary, path)
 
 
 def open_file(path: str | os.PathLike) -> tuple[sqlite3.Connection, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -77,6 +78,37 @@ def test_existing_path_is_not_overwritten(tmp_path):
     new_store(tmp_path).close()
     with pytest.raises(StoreError, match=r"already exists; resume it with Campaign.open"):
         new_store(tmp_path)
+
+
+def test_a_campaign_created_meanwhile_by_another_process_is_never_replaced(tmp_path):
+    import yieldlab.experiments.campaign_file as campaign_file
+
+    (tmp_path / "other").mkdir()
+    first = new_store(tmp_path / "other")  # the other process's campaign, with a result
+    record_new(first, [0.1], [1.0])
+    first.close()
+    initialize = campaign_file.initialize
+
+    def racing(connection, meta, candidates):  # it lands at the path while ours is built
+        (tmp_path / "other" / "c.db").replace(tmp_path / "c.db")
+        initialize(connection, meta, candidates)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(campaign_file, "initialize", racing)
+        with pytest.raises(StoreError, match=r"already exists; resume it with Campaign.open"):
+            new_store(tmp_path)
+    theirs = CampaignStore.open(tmp_path / "c.db")
+    assert theirs.experiments()["results"].tolist() == [{"y": 1.0}]
+    theirs.close()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["c.db"]
+
+
+def test_a_new_campaign_file_is_readable_like_any_new_file(tmp_path):
+    new_store(tmp_path).close()
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "c.db").stat().st_mode & 0o777 == 0o666 & ~mask
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.db"]
 
 
 def test_missing_empty_foreign_and_non_sqlite_files_are_refused(tmp_path):
