@@ -233,9 +233,15 @@ def _umask() -> int:
 
 
 def test_predict_does_not_ask_for_a_column_the_model_left_out(tmp_path):
-    reactor_table().assign(lot=7).to_csv(tmp_path / "runs.csv", index=False)
+    runs = reactor_table().assign(lot=7)
+    runs.insert(0, "sample", [f"R{i:03d}" for i in range(len(runs))])  # a run label
+    runs.to_csv(tmp_path / "runs.csv", index=False)
     fit = run_cli("fit", "runs.csv", "-t", "yield", "--cv", "3", "--out", "m.ylm", cwd=tmp_path)
     assert fit.returncode == 0, fit.stderr
+    # fit says which columns the model leaves out, and why
+    assert "Not used: 'sample', a different text in every row: an identifier" in fit.stdout
+    assert "Not used: 'lot', constant (7 in every row)" in fit.stdout
+    assert "sample=" not in fit.stdout  # no run label became an effect
     reactor_table(n=3, seed=1).drop(columns=["yield"]).to_csv(tmp_path / "new.csv", index=False)
     result = run_cli("predict", "m.ylm", "new.csv", "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

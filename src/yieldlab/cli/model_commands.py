@@ -164,11 +164,14 @@ def fit(
                 "leaderboard": board,
                 "importances": model.importances_.reset_index(),
                 "coefficients": summary().reset_index() if callable(summary) else None,
+                "not_used": model.dropped_columns_,
             }
         )
         return
     console.print(frame_table(board, title=f"Leaderboard for {target!r} (cross-validated)"))
     console.print(f"Selected: {model.best_name_}", highlight=False)
+    for column, reason in model.dropped_columns_.itertuples(index=False):
+        console.print(f"Not used: {column!r}, {reason}", highlight=False)
     summary = getattr(model.best_estimator_, "summary", None)
     if callable(summary):
         units = coefficient_units(model.best_estimator_)

@@ -10,7 +10,8 @@ predictions and reports speak in the user's column names:
   JMP and statsmodels do: ``catalyst`` with levels ``Pd, Pt, Rh`` becomes the columns
   ``catalyst=Pt`` and ``catalyst=Rh``; every report adds them back up to ``catalyst``;
 * constant and all-missing columns are dropped and reported (:attr:`dropped_`), as are
-  identifier columns (text that differs in every one of more than 50 rows);
+  identifier columns (text that differs in every one of more than 5 rows: no level is seen
+  twice, so nothing about it can be learned);
 * missing values are an error naming the rows and columns, unless ``impute`` says how to
   fill them; infinities are always an error.
 """
@@ -30,8 +31,12 @@ from ..exceptions import DataError
 __all__ = ["IMPUTE", "TableEncoder", "apply_warp", "as_frame", "check_target", "fit_warp"]
 
 IMPUTE = ("mean", "median", "most_frequent")
-# a text column with a distinct value in every row is an identifier above this many rows
-_ID_ROWS = 50
+# NOTE: a text column with a different value in every row has no level seen twice, so no
+# model can learn its effect (each held-out row's level is new to the fit), and its one-hot
+# columns take up a degree of freedom per row: a run label such as R001..R030 in a table of
+# 30 runs became 29 "effects" in the selected model's coefficients. Above this many rows it
+# is left out, as an identifier; in fewer, the whole table is too small to tell.
+_ID_ROWS = 5
 _SHOWN = 5
 
 
@@ -278,7 +283,10 @@ class TableEncoder:
         if distinct.size == 1:
             return f"constant ({_plain(distinct[0])!r} in every row)"
         if kind == "categorical" and distinct.size == present.size > _ID_ROWS:
-            return "identifier (a different text in every row)"
+            return (
+                "a different text in every row: an identifier, or a factor with no level "
+                "run twice, whose effect cannot be learned"
+            )
         return None
 
     def _describe(self, name: str, kind: str, values: np.ndarray, missing: np.ndarray) -> dict:

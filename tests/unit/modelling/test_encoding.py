@@ -60,11 +60,29 @@ def test_categorical_dtype_with_numbers_is_categorical():
     assert encoder.feature_names_ == ["well=2", "well=3", "x"]
 
 
-def test_identifier_column_is_dropped():
-    frame = pd.DataFrame({"id": [f"run-{i}" for i in range(60)], "x": np.arange(60.0)})
+IDENTIFIER = (
+    "a different text in every row: an identifier, or a factor with no level run twice, "
+    "whose effect cannot be learned"
+)
+
+
+@pytest.mark.parametrize("n", [6, 30, 60])
+def test_identifier_column_is_dropped(n):
+    frame = pd.DataFrame({"id": [f"R{i:03d}" for i in range(n)], "x": np.arange(n, dtype=float)})
     encoder = TableEncoder()
-    encoder.fit_transform(frame)
-    assert encoder.dropped_ == [("id", "identifier (a different text in every row)")]
+    assert encoder.fit_transform(frame).shape == (n, 1)
+    assert encoder.dropped_ == [("id", IDENTIFIER)]
+    assert encoder.feature_names_ == ["x"]
+
+
+def test_a_factor_with_a_level_run_twice_or_a_tiny_table_keeps_its_text_column():
+    solvent = ["DMF", "DMSO", "MeCN", "THF", "toluene", "DMF"]  # DMF twice: learnable
+    encoder = TableEncoder()
+    encoder.fit_transform(pd.DataFrame({"solvent": solvent, "x": np.arange(6.0)}))
+    assert encoder.dropped_ == [] and len(encoder.feature_names_) == 5
+    tiny = pd.DataFrame({"solvent": solvent[:5], "x": np.arange(5.0)})  # too few to tell
+    encoder.fit_transform(tiny)
+    assert encoder.dropped_ == [] and len(encoder.feature_names_) == 5
 
 
 def test_missing_values_name_every_column_and_the_rows():
