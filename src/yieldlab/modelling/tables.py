@@ -260,18 +260,21 @@ UNITS = frozenset([
 _WITH_UNIT = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*(\S+)\s*")
 
 
-def _shared_unit(values: pd.Series) -> str | None:
-    """The unit every value is written with (``'80 °C'``, ``'95 °C'``: ``'°C'``), when all of
-    them are a number and one unit of :data:`UNITS`, at least three, not all one number."""
+def _written_units(values: pd.Series) -> list[str] | None:
+    """The units the values are written with, in order of first appearance (``'80 °C'``,
+    ``'95 °C'``: ``['°C']``; ``'2 h'``, ``'30 min'``: ``['h', 'min']``), when every value is a
+    number and a unit of :data:`UNITS`, at least three values, and with one unit not all
+    one number; else None."""
     if len(values) < 3 or not all(isinstance(v, str) for v in values):
         return None
     found = [_WITH_UNIT.fullmatch(v) for v in values]
     if not all(found):
         return None
-    units = {m.group(1) for m in found}
+    units = list(dict.fromkeys(m.group(1) for m in found))
+    if not set(units) <= UNITS:
+        return None
     numbers = {m.group(0).strip()[: -len(m.group(1))].strip() for m in found}
-    unit = units.pop() if len(units) == 1 else None
-    return unit if unit in UNITS and len(numbers) > 1 else None
+    return units if len(units) > 1 or len(numbers) > 1 else None
 
 
 def _text_or_date(value: object) -> bool:
@@ -286,8 +289,8 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
     column of numbers is an error, while a column of catalyst names is a categorical input.
     A text column whose every value is a number followed by one and the same unit
     (``'80 °C'``, ``'15%'``, ``'2 h'``) is an error too: it would otherwise become a level
-    per row. A row is named by its line in the file (``frame.attrs['source']``), else by
-    its index label.
+    per row; so is one whose values mix such units (``'2 h'``, ``'30 min'``). A row is
+    named by its line in the file (``frame.attrs['source']``), else by its index label.
 
     Raises
     ------
@@ -324,8 +327,19 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                     f"not a number; {fix}"
                 )
         elif not isinstance(series.dtype, pd.CategoricalDtype):
-            unit = _shared_unit(series[present])
-            if unit is not None:
+            units = _written_units(series[present])
+            if units is not None and len(units) > 1:
+                examples: dict[str, str] = {}  # the first value written in each unit
+                for value in series[present]:
+                    examples.setdefault(_WITH_UNIT.fullmatch(value).group(1), value.strip())
+                first = [examples[u] for u in units[:2]]
+                raise DataError(
+                    f"{where}column {column!r} mixes units ({first[0]!r}, {first[1]!r}); "
+                    "convert every value to one unit, write the numbers alone and put the "
+                    f"unit in the header, e.g. '{column} ({units[0]})'"
+                )
+            if units is not None:
+                unit = units[0]
                 row = int(np.flatnonzero(present.to_numpy())[0])
                 value = str(series.iloc[row]).strip()
                 number = value[: len(value) - len(unit)].strip()

@@ -125,6 +125,20 @@ def test_numbers_written_with_their_unit_are_refused_with_the_fix(tmp_path):
         check_numeric_columns(pd.DataFrame({"load": ["15.0%", "20%", "5%"]}))
 
 
+def test_numbers_in_mixed_units_are_refused_not_converted(tmp_path):
+    # as levels, '2 h', '30 min' and '1 h' are three unrelated categories
+    text = "time,yield\n2 h,50\n30 min,61\n1 h,58\n2 h,49\n"
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    with pytest.raises(
+        DataError,
+        match=r"runs.csv, column 'time' mixes units \('2 h', '30 min'\); convert every value "
+        r"to one unit, write the numbers alone and put the unit in the header, e.g. "
+        r"'time \(h\)'",
+    ):
+        check_numeric_columns(frame)
+    assert frame["time"].tolist() == ["2 h", "30 min", "1 h", "2 h"]  # nothing converted
+
+
 @pytest.mark.parametrize(
     "labels",
     [
@@ -135,7 +149,7 @@ def test_numbers_written_with_their_unit_are_refused_with_the_fix(tmp_path):
         ["1st", "2nd", "3rd"],
         ["1,2", "1,4", "1,2"],  # regioisomers
         ["5 mL", "5 mL", "5 mL"],  # one number: a constant, not a level per row
-        ["2 h", "30 min", "1 h"],  # mixed units stay levels (no silent conversion)
+        ["2 h", "30 min", "1 h", "1 A"],  # A is no unit here: not all are numbers with one
         ["80 °C", "95 °C"],  # two rows say too little
     ],
 )
