@@ -257,6 +257,8 @@ UNITS = frozenset([
     "mol", "mmol", "M", "mM", "µM", "uM", "eq", "equiv", "rpm", "nm",
 ])
 # fmt: on
+# a number with thousands separators: '1,250', '-12,500.5'
+_THOUSANDS = re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
 _WITH_UNIT = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*(\S+)\s*")
 
 
@@ -307,7 +309,10 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
             continue
         present = series.notna()
         numbers = pd.to_numeric(series, errors="coerce")
-        share = numbers[present].notna().mean() if present.any() else 0.0
+        # '1,250' (Excel's CSV of a cell shown with a thousands separator) counts as a
+        # number meant, so a column of them is refused with the fix, not made levels
+        grouped = series.map(lambda v: isinstance(v, str) and bool(_THOUSANDS.fullmatch(v)))
+        share = (numbers.notna() | grouped)[present].mean() if present.any() else 0.0
         if column in required or share >= NUMERIC_SHARE:
             # text or a date (a spreadsheet's '12/1') where a number belongs; other objects
             # are left to the encoder, which treats them as levels
@@ -322,6 +327,14 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                     if comma
                     else "correct it or leave the cell empty"
                 )
+                if grouped.iloc[row]:
+                    plain = value.strip().replace(",", "")
+                    fix = f"write it without the thousands separator ({plain!r})"
+                    if "." not in value:
+                        fix += (
+                            ", or with a decimal point if the comma is a decimal comma "
+                            f"({value.strip().replace(',', '.')!r})"
+                        )
                 raise DataError(
                     f"{where}row {name_row(row)!r}, column {column!r}: {value!r} is "
                     f"not a number; {fix}"

@@ -184,6 +184,26 @@ def test_decimal_commas_in_a_tab_separated_table_get_the_fix(tmp_path):
     )
 
 
+def test_thousands_separators_of_a_comma_table_get_the_fix(tmp_path):
+    # Excel writes a cell shown as 1,250 as "1,250": a column of them became levels
+    text = 'T,cost\n80,"1,250"\n90,980\n100,"2,100.5"\n'
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    with pytest.raises(DataError) as info:
+        check_numeric_columns(frame)
+    assert str(info.value) == (
+        "runs.csv, row 2, column 'cost': '1,250' is not a number; write it without the "
+        "thousands separator ('1250'), or with a decimal point if the comma is a decimal "
+        "comma ('1.250')"
+    )
+    frame.loc[0, "cost"] = "1250"
+    with pytest.raises(
+        DataError,
+        match=r"row 4, .*'2,100.5' is not a number; write it "
+        r"without the thousands separator \('2100.5'\)$",
+    ):
+        check_numeric_columns(frame)
+
+
 def test_empty_rows_a_spreadsheet_leaves_at_the_end_are_dropped(tmp_path):
     frame = read_table(write(tmp_path, "runs.csv", "T,yield\n80,1\n90,2\n,\n,\n"))
     assert frame["yield"].tolist() == [1.0, 2.0]
