@@ -644,4 +644,15 @@ def test_a_campaign_report_reads_coded_levels_as_a_setting(tmp_path):
     campaign.close()
     result = run_cli("report", "c.db", "--out", "c.html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "catalyst" in (tmp_path / "c.html").read_text(encoding="utf-8")
+    text = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert "catalyst" in text
+    assert "Columns not used" not in text and "identifier" not in text  # a parameter is used
+    # levels that read as numbers in mixed units are the campaign's declared levels too
+    space = Space([Real("T", 20, 80), Categorical("time", ["30 min", "1 h", "2 h"])])
+    campaign = Campaign(space, Maximize("yield"), path=tmp_path / "t.db", random_state=0)
+    runs = pd.DataFrame({"T": [20.0, 40, 60, 80, 30, 70], "time": ["30 min", "1 h", "2 h"] * 2})
+    campaign.add(runs.assign(**{"yield": [0.5 * t for t in runs["T"]]}))
+    campaign.close()
+    result = run_cli("report", "t.db", "--out", "t.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "mixes units" not in result.stderr

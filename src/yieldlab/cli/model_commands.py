@@ -12,6 +12,7 @@ import pandas as pd
 import typer
 
 from .._validation import closest_name
+from ..exceptions import YieldlabError
 from .app import (
     AsJson,
     Seed,
@@ -171,7 +172,7 @@ def fit(
     console.print(frame_table(board, title=f"Leaderboard for {target!r} (cross-validated)"))
     console.print(f"Selected: {model.best_name_}", highlight=False)
     for column, reason in model.dropped_columns_.itertuples(index=False):
-        console.print(f"Not used: {column!r}, {reason}", highlight=False)
+        console.print(f"Not used: {column!r}, {reason}", highlight=False, markup=False)
     summary = getattr(model.best_estimator_, "summary", None)
     if callable(summary):
         units = coefficient_units(model.best_estimator_)
@@ -179,6 +180,29 @@ def fit(
         console.print(frame_table(summary(), title=title, index=True))
     console.print(frame_table(model.importances_, title="Which inputs matter", index=True))
     console.print(f"Model saved to {out}", highlight=False)
+
+
+def _campaign_model(campaign, done: pd.DataFrame, name: str, seed: int | None):
+    """The report's model of objective ``name`` on the campaign's results, or None (with a
+    warning) when none can be fitted. The parameters are declared, so their columns are
+    taken as declared: a categorical one as levels (dtype ``category``), never refused for
+    looking like numbers with units or left out for having a new level in every row."""
+    from ..experiments.levels import Categorical
+    from ..modelling.automodel import AutoModel
+
+    X = done[campaign.space.names].copy()
+    for parameter in campaign.space:
+        if isinstance(parameter, Categorical):
+            X[parameter.name] = pd.Categorical(X[parameter.name], categories=parameter.values)
+    try:
+        return AutoModel(random_state=seed).fit(X, done[name])
+    except (ValueError, YieldlabError) as exc:
+        warnings.warn(
+            f"the report has no model of {name!r}: {str(exc).splitlines()[0]}",
+            UserWarning,
+            stacklevel=2,
+        )
+        return None
 
 
 def _check_empty_cells(frame: pd.DataFrame, target: str, data: Path) -> None:
@@ -420,7 +444,6 @@ def report(
     Example: yieldlab report runs.ylm --out report.html
     """
     from ..experiments.campaign import Campaign
-    from ..modelling.automodel import AutoModel
     from ..report.campaign_report import MIN_MODEL_RESULTS, campaign_report
     from ..report.model_report import model_report
 
@@ -439,7 +462,7 @@ def report(
             name = campaign.objectives[0].name
             # results all the same (a screen at 0% so far): nothing for a model to learn
             if len(done) >= MIN_MODEL_RESULTS and done[name].nunique() > 1:
-                model = AutoModel(random_state=seed).fit(done[campaign.space.names], done[name])
+                model = _campaign_model(campaign, done, name, seed)
             document = campaign_report(campaign, model, title=f"Campaign {source.name}")
         finally:
             campaign.close()

@@ -321,7 +321,9 @@ class Campaign(CampaignPredictions):
         shared = check_shared(self.space, shared, fixed)
         with_fixed = f" with {fixed}" if fixed else ""
         if n == 0:
-            return pd.DataFrame(columns=["experiment", *self.space.names])
+            empty = pd.DataFrame(columns=["experiment", *self.space.names])
+            empty.attrs = {"explored": []}
+            return empty
         if self.candidates is not None:
             left = len(self._remaining(fixed))
             if fixed and left == 0:

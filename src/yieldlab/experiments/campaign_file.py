@@ -196,9 +196,10 @@ def create_file(
         )
         os.close(handle)
         os.chmod(temporary, output_mode(path))  # not mkstemp's owner-only 0o600
-        connection = connect(temporary)
-        initialize(connection, meta, candidates)
-        connection.close()
+        # closed before the temporary file is removed, whatever fails (Windows cannot
+        # remove a file SQLite holds open)
+        with contextlib.closing(connect(temporary)) as connection:
+            initialize(connection, meta, candidates)
         _place(temporary, path)
     except FileExistsError:
         raise exists from None

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._files import check_output_file, write_atomically
 from .._validation import closest_name
 from ..exceptions import SpaceError
 from .candidates import infer_parameters
@@ -400,8 +401,18 @@ class Space(RestrictionsMixin, SamplingMixin):
         return read_space_file(path)[0]
 
     def to_yaml(self, path: str | Path) -> None:
-        """Write the space as a YAML file that :meth:`from_yaml` reads back."""
+        """Write the space as a YAML file that :meth:`from_yaml` reads back.
+
+        Raises
+        ------
+        StoreError
+            When ``path`` is a campaign file (its experiments would be lost) or cannot be
+            written; the file is written whole or not at all.
+        """
         import yaml
 
         text = yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
-        Path(path).write_text(text, encoding="utf-8")
+        check_output_file(path)
+        write_atomically(
+            path, lambda name: Path(name).write_text(text, encoding="utf-8"), "the space file"
+        )

@@ -11,7 +11,7 @@ predictions and reports speak in the user's column names:
   ``catalyst=Pt`` and ``catalyst=Rh``; every report adds them back up to ``catalyst``;
 * constant and all-missing columns are dropped and reported (:attr:`dropped_`), as are
   identifier columns (text that differs in every one of more than 5 rows: no level is seen
-  twice, so nothing about it can be learned);
+  twice, so nothing about it can be learned; a column of dtype ``category`` is kept);
 * missing values are an error naming the rows and columns, unless ``impute`` says how to
   fill them; infinities are always an error.
 """
@@ -247,7 +247,9 @@ class TableEncoder:
         self.columns_, self.dropped_, gaps = [], [], []
         for name in self.input_names_:
             kind, values, missing = _read_column(frame[name], name)
-            reason = self._drop_reason(kind, values, missing)
+            # a category dtype says the values are levels: never taken for an identifier
+            declared = isinstance(frame[name].dtype, pd.CategoricalDtype)
+            reason = self._drop_reason(kind, values, missing, declared)
             if reason is not None:
                 self.dropped_.append((name, reason))
                 continue
@@ -263,7 +265,8 @@ class TableEncoder:
             reasons = "; ".join(f"{n!r}: {r}" for n, r in self.dropped_)
             raise DataError(
                 f"X has no usable input column ({reasons}); a model needs at least one "
-                "input that varies"
+                "input that varies and, if it is text, has a level seen in more than one row "
+                "(in Python, a column of dtype 'category' keeps its levels anyway)"
             )
         self.feature_names_, self.groups_ = [], {}
         for column in self.columns_:
@@ -275,14 +278,16 @@ class TableEncoder:
             self.groups_[column["name"]] = list(range(start, len(self.feature_names_)))
         return self.transform(frame)
 
-    def _drop_reason(self, kind: str, values: np.ndarray, missing: np.ndarray) -> str | None:
+    def _drop_reason(
+        self, kind: str, values: np.ndarray, missing: np.ndarray, declared: bool = False
+    ) -> str | None:
         present = values[~missing]
         if present.size == 0:
             return "all values missing"
         distinct = pd.unique(present)
         if distinct.size == 1:
             return f"constant ({_plain(distinct[0])!r} in every row)"
-        if kind == "categorical" and distinct.size == present.size > _ID_ROWS:
+        if kind == "categorical" and not declared and distinct.size == present.size > _ID_ROWS:
             return (
                 "a different text in every row: an identifier, or a factor with no level "
                 "run twice, whose effect cannot be learned"

@@ -248,35 +248,57 @@ def require_column(frame: pd.DataFrame, column: str, what: str = "target") -> No
     )
 
 
-# units that follow a number in a cell written for a reader ('80 °C', '2 h', '15%');
-# single capitals such as A or K are left out: '1A', '2A' are more often vials than amperes
+# units that follow a number in a cell written for a reader ('80 °C', '2 h', '15%'), by
+# what they measure; single capitals such as A or K are left out: '1A', '2A' are more often
+# vials than amperes
 # fmt: off
-UNITS = frozenset([
-    "°C", "°F", "°K", "%", "wt%", "mol%", "ppm", "bar", "mbar", "psi", "atm", "Pa", "kPa",
-    "MPa", "h", "hr", "min", "s", "sec", "ms", "mL", "ml", "L", "µL", "uL", "g", "mg", "kg",
-    "mol", "mmol", "M", "mM", "µM", "uM", "eq", "equiv", "rpm", "nm",
-])
+UNITS = {
+    "temperature": ("°C", "°F", "°K"),
+    "fraction": ("%", "wt%", "mol%", "ppm"),
+    "pressure": ("bar", "mbar", "psi", "atm", "Pa", "kPa", "MPa"),
+    "time": ("h", "hr", "min", "s", "sec", "ms"),
+    "volume": ("mL", "ml", "L", "µL", "uL"),
+    "mass": ("g", "mg", "kg"),
+    "amount": ("mol", "mmol"),
+    "concentration": ("M", "mM", "µM", "uM"),
+    "equivalents": ("eq", "equiv"),
+    "stirring": ("rpm",),
+    "wavelength": ("nm",),
+}
 # fmt: on
-# a number with thousands separators: '1,250', '-12,500.5'
-_THOUSANDS = re.compile(r"\s*[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?\s*")
-_WITH_UNIT = re.compile(r"\s*[-+]?\d+(?:\.\d+)?\s*(\S+)\s*")
+_MEASURES = {unit: measure for measure, units in UNITS.items() for unit in units}
+# a number with thousands separators: '1,250', '-12,500.5' (not '0,125')
+_THOUSANDS = re.compile(r"\s*[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?\s*")
+_COMMA_NUMBER = re.compile(r"\s*[-+]?\d*,\d+\s*")
+_WITH_UNIT = re.compile(r"\s*[-+]?\d+(?:\.\d+)?(\s*)(\S+)\s*")
+
+
+def _unit(value: str, spaced: bool = False) -> str | None:
+    """The unit of :data:`UNITS` a number is written with (``'80 °C'``: ``'°C'``), or None;
+    with ``spaced``, a one-letter unit only after a space (``'3 h'``, not ``'3h'``)."""
+    found = _WITH_UNIT.fullmatch(value)
+    if found is None or found.group(2) not in _MEASURES:
+        return None
+    unit = found.group(2)
+    return None if spaced and len(unit) == 1 and unit.isalpha() and not found.group(1) else unit
 
 
 def _written_units(values: pd.Series) -> list[str] | None:
     """The units the values are written with, in order of first appearance (``'80 °C'``,
     ``'95 °C'``: ``['°C']``; ``'2 h'``, ``'30 min'``: ``['h', 'min']``), when every value is a
-    number and a unit of :data:`UNITS`, at least three values, and with one unit not all
-    one number; else None."""
+    number and a unit of :data:`UNITS`, all of one measure (time, volume, ...), at least
+    three values, and with one unit not all one number; else None. Mixed, a one-letter unit
+    counts only after a space: ``'3g'``, ``'3h'``, ``'3s'`` are more likely compounds."""
     if len(values) < 3 or not all(isinstance(v, str) for v in values):
         return None
-    found = [_WITH_UNIT.fullmatch(v) for v in values]
-    if not all(found):
+    units = [_unit(v) for v in values]
+    if None not in units and len(set(units)) > 1:
+        units = [_unit(v, spaced=True) for v in values]
+    if None in units or len({_MEASURES[u] for u in units}) > 1:
         return None
-    units = list(dict.fromkeys(m.group(1) for m in found))
-    if not set(units) <= UNITS:
-        return None
-    numbers = {m.group(0).strip()[: -len(m.group(1))].strip() for m in found}
-    return units if len(units) > 1 or len(numbers) > 1 else None
+    numbers = {v.strip()[: -len(u)].strip() for v, u in zip(values, units, strict=True)}
+    distinct = list(dict.fromkeys(units))
+    return distinct if len(distinct) > 1 or len(numbers) > 1 else None
 
 
 def _text_or_date(value: object) -> bool:
@@ -302,7 +324,11 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
     source = frame.attrs.get("source")
     where = f"{source}, " if source else ""
     # a file's rows are its lines (the header is line 1); a DataFrame's, its index labels
-    name_row = (lambda row: row + 2) if source else (lambda row: frame.index[row])
+    lines = frame.attrs.get("lines")  # the file's line of each row, blank lines skipped
+    if source and lines is not None and len(lines) == len(frame):
+        name_row = lines.__getitem__
+    else:
+        name_row = (lambda row: row + 2) if source else (lambda row: frame.index[row])
     for column in frame.columns:
         series = frame[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
@@ -320,14 +346,18 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0])
                 value = series.iloc[row]
-                comma = isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d*,\d+\s*", value)
+                comma = isinstance(value, str) and _COMMA_NUMBER.fullmatch(value)
                 fix = (
                     f"write it with a decimal point ({value.strip().replace(',', '.')!r}), or "
                     "save the sheet as CSV with ';' between cells"
                     if comma
                     else "correct it or leave the cell empty"
                 )
-                if grouped.iloc[row]:
+                # a decimal comma elsewhere in the column says what its commas are
+                decimal = series.map(
+                    lambda v: isinstance(v, str) and bool(_COMMA_NUMBER.fullmatch(v))
+                )
+                if grouped.iloc[row] and not (decimal & ~grouped).any():
                     plain = value.strip().replace(",", "")
                     fix = f"write it without the thousands separator ({plain!r})"
                     if "." not in value:
@@ -344,7 +374,7 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
             if units is not None and len(units) > 1:
                 examples: dict[str, str] = {}  # the first value written in each unit
                 for value in series[present]:
-                    examples.setdefault(_WITH_UNIT.fullmatch(value).group(1), value.strip())
+                    examples.setdefault(_unit(value), value.strip())
                 first = [examples[u] for u in units[:2]]
                 raise DataError(
                     f"{where}column {column!r} mixes units ({first[0]!r}, {first[1]!r}); "

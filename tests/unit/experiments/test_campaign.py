@@ -292,6 +292,7 @@ def test_explore_changes_only_the_last_pick_of_a_batch_of_three_or_more():
     assert thompson.attrs["explored"] == [thompson["experiment"].iloc[3]]
     assert plain.attrs["explored"] == []
     assert [c.suggest(2).attrs["explored"] for c in pair()] == [[], []]
+    assert pair()[0].suggest(0).attrs == {"explored": []}
 
 
 def test_no_pick_is_named_exploring_before_the_models_or_for_a_front():

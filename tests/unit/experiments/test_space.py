@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldlab.exceptions import SpaceError
+from yieldlab.exceptions import SpaceError, StoreError
 from yieldlab.experiments.constraints import Exclusion, LinearConstraint
 from yieldlab.experiments.levels import Categorical, Discrete
 from yieldlab.experiments.objectives import Maximize, Minimize, Target
@@ -160,6 +160,16 @@ class TestSerialization:
         path = tmp_path / "space.yaml"
         space.to_yaml(path)
         assert Space.from_yaml(path) == space
+
+    def test_yaml_never_written_over_a_campaign_file(self, space, tmp_path):
+        from yieldlab.experiments.campaign import Campaign
+
+        Campaign(space, Maximize("y"), path=tmp_path / "c.db").close()
+        before = (tmp_path / "c.db").read_bytes()
+        with pytest.raises(StoreError, match="is a campaign file"):
+            space.to_yaml(tmp_path / "c.db")
+        assert (tmp_path / "c.db").read_bytes() == before
+        Campaign.open(tmp_path / "c.db").close()
 
     def test_yaml_with_objectives_and_mapping_forms(self, tmp_path):
         path = tmp_path / "space.yaml"

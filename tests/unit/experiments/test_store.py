@@ -103,6 +103,12 @@ def test_a_campaign_created_meanwhile_by_another_process_is_never_replaced(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["c.db"]
 
 
+def test_a_failed_creation_leaves_no_file_behind(tmp_path):
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        CampaignStore.create(tmp_path / "c.db", {**META, "bad": object()})
+    assert list(tmp_path.iterdir()) == []  # no temporary file, no journal beside it
+
+
 def test_a_new_campaign_file_is_readable_like_any_new_file(tmp_path):
     new_store(tmp_path).close()
     mask = os.umask(0)

@@ -75,6 +75,15 @@ def test_identifier_column_is_dropped(n):
     assert encoder.feature_names_ == ["x"]
 
 
+def test_a_category_column_is_never_taken_for_an_identifier():
+    ligand = pd.Categorical([f"L{i}" for i in range(8)])  # declared levels, each run once
+    encoder = TableEncoder()
+    encoder.fit_transform(pd.DataFrame({"ligand": ligand, "x": np.arange(8.0)}))
+    assert encoder.dropped_ == [] and len(encoder.feature_names_) == 8
+    with pytest.raises(DataError, match=r"has a level seen in more than one row \(in Python"):
+        encoder.fit_transform(pd.DataFrame({"ligand": ligand.astype(str)}))
+
+
 def test_a_factor_with_a_level_run_twice_or_a_tiny_table_keeps_its_text_column():
     solvent = ["DMF", "DMSO", "MeCN", "THF", "toluene", "DMF"]  # DMF twice: learnable
     encoder = TableEncoder()

@@ -150,6 +150,9 @@ def test_numbers_in_mixed_units_are_refused_not_converted(tmp_path):
         ["1,2", "1,4", "1,2"],  # regioisomers
         ["5 mL", "5 mL", "5 mL"],  # one number: a constant, not a level per row
         ["2 h", "30 min", "1 h", "1 A"],  # A is no unit here: not all are numbers with one
+        ["3g", "3h", "3s", "3g"],  # compounds, not grams, hours and seconds
+        ["3h", "3s", "3h"],  # one measure, but a one-letter unit needs a space to be mixed
+        ["5 mL", "2 g", "7 mL"],  # a volume and a mass: no one unit to convert to
         ["80 °C", "95 °C"],  # two rows say too little
     ],
 )
@@ -195,6 +198,18 @@ def test_thousands_separators_of_a_comma_table_get_the_fix(tmp_path):
         "thousands separator ('1250'), or with a decimal point if the comma is a decimal "
         "comma ('1.250')"
     )
+    # after a blank line the rows are named by their line in the file
+    frame = read_table(write(tmp_path, "gap.csv", 'T,cost\n80,980\n\n90,"1,250"\n95,990\n'))
+    with pytest.raises(DataError, match=r"gap.csv, row 4, column 'cost': '1,250' is not"):
+        check_numeric_columns(frame)
+    # beside decimal commas a comma is a decimal comma; '0,125' is never thousands
+    frame = read_table(write(tmp_path, "dec.tsv", "T\tyield\n80\t61,500\n90\t7,25\n"))
+    with pytest.raises(DataError, match=r"row 2, .*'61,500' is not a number; write it with a "):
+        check_numeric_columns(frame, required=("yield",))
+    frame = read_table(write(tmp_path, "lead.tsv", "T\tconc\n80\t0,125\n90\t0,250\n"))
+    with pytest.raises(DataError, match=r"'0,125' is not a number; write it with a decimal "):
+        check_numeric_columns(frame, required=("conc",))
+    frame = read_table(write(tmp_path, "runs.csv", text))
     frame.loc[0, "cost"] = "1250"
     with pytest.raises(
         DataError,
