@@ -12,7 +12,6 @@ import pandas as pd
 import typer
 
 from .._validation import closest_name
-from ..exceptions import YieldlabError
 from .app import (
     AsJson,
     Seed,
@@ -180,29 +179,6 @@ def fit(
         console.print(frame_table(summary(), title=title, index=True))
     console.print(frame_table(model.importances_, title="Which inputs matter", index=True))
     console.print(f"Model saved to {out}", highlight=False)
-
-
-def _campaign_model(campaign, done: pd.DataFrame, name: str, seed: int | None):
-    """The report's model of objective ``name`` on the campaign's results, or None (with a
-    warning) when none can be fitted. The parameters are declared, so their columns are
-    taken as declared: a categorical one as levels (dtype ``category``), never refused for
-    looking like numbers with units or left out for having a new level in every row."""
-    from ..experiments.levels import Categorical
-    from ..modelling.automodel import AutoModel
-
-    X = done[campaign.space.names].copy()
-    for parameter in campaign.space:
-        if isinstance(parameter, Categorical):
-            X[parameter.name] = pd.Categorical(X[parameter.name], categories=parameter.values)
-    try:
-        return AutoModel(random_state=seed).fit(X, done[name])
-    except (ValueError, YieldlabError) as exc:
-        warnings.warn(
-            f"the report has no model of {name!r}: {str(exc).splitlines()[0]}",
-            UserWarning,
-            stacklevel=2,
-        )
-        return None
 
 
 def _check_empty_cells(frame: pd.DataFrame, target: str, data: Path) -> None:
@@ -444,7 +420,7 @@ def report(
     Example: yieldlab report runs.ylm --out report.html
     """
     from ..experiments.campaign import Campaign
-    from ..report.campaign_report import MIN_MODEL_RESULTS, campaign_report
+    from ..report.campaign_report import campaign_model, campaign_report
     from ..report.model_report import model_report
 
     if not source.exists():
@@ -457,12 +433,7 @@ def report(
     if head == SQLITE_MAGIC:
         campaign = Campaign.open(source)
         try:
-            done = campaign.data[campaign.data["status"] == "done"]
-            model = None
-            name = campaign.objectives[0].name
-            # results all the same (a screen at 0% so far): nothing for a model to learn
-            if len(done) >= MIN_MODEL_RESULTS and done[name].nunique() > 1:
-                model = _campaign_model(campaign, done, name, seed)
+            model = campaign_model(campaign, random_state=seed)
             document = campaign_report(campaign, model, title=f"Campaign {source.name}")
         finally:
             campaign.close()

@@ -3,22 +3,67 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..exceptions import YieldlabError
 from ..experiments.pareto import objective_matrix, pareto_mask
 from ..experiments.recommendation import RANKING_COLUMNS, predicted_gain
 from . import figures
 from .html import HtmlReport
 from .model_report import add_model_sections
 
-__all__ = ["MIN_MODEL_RESULTS", "campaign_report", "history_table"]
+__all__ = ["MIN_MODEL_RESULTS", "campaign_model", "campaign_report", "history_table"]
 
 # results needed before the report fits a model (automatic modelling cross-validates in
 # 5 folds)
 MIN_MODEL_RESULTS = 5
+
+
+def campaign_model(campaign: Any, random_state: Any = None) -> Any:
+    """The report's model of the first objective on the campaign's results, or None.
+
+    The campaign's parameters are declared, so their columns go in as declared: a
+    categorical parameter as levels (dtype ``category``), never refused for looking like
+    numbers with units nor left out for having a new level in every row, as the columns of
+    a table of unknown origin may be.
+
+    Parameters
+    ----------
+    campaign : Campaign
+    random_state : None, int or numpy.random.Generator
+        Seed of the automatic modelling.
+
+    Returns
+    -------
+    AutoModel or None
+        None with fewer than :data:`MIN_MODEL_RESULTS` results or all of one value (nothing
+        for a model to learn), and, with a warning, when no model can be fitted.
+    """
+    from ..experiments.levels import Categorical
+    from ..modelling.automodel import AutoModel
+
+    data = campaign.data
+    done = data[data["status"] == "done"]
+    name = campaign.objectives[0].name
+    if len(done) < MIN_MODEL_RESULTS or done[name].nunique() < 2:
+        return None
+    X = done[campaign.space.names].copy()
+    for parameter in campaign.space:
+        if isinstance(parameter, Categorical):
+            X[parameter.name] = pd.Categorical(X[parameter.name], categories=parameter.values)
+    try:
+        return AutoModel(random_state=random_state).fit(X, done[name])
+    except (ValueError, YieldlabError) as exc:
+        warnings.warn(
+            f"the report has no model of {name!r}: {str(exc).splitlines()[0]}",
+            UserWarning,
+            stacklevel=2,
+        )
+        return None
 
 
 def _done(campaign: Any) -> pd.DataFrame:

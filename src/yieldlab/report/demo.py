@@ -23,9 +23,8 @@ from ..experiments.campaign import Campaign
 from ..experiments.objectives import Maximize
 from ..experiments.space import Space
 from ..experiments.store import CampaignStore
-from ..modelling.automodel import AutoModel
 from ..simulators import Reactor
-from .campaign_report import campaign_report
+from .campaign_report import campaign_model, campaign_report
 
 __all__ = ["DemoResult", "grid_of_size", "run_demo"]
 
@@ -190,7 +189,7 @@ def run_demo(
         done = campaign.data[campaign.data["status"] == "done"]
         if done.empty:
             raise CampaignError("the demo campaign recorded no results")
-        model = AutoModel(random_state=seed).fit(done[reactor.space.names], done[OBJECTIVE])
+        model = campaign_model(campaign, random_state=seed)
         optimum = reactor.true_optimum(OBJECTIVE)
         grid = grid_of_size(reactor.space, len(done))
         grid_yield = reactor.noiseless(grid)[OBJECTIVE]
