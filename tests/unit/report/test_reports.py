@@ -120,6 +120,23 @@ def test_campaign_report_with_too_few_results_for_a_model_says_so():
     assert "fitted from 5 results on; this campaign has 3" in html
 
 
+def test_the_campaign_model_takes_the_declared_levels_and_needs_something_to_learn():
+    from yieldlab import Categorical, Real
+    from yieldlab.report.campaign_report import campaign_model
+
+    ligands = [f"L{i}" for i in range(12)]
+    space = Space([Real("T", 20, 80), Categorical("ligand", ligands)])
+    campaign = Campaign(space, Maximize("yield"), random_state=0)
+    runs = pd.DataFrame({"T": np.linspace(20, 80, 8), "ligand": ligands[:8]})  # each once
+    assert campaign_model(campaign) is None  # no results
+    campaign.add(runs.assign(**{"yield": 50.0}))
+    assert campaign_model(campaign) is None  # all the same: nothing to learn
+    campaign.correct(1, {"yield": 55.0}, "typo")
+    model = campaign_model(campaign, random_state=0)
+    assert model.dropped_columns_.empty  # a declared ligand is no run label
+    assert model.encoder_.groups_["ligand"] == list(range(1, 8))
+
+
 def test_coefficients_without_residual_degrees_of_freedom_show_estimates_only(rng):
     local = np.random.default_rng(0)
     X = pd.DataFrame({"T": local.uniform(60, 110, 6), "P": local.uniform(1, 5, 6)})
