@@ -291,6 +291,18 @@ def test_fit_and_predict_name_lines_and_options_of_the_command(fitted_model, tmp
         run_cli("predict", folder / "runs.ylm", "new.csv", cwd=tmp_path),
         "new.csv, line 3, column 'catalyst': level 'Pt' was not seen at fit",
     )
+    # after a blank line in the file, the lines named are still the file's
+    for name in ("gap.csv", "new.csv"):
+        lines = (tmp_path / name).read_text(encoding="utf-8").splitlines()
+        (tmp_path / name).write_text("\n".join([*lines[:2], "", *lines[2:]]) + "\n")
+    assert_user_error(
+        run_cli("fit", "gap.csv", "-t", "yield", cwd=tmp_path),
+        "gap.csv, line 6, column 'pressure' (an input) is empty",
+    )
+    assert_user_error(
+        run_cli("predict", folder / "runs.ylm", "new.csv", cwd=tmp_path),
+        "new.csv, line 4, column 'catalyst': level 'Pt' was not seen at fit",
+    )
 
 
 def test_fit_reads_the_sheet_of_a_workbook_that_holds_the_target(tmp_path):

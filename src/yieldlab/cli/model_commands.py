@@ -40,6 +40,8 @@ def _load_model(path: Path):
 def _warn_outside(model, inputs: pd.DataFrame, data: Path) -> None:
     """Warn when rows lie outside the range of a numeric input the model was fitted on:
     their predictions extrapolate, and their intervals were not calibrated there."""
+    from ..modelling.tables import line_of
+
     training = getattr(model, "training_inputs_", None)
     if training is None:
         return
@@ -58,7 +60,7 @@ def _warn_outside(model, inputs: pd.DataFrame, data: Path) -> None:
                 if values[row] > high
                 else f"below {low:g}, the smallest"
             )
-            first = f"line {row + 2}: {column}={values[row]:g}, {side} fitted"
+            first = f"line {line_of(inputs, row)}: {column}={values[row]:g}, {side} fitted"
         outside |= beyond
     if outside.any():
         warnings.warn(
@@ -184,13 +186,16 @@ def fit(
 def _check_empty_cells(frame: pd.DataFrame, target: str, data: Path) -> None:
     """Name the first empty cell of the target or of an input that is not empty throughout
     (such a column is left out of the model anyway), by its line in the file."""
+    from ..modelling.tables import line_of
+
     for column in [target, *[c for c in frame.columns if c != target]]:
         empty = frame[column].isna().to_numpy()
         if empty.any() and (column == target or not empty.all()):
             row = int(np.flatnonzero(empty)[0])
             what = "the target" if column == target else "an input"
             raise UserError(
-                f"{data}, line {row + 2}, column {column!r} ({what}) is empty ({int(empty.sum())}"
+                f"{data}, line {line_of(frame, row)}, column {column!r} ({what}) is empty "
+                f"({int(empty.sum())}"
                 " empty cell(s) in that column); fill it in or delete the row"
             )
 
@@ -245,7 +250,7 @@ def predict(
 
     Example: yieldlab predict runs.ylm new_settings.csv --out predictions.csv
     """
-    from ..modelling.tables import read_table
+    from ..modelling.tables import line_of, read_table
 
     if out is not None:
         check_writable(out, inputs=[model_path, data])
@@ -258,7 +263,7 @@ def predict(
         found = re.match(r"X, row (\d+)(.*)", str(exc), flags=re.DOTALL)
         if not found:
             raise
-        line = int(found.group(1)) + 2
+        line = line_of(frame, int(found.group(1)))
         raise UserError(f"{data}, line {line}{found.group(2)}") from None
     _warn_outside(model, _inputs(model, frame), data)
     target = getattr(model, "target_name_", None) or "prediction"

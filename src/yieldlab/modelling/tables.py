@@ -86,11 +86,28 @@ def read_table(
     # an empty row in the middle stays, to be reported with its line
     filled = np.flatnonzero(frame.notna().any(axis=1).to_numpy())
     frame = frame.iloc[: filled[-1] + 1 if filled.size else 0]
+    if "lines" in frame.attrs:  # the file line of each row left
+        frame.attrs["lines"] = frame.attrs["lines"][: len(frame)]
     if len(frame) == 0:
         raise DataError(f"{name} has a header but no rows of data; add the experiments below it")
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.attrs["source"] = name
     return frame
+
+
+def line_of(frame: pd.DataFrame, row: int) -> int:
+    """The line of the file that row ``row`` (counted from 0) of a table read by
+    :func:`read_table` came from: blank lines are skipped and the header is line 1.
+
+    Examples
+    --------
+    >>> line_of(pd.DataFrame({"x": [1, 2]}), 1)
+    3
+    """
+    lines = frame.attrs.get("lines")
+    if lines is not None and len(lines) == len(frame) and 0 <= row < len(lines):
+        return int(lines[row])
+    return row + 2
 
 
 def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) -> pd.DataFrame:
@@ -250,17 +267,18 @@ def require_column(frame: pd.DataFrame, column: str, what: str = "target") -> No
 
 # units that follow a number in a cell written for a reader ('80 °C', '2 h', '15%'), by
 # what they measure; single capitals such as A or K are left out: '1A', '2A' are more often
-# vials than amperes
+# vials than amperes; 'µL' with the micro sign and 'μL' with the Greek mu that word
+# processors and phones insert
 # fmt: off
 UNITS = {
     "temperature": ("°C", "°F", "°K"),
     "fraction": ("%", "wt%", "mol%", "ppm"),
     "pressure": ("bar", "mbar", "psi", "atm", "Pa", "kPa", "MPa"),
     "time": ("h", "hr", "min", "s", "sec", "ms"),
-    "volume": ("mL", "ml", "L", "µL", "uL"),
+    "volume": ("mL", "ml", "L", "µL", "μL", "uL"),
     "mass": ("g", "mg", "kg"),
     "amount": ("mol", "mmol"),
-    "concentration": ("M", "mM", "µM", "uM"),
+    "concentration": ("M", "mM", "µM", "μM", "uM"),
     "equivalents": ("eq", "equiv"),
     "stirring": ("rpm",),
     "wavelength": ("nm",),
@@ -287,12 +305,12 @@ def _written_units(values: pd.Series) -> list[str] | None:
     """The units the values are written with, in order of first appearance (``'80 °C'``,
     ``'95 °C'``: ``['°C']``; ``'2 h'``, ``'30 min'``: ``['h', 'min']``), when every value is a
     number and a unit of :data:`UNITS`, all of one measure (time, volume, ...), at least
-    three values, and with one unit not all one number; else None. Mixed, a one-letter unit
-    counts only after a space: ``'3g'``, ``'3h'``, ``'3s'`` are more likely compounds."""
+    three values, and with one unit not all one number; else None. Mixed one-letter units
+    count only after a space: ``'3g'``, ``'3h'``, ``'3s'`` are more likely compounds."""
     if len(values) < 3 or not all(isinstance(v, str) for v in values):
         return None
     units = [_unit(v) for v in values]
-    if None not in units and len(set(units)) > 1:
+    if None not in units and len(set(units)) > 1 and all(len(u) == 1 for u in units):
         units = [_unit(v, spaced=True) for v in values]
     if None in units or len({_MEASURES[u] for u in units}) > 1:
         return None
@@ -324,15 +342,13 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
     source = frame.attrs.get("source")
     where = f"{source}, " if source else ""
     # a file's rows are its lines (the header is line 1); a DataFrame's, its index labels
-    lines = frame.attrs.get("lines")  # the file's line of each row, blank lines skipped
-    if source and lines is not None and len(lines) == len(frame):
-        name_row = lines.__getitem__
-    else:
-        name_row = (lambda row: row + 2) if source else (lambda row: frame.index[row])
+    name_row = (lambda row: line_of(frame, row)) if source else (lambda row: frame.index[row])
     for column in frame.columns:
         series = frame[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
             continue
+        if isinstance(series.dtype, pd.CategoricalDtype) and column not in required:
+            continue  # levels, as the dtype says
         present = series.notna()
         numbers = pd.to_numeric(series, errors="coerce")
         # '1,250' (Excel's CSV of a cell shown with a thousands separator) counts as a
@@ -360,7 +376,7 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                 if grouped.iloc[row] and not (decimal & ~grouped).any():
                     plain = value.strip().replace(",", "")
                     fix = f"write it without the thousands separator ({plain!r})"
-                    if "." not in value:
+                    if "." not in value and value.count(",") == 1:
                         fix += (
                             ", or with a decimal point if the comma is a decimal comma "
                             f"({value.strip().replace(',', '.')!r})"
@@ -369,7 +385,7 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                     f"{where}row {name_row(row)!r}, column {column!r}: {value!r} is "
                     f"not a number; {fix}"
                 )
-        elif not isinstance(series.dtype, pd.CategoricalDtype):
+        else:
             units = _written_units(series[present])
             if units is not None and len(units) > 1:
                 examples: dict[str, str] = {}  # the first value written in each unit

@@ -43,7 +43,6 @@ def campaign_model(campaign: Any, random_state: Any = None) -> Any:
         None with fewer than :data:`MIN_MODEL_RESULTS` results or all of one value (nothing
         for a model to learn), and, with a warning, when no model can be fitted.
     """
-    from ..experiments.levels import Categorical
     from ..modelling.automodel import AutoModel
 
     data = campaign.data
@@ -51,12 +50,8 @@ def campaign_model(campaign: Any, random_state: Any = None) -> Any:
     name = campaign.objectives[0].name
     if len(done) < MIN_MODEL_RESULTS or done[name].nunique() < 2:
         return None
-    X = done[campaign.space.names].copy()
-    for parameter in campaign.space:
-        if isinstance(parameter, Categorical):
-            X[parameter.name] = pd.Categorical(X[parameter.name], categories=parameter.values)
     try:
-        return AutoModel(random_state=random_state).fit(X, done[name])
+        return AutoModel(random_state=random_state).fit(_inputs(campaign, done), done[name])
     except (ValueError, YieldlabError) as exc:
         warnings.warn(
             f"the report has no model of {name!r}: {str(exc).splitlines()[0]}",
@@ -64,6 +59,19 @@ def campaign_model(campaign: Any, random_state: Any = None) -> Any:
             stacklevel=2,
         )
         return None
+
+
+def _inputs(campaign: Any, done: pd.DataFrame) -> pd.DataFrame:
+    """The settings of ``done`` as the campaign's model sees them: a categorical parameter
+    as levels (dtype ``category``, even with levels 1, 2, 3 or True, False), the others as
+    numbers; the report's profiles then vary only the numeric ones."""
+    from ..experiments.levels import Categorical
+
+    X = done[campaign.space.names].reset_index(drop=True)
+    for parameter in campaign.space:
+        if isinstance(parameter, Categorical):
+            X[parameter.name] = pd.Categorical(X[parameter.name], categories=parameter.values)
+    return X
 
 
 def _done(campaign: Any) -> pd.DataFrame:
@@ -342,7 +350,7 @@ def campaign_report(
         add_model_sections(
             report,
             model,
-            finished[campaign.space.names].reset_index(drop=True),
+            _inputs(campaign, finished),
             finished[first.name].reset_index(drop=True).rename(first.name),
             goodness=first.score,
             labels=finished["experiment"].tolist(),

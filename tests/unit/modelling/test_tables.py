@@ -137,6 +137,15 @@ def test_numbers_in_mixed_units_are_refused_not_converted(tmp_path):
     ):
         check_numeric_columns(frame)
     assert frame["time"].tolist() == ["2 h", "30 min", "1 h", "2 h"]  # nothing converted
+    for values in (["2h", "30min", "1h"], ["1M", "50mM", "0.5M"], ["5 μL", "10 μL", "1 mL"]):
+        with pytest.raises(DataError, match=r"column 'x' mixes units"):
+            check_numeric_columns(pd.DataFrame({"x": values}))
+    # the Greek mu that phones insert is a unit too
+    with pytest.raises(DataError, match=r"'5 μL' is a number written with its unit"):
+        check_numeric_columns(pd.DataFrame({"x": ["5 μL", "10 μL", "20 μL"]}))
+    # a column of dtype category says its values are levels: no check applies
+    levels = pd.Categorical(["2 h", "30 min", "none", "1,000", "2 h"])
+    check_numeric_columns(pd.DataFrame({"x": levels}))
 
 
 @pytest.mark.parametrize(
@@ -151,7 +160,8 @@ def test_numbers_in_mixed_units_are_refused_not_converted(tmp_path):
         ["5 mL", "5 mL", "5 mL"],  # one number: a constant, not a level per row
         ["2 h", "30 min", "1 h", "1 A"],  # A is no unit here: not all are numbers with one
         ["3g", "3h", "3s", "3g"],  # compounds, not grams, hours and seconds
-        ["3h", "3s", "3h"],  # one measure, but a one-letter unit needs a space to be mixed
+        ["3h", "3s", "3h"],  # one measure, but one-letter units need a space to be mixed
+        ["5 mg", "2 h", "7 µL"],  # three measures
         ["5 mL", "2 g", "7 mL"],  # a volume and a mass: no one unit to convert to
         ["80 °C", "95 °C"],  # two rows say too little
     ],
@@ -209,6 +219,16 @@ def test_thousands_separators_of_a_comma_table_get_the_fix(tmp_path):
     frame = read_table(write(tmp_path, "lead.tsv", "T\tconc\n80\t0,125\n90\t0,250\n"))
     with pytest.raises(DataError, match=r"'0,125' is not a number; write it with a decimal "):
         check_numeric_columns(frame, required=("conc",))
+    # also when empty rows at the end were dropped
+    text_end = 'T,cost\n80,980\n\n90,"1,250"\n95,990\n,\n'
+    frame = read_table(write(tmp_path, "trail.csv", text_end))
+    with pytest.raises(DataError, match=r"trail.csv, row 4, column 'cost'"):
+        check_numeric_columns(frame)
+    frame = read_table(write(tmp_path, "million.csv", 'T,cost\n80,"1,250,000"\n90,5\n'))
+    with pytest.raises(
+        DataError, match=r"write it without the thousands separator \('1250000'\)$"
+    ):
+        check_numeric_columns(frame)
     frame = read_table(write(tmp_path, "runs.csv", text))
     frame.loc[0, "cost"] = "1250"
     with pytest.raises(

@@ -137,6 +137,22 @@ def test_the_campaign_model_takes_the_declared_levels_and_needs_something_to_lea
     assert model.encoder_.groups_["ligand"] == list(range(1, 8))
 
 
+def test_a_campaign_report_with_levels_that_are_numbers_draws_profiles_of_the_rest():
+    from yieldlab import Categorical, Real
+    from yieldlab.report.campaign_report import campaign_model
+
+    space = Space([Real("T", 20, 80), Categorical("equiv", [1, 2, 3])])
+    campaign = Campaign(space, Maximize("yield"), random_state=0)
+    T, equiv = np.linspace(20, 80, 12), np.array([1, 2, 3] * 4)
+    campaign.add(pd.DataFrame({"T": T, "equiv": equiv, "yield": T / 2 + 5 * equiv}))
+    model = campaign_model(campaign, random_state=0)
+    assert [c["kind"] for c in model.encoder_.columns_] == ["numeric", "categorical"]
+    # the profiles vary T only: equiv=1.03 was drawn and refused ('not seen at fit')
+    html = campaign_report(campaign, model).render()
+    assert sections(html)[-1] == "Response surface"
+    assert "One-factor profiles" in html
+
+
 def test_coefficients_without_residual_degrees_of_freedom_show_estimates_only(rng):
     local = np.random.default_rng(0)
     X = pd.DataFrame({"T": local.uniform(60, 110, 6), "P": local.uniform(1, 5, 6)})
