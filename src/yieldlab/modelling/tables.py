@@ -11,7 +11,6 @@ import csv
 import datetime
 import io
 import os
-import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pandas as pd
 
 from .._validation import closest_name
 from ..exceptions import DataError
+from .notation import COMMA_NUMBER, THOUSANDS, unit_of, written_units
 
 __all__ = ["check_numeric_columns", "read_table", "require_column"]
 
@@ -265,60 +265,6 @@ def require_column(frame: pd.DataFrame, column: str, what: str = "target") -> No
     )
 
 
-# units that follow a number in a cell written for a reader ('80 °C', '2 h', '15%'), by
-# what they measure; single capitals such as A or K are left out: '1A', '2A' are more often
-# vials than amperes; 'µL' with the micro sign and 'μL' with the Greek mu that word
-# processors and phones insert
-# fmt: off
-UNITS = {
-    "temperature": ("°C", "°F", "°K"),
-    "fraction": ("%", "wt%", "mol%", "ppm"),
-    "pressure": ("bar", "mbar", "psi", "atm", "Pa", "kPa", "MPa"),
-    "time": ("h", "hr", "min", "s", "sec", "ms"),
-    "volume": ("mL", "ml", "L", "µL", "μL", "uL"),
-    "mass": ("g", "mg", "kg"),
-    "amount": ("mol", "mmol"),
-    "concentration": ("M", "mM", "µM", "μM", "uM"),
-    "equivalents": ("eq", "equiv"),
-    "stirring": ("rpm",),
-    "wavelength": ("nm",),
-}
-# fmt: on
-_MEASURES = {unit: measure for measure, units in UNITS.items() for unit in units}
-# a number with thousands separators: '1,250', '-12,500.5' (not '0,125')
-_THOUSANDS = re.compile(r"\s*[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?\s*")
-_COMMA_NUMBER = re.compile(r"\s*[-+]?\d*,\d+\s*")
-_WITH_UNIT = re.compile(r"\s*[-+]?\d+(?:\.\d+)?(\s*)(\S+)\s*")
-
-
-def _unit(value: str, spaced: bool = False) -> str | None:
-    """The unit of :data:`UNITS` a number is written with (``'80 °C'``: ``'°C'``), or None;
-    with ``spaced``, a one-letter unit only after a space (``'3 h'``, not ``'3h'``)."""
-    found = _WITH_UNIT.fullmatch(value)
-    if found is None or found.group(2) not in _MEASURES:
-        return None
-    unit = found.group(2)
-    return None if spaced and len(unit) == 1 and unit.isalpha() and not found.group(1) else unit
-
-
-def _written_units(values: pd.Series) -> list[str] | None:
-    """The units the values are written with, in order of first appearance (``'80 °C'``,
-    ``'95 °C'``: ``['°C']``; ``'2 h'``, ``'30 min'``: ``['h', 'min']``), when every value is a
-    number and a unit of :data:`UNITS`, all of one measure (time, volume, ...), at least
-    three values, and with one unit not all one number; else None. Mixed one-letter units
-    count only after a space: ``'3g'``, ``'3h'``, ``'3s'`` are more likely compounds."""
-    if len(values) < 3 or not all(isinstance(v, str) for v in values):
-        return None
-    units = [_unit(v) for v in values]
-    if None not in units and len(set(units)) > 1 and all(len(u) == 1 for u in units):
-        units = [_unit(v, spaced=True) for v in values]
-    if None in units or len({_MEASURES[u] for u in units}) > 1:
-        return None
-    numbers = {v.strip()[: -len(u)].strip() for v, u in zip(values, units, strict=True)}
-    distinct = list(dict.fromkeys(units))
-    return distinct if len(distinct) > 1 or len(numbers) > 1 else None
-
-
 def _text_or_date(value: object) -> bool:
     return isinstance(value, str | datetime.date | np.datetime64)
 
@@ -353,7 +299,7 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
         numbers = pd.to_numeric(series, errors="coerce")
         # '1,250' (Excel's CSV of a cell shown with a thousands separator) counts as a
         # number meant, so a column of them is refused with the fix, not made levels
-        grouped = series.map(lambda v: isinstance(v, str) and bool(_THOUSANDS.fullmatch(v)))
+        grouped = series.map(lambda v: isinstance(v, str) and bool(THOUSANDS.fullmatch(v)))
         share = (numbers.notna() | grouped)[present].mean() if present.any() else 0.0
         if column in required or share >= NUMERIC_SHARE:
             # text or a date (a spreadsheet's '12/1') where a number belongs; other objects
@@ -362,7 +308,7 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
             if bad.any():
                 row = int(np.flatnonzero(bad.to_numpy())[0])
                 value = series.iloc[row]
-                comma = isinstance(value, str) and _COMMA_NUMBER.fullmatch(value)
+                comma = isinstance(value, str) and COMMA_NUMBER.fullmatch(value)
                 fix = (
                     f"write it with a decimal point ({value.strip().replace(',', '.')!r}), or "
                     "save the sheet as CSV with ';' between cells"
@@ -371,7 +317,7 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                 )
                 # a decimal comma elsewhere in the column says what its commas are
                 decimal = series.map(
-                    lambda v: isinstance(v, str) and bool(_COMMA_NUMBER.fullmatch(v))
+                    lambda v: isinstance(v, str) and bool(COMMA_NUMBER.fullmatch(v))
                 )
                 if grouped.iloc[row] and not (decimal & ~grouped).any():
                     plain = value.strip().replace(",", "")
@@ -386,11 +332,11 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                     f"not a number; {fix}"
                 )
         else:
-            units = _written_units(series[present])
+            units = written_units(series[present])
             if units is not None and len(units) > 1:
                 examples: dict[str, str] = {}  # the first value written in each unit
                 for value in series[present]:
-                    examples.setdefault(_unit(value), value.strip())
+                    examples.setdefault(unit_of(value), value.strip())
                 first = [examples[u] for u in units[:2]]
                 raise DataError(
                     f"{where}column {column!r} mixes units ({first[0]!r}, {first[1]!r}); "
