@@ -8,6 +8,7 @@ that, :func:`check_output_file` refuses a path that would destroy data.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 import tempfile
@@ -101,7 +102,11 @@ def _umask() -> int:
 
 
 def write_atomically(
-    path: str | os.PathLike, write: Callable[[str], None], what: str = "the file"
+    path: str | os.PathLike,
+    write: Callable[[str], None],
+    what: str = "the file",
+    *,
+    replace: bool = True,
 ) -> Path:
     """Call ``write(temporary)`` on a new file beside ``path``, then rename it into place.
 
@@ -117,6 +122,10 @@ def write_atomically(
         Writes the whole content to the file name it is given.
     what : str, default='the file'
         What is written, for the error message (``'the model file'``).
+    replace : bool, default=True
+        Whether an existing ``path`` is replaced. With ``False`` a file at ``path``,
+        even one created by another process while ``write`` ran, is left as it was and
+        FileExistsError is raised.
 
     Returns
     -------
@@ -128,6 +137,8 @@ def write_atomically(
     StoreError
         When the file cannot be written (a missing or read-only folder, a full disk),
         naming the file and the reason; nothing is written.
+    FileExistsError
+        With ``replace=False``, when ``path`` exists.
 
     Examples
     --------
@@ -151,10 +162,34 @@ def write_atomically(
     try:
         write(temporary)
         os.chmod(temporary, output_mode(path))
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise refused(exc) from None
+        if replace:
+            os.replace(temporary, path)
+        else:
+            _link(temporary, path)
+    except FileExistsError:
         raise
+    except OSError as exc:
+        raise refused(exc) from None
+    finally:  # gone after a rename; a second name after a link; half-written after a failure
+        with contextlib.suppress(OSError):
+            os.remove(temporary)
     return path
+
+
+def _link(temporary: str, path: Path) -> None:
+    """Give the file ``temporary`` the name ``path`` too, never over a file there:
+    FileExistsError then, and that file is left as it was.
+
+    NOTE: ``os.replace`` after a check that ``path`` is free would replace a file another
+    process created in between (a campaign with its first results); a hard link fails
+    instead. Where the file system has no hard links, the check and the rename are as
+    close as they can be.
+    """
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links here (some network or FAT file systems)
+        if path.exists():
+            raise FileExistsError(str(path)) from None
+        os.replace(temporary, path)

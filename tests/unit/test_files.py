@@ -78,3 +78,13 @@ def test_a_campaign_file_or_an_input_is_never_an_output(tmp_path):
     with pytest.raises(StoreError, match="is also the input"):
         check_output_file(tmp_path / "." / "runs.csv", inputs=[runs])
     check_output_file(tmp_path / "plan.csv", inputs=[runs])  # a new file is fine
+
+
+def test_without_replace_an_existing_file_is_left_as_it_was(tmp_path):
+    path = tmp_path / "campaign.db"
+    write_atomically(path, lambda name: Path(name).write_text("first"), replace=False)
+    assert path.read_text() == "first"
+    with pytest.raises(FileExistsError):
+        write_atomically(path, lambda name: Path(name).write_text("second"), replace=False)
+    assert path.read_text() == "first"
+    assert [p.name for p in tmp_path.iterdir()] == ["campaign.db"]

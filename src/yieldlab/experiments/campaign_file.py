@@ -32,11 +32,10 @@ import json
 import math
 import os
 import sqlite3
-import tempfile
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .._files import output_mode
+from .._files import write_atomically
 from ..exceptions import StoreError
 
 __all__ = [
@@ -189,46 +188,20 @@ def create_file(
     )
     if os.path.exists(path):
         raise exists
-    temporary = None
-    try:
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder or "."
-        )
-        os.close(handle)
-        os.chmod(temporary, output_mode(path))  # not mkstemp's owner-only 0o600
+
+    def build(temporary: str) -> None:
         # closed before the temporary file is removed, whatever fails (Windows cannot
         # remove a file SQLite holds open)
         with contextlib.closing(connect(temporary)) as connection:
             initialize(connection, meta, candidates)
-        _place(temporary, path)
-    except FileExistsError:
-        raise exists from None
-    except (OSError, sqlite3.Error) as exc:
-        raise StoreError(f"cannot create the campaign file {path!r}: {exc}") from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.remove(temporary)
-    return path
 
-
-def _place(temporary: str, path: str) -> None:
-    """Give the new file ``temporary`` the name ``path``, never over a file created there
-    meanwhile: FileExistsError then, and the other file is left as it was.
-
-    NOTE: ``os.replace`` would replace a campaign another process created and recorded
-    results in since the check for an existing file; a hard link fails instead (the
-    temporary name is removed by the caller). Where the file system has no hard links, the
-    check and the rename are as close as they can be.
-    """
     try:
-        os.link(temporary, path)
-    except FileExistsError:
-        raise
-    except OSError:  # no hard links here (some network or FAT file systems)
-        if os.path.exists(path):
-            raise FileExistsError(path) from None
-        os.replace(temporary, path)
+        write_atomically(path, build, "the campaign file", replace=False)
+    except FileExistsError:  # created by another process meanwhile: never replaced
+        raise exists from None
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot create the campaign file {path!r}: {exc}") from None
+    return path
 
 
 def open_file(path: str | os.PathLike) -> tuple[sqlite3.Connection, str]:
