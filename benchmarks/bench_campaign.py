@@ -1,6 +1,6 @@
 """Campaign benchmarks: fewer experiments to the best settings, and fast suggestions.
 
-Three benchmarks, each printed as a markdown table:
+Five benchmarks, each printed as a markdown table:
 
 1. ``arylation``: the direct arylation screen of Shields et al. (Nature 2021), 1,728
    reactions, in candidates mode with batches of 5: experiments until the best yield (100 %)
@@ -17,6 +17,10 @@ Three benchmarks, each printed as a markdown table:
 4. ``recommend`` (only when asked for): at the end of noisy campaigns (Branin, Hartmann 6,
    the reactor), the true regret of the best result measured (``best()``) against the
    model's picks (``best_predicted()``, and its optimum anywhere).
+5. ``calibration`` (only when asked for): at the end of noisy campaigns (the reactor,
+   Branin, Hartmann 6), how often ``Campaign.predict``'s 95% intervals hold a new
+   measurement at random settings, next to a plain scikit-learn GP fitted to the same
+   results.
 
 Run ``python benchmarks/bench_campaign.py`` (all, long) or choose with
 ``--only arylation,functions,speed``, ``--seeds N`` and ``--quick``. The arylation data are
@@ -459,6 +463,117 @@ def bench_recommend(seeds: int) -> str:
     )
 
 
+# -- 5. how far the campaign's predictions can be trusted -----------------------------------
+
+
+def _encoded_space(space: Space, settings: pd.DataFrame) -> np.ndarray:
+    """Settings as a user would give them to scikit-learn: numbers scaled to [0, 1] (on the
+    log scale where the parameter is), one column of 0/1 per level of a categorical."""
+    columns = []
+    for parameter in space:
+        values = settings[parameter.name]
+        if isinstance(parameter, Categorical):
+            columns += [(values == level).to_numpy(float) for level in parameter.values]
+            continue
+        x, low, high = values.to_numpy(float), parameter.low, parameter.high
+        if getattr(parameter, "log", False):
+            x, low, high = np.log(x), np.log(low), np.log(high)
+        columns.append((x - low) / (high - low))
+    return np.column_stack(columns)
+
+
+def _sklearn_gp(X: np.ndarray, y: np.ndarray):
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+    kernel = ConstantKernel() * Matern(np.ones(X.shape[1]), (1e-2, 1e2), nu=2.5) + WhiteKernel(
+        1e-2, (1e-6, 1.0)
+    )
+    model = GaussianProcessRegressor(kernel, normalize_y=True, n_restarts_optimizer=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return model.set_params(random_state=0).fit(X, y)
+
+
+def _scores(measured: np.ndarray, mean: np.ndarray, std: np.ndarray, good: np.ndarray):
+    inside = np.abs(measured - mean) < stats.norm.ppf(0.975) * std
+    nll = -stats.norm.logpdf(measured, mean, std).mean()
+    return inside.mean(), inside[good].mean(), nll
+
+
+def bench_calibration(seeds: int, n_test: int = 400) -> str:
+    """Coverage of ``Campaign.predict``'s 95% intervals for new measurements at random
+    settings at the end of a campaign, next to a plain scikit-learn GP fitted to the same
+    results."""
+    from yieldlab.experiments.objectives import Minimize
+    from yieldlab.simulators import Reactor
+
+    cases = {
+        "reactor yield, noise sd 2, 8 + 6 x 4": (
+            lambda s: Reactor(noise=2.0, random_state=s),
+            Maximize("yield", 0, 100),
+            8,
+            6,
+        ),
+        "Branin, noise sd 1, 5 + 5 x 4": (
+            lambda s: Branin(noise=1.0, random_state=s),
+            Minimize("y"),
+            5,
+            5,
+        ),
+        "Hartmann 6, noise sd 0.1, 10 + 8 x 4": (
+            lambda s: Hartmann6(noise=0.1, random_state=s),
+            Minimize("y"),
+            10,
+            8,
+        ),
+    }
+    rows = []
+    for label, (make, objective, start, rounds) in cases.items():
+        found: dict[str, list] = {"yieldlab": [], "sklearn GP": []}
+        for seed in range(seeds):
+            problem, name = make(seed), objective.name
+            space = problem.space
+            campaign = Campaign(space, objective, random_state=seed)
+
+            def run(planned: pd.DataFrame, problem=problem, space=space, name=name):
+                measured = problem(planned[space.names])[name].to_numpy()
+                return planned[["experiment", *space.names]].assign(**{name: measured})
+
+            campaign.add(run(campaign.design(start)))
+            for _ in range(rounds):
+                campaign.add(run(campaign.suggest(4)))
+            test = space.sample(n_test, 1000 + seed)
+            measured = problem(test)[name].to_numpy()
+            ours = campaign.predict(test)
+            data = campaign.data
+            peer = _sklearn_gp(_encoded_space(space, data), data[name].to_numpy(float))
+            peer_mean, peer_std = peer.predict(_encoded_space(space, test), return_std=True)
+            for who, mean, std in [
+                ("yieldlab", ours[f"{name}_mean"].to_numpy(), ours[f"{name}_std"].to_numpy()),
+                ("sklearn GP", peer_mean, peer_std),
+            ]:
+                cut = np.quantile(mean, 0.8 if objective.sense == "max" else 0.2)
+                good = mean >= cut if objective.sense == "max" else mean <= cut
+                found[who].append(_scores(measured, mean, std, good))
+        for who, values in found.items():
+            v = np.asarray(values)
+            rows.append(
+                {
+                    "problem": f"{label}, {seeds} seeds",
+                    "model": who,
+                    "95% intervals covering": f"{np.mean(v[:, 0]):.1%}",
+                    "among the 20% predicted best": f"{np.mean(v[:, 1]):.1%}",
+                    "mean NLL": f"{np.mean(v[:, 2]):.3g}",
+                }
+            )
+            print(f"  {rows[-1]}", flush=True)
+    return (
+        "### Campaign predictions: 95% intervals for new measurements at random settings\n\n"
+        + table(rows, list(rows[0]))
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="arylation,functions,speed")
@@ -484,6 +599,8 @@ def main() -> None:
         print(bench_functions(seeds, args.optimizers.split(",")), "\n", flush=True)
     if "recommend" in parts:
         print(bench_recommend(3 if args.quick else args.seeds or 20), "\n", flush=True)
+    if "calibration" in parts:
+        print(bench_calibration(3 if args.quick else args.seeds or 20), "\n", flush=True)
 
 
 if __name__ == "__main__":
