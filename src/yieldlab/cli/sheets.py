@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..exceptions import YieldlabError
 from .app import UserError, write_atomically, write_csv
 
 __all__ = ["check_sheet_name", "check_unrecorded", "default_name", "lab_sheet", "write_sheet"]
@@ -116,57 +115,23 @@ def check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:
     UserError
         Naming the experiments (or lines without an id) whose results would be lost.
     """
-    from ..modelling.tables import read_table
+    from ..experiments.sheet_results import unrecorded_results
 
-    if not out.is_file():
+    found = unrecorded_results(out, campaign.data, [o.name for o in campaign.objectives])
+    if not found:
         return
-    refused = UserError(
-        f"{out} exists and is not a sheet of this campaign (no 'experiment' column); give "
-        "another name (-o) or delete it"
-    )
-    try:
-        old = read_table(out)  # as 'record' reads it: any separator, decimal commas, .xlsx
-    except (YieldlabError, ValueError, OSError):
-        raise refused from None
-    if "experiment" not in old:
-        raise refused
-    names = [o.name for o in campaign.objectives if o.name in old]
-    if not names:
-        return
-    data = campaign.data
-    status = dict(zip(data["experiment"].astype(int), data["status"], strict=True))
-    lines = old.attrs.get("lines")
-    pending, unknown, no_id = [], [], []
-    for row, (filled, value) in enumerate(
-        zip(old[names].notna().any(axis=1), old["experiment"], strict=True)
-    ):
-        if not filled:
-            continue
-        number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-        if pd.isna(number) or not float(number).is_integer():
-            no_id.append(lines[row] if lines is not None and row < len(lines) else row + 2)
-        elif int(number) not in status:
-            unknown.append(int(number))
-        elif status[int(number)] == "pending":
-            pending.append(int(number))
-    if not (pending or unknown or no_id):
-        return
-    if not (unknown or no_id):
+    if not found.sheet:
         raise UserError(
-            f"{out} holds results of experiment(s) {', '.join(map(str, pending))} that are "
-            f"not recorded yet; record them first (yieldlab record {campaign_path} {out}) or "
-            "write the new sheet under another name (-o)"
+            f"{out} exists and is not a sheet of this campaign (no 'experiment' column); give "
+            "another name (-o) or delete it"
         )
-    held = []
-    if pending:
-        held.append(f"experiment(s) {', '.join(map(str, pending))} (pending)")
-    if unknown:
-        held.append(
-            f"experiment(s) {', '.join(map(str, unknown))} (cancelled, or not of this campaign)"
+    if not (found.unknown or found.no_id):
+        raise UserError(
+            f"{out} holds results of experiment(s) {', '.join(map(str, found.pending))} that "
+            f"are not recorded yet; record them first (yieldlab record {campaign_path} {out}) "
+            "or write the new sheet under another name (-o)"
         )
-    if no_id:
-        held.append(f"line(s) {', '.join(map(str, no_id))} (no experiment id)")
     raise UserError(
-        f"{out} holds results not recorded in {campaign_path}: {'; '.join(held)}; write the "
+        f"{out} holds results not recorded in {campaign_path}: {found.described()}; write the "
         f"new sheet under another name (-o), or move {out} away first"
     )

@@ -22,6 +22,7 @@ from typing import Any, Self
 import numpy as np
 import pandas as pd
 
+from .._files import check_output_file
 from ..exceptions import CampaignError, SpaceError, StoreError, YieldlabError
 from .desirability import Desirability
 from .pareto import objective_matrix
@@ -38,6 +39,7 @@ from .results import (
 )
 from .revisions import check_correction, check_reason, correction, given_ids, warn_rerun
 from .screen import candidate_index, candidate_rows, check_candidate_column
+from .sheet_results import unrecorded_results
 from .space import Space
 from .specs import objective_from_dict
 from .store import CampaignStore
@@ -387,16 +389,43 @@ class CampaignRecord:
     def export(self, path: str | os.PathLike) -> None:
         """Write :attr:`data` as a CSV file (atomically: never half-written).
 
+        An existing file is replaced only when it is a table of this campaign (an earlier
+        export, or a sheet) whose every result the campaign has recorded: never a sheet
+        holding results typed in but not added yet, nor any other file.
+
+        Parameters
+        ----------
+        path : str or path
+            A name ending in ``.csv``.
+
         Raises
         ------
         StoreError
-            When ``path`` names a spreadsheet or database format rather than text (``.xlsx``:
-            use ``campaign.data.to_excel``), is the campaign file, or cannot be written.
+            When ``path`` does not end in ``.csv`` (for ``.xlsx`` use
+            ``campaign.data.to_excel``), is the campaign file, holds results not recorded
+            or is not a table of the campaign, or cannot be written.
         """
-        suffix = os.path.splitext(os.fspath(path))[1].lower()
-        if suffix in _NOT_CSV:
+        where = os.fspath(path)
+        suffix = os.path.splitext(where)[1].lower()
+        if suffix != ".csv":
+            kind = f"not {_NOT_CSV[suffix]} " if suffix in _NOT_CSV else ""
             raise StoreError(
-                f"export writes CSV, not {_NOT_CSV[suffix]} ({os.fspath(path)!r}): give a name "
-                f"ending in .csv, or write campaign.data with pandas (e.g. to_excel)"
+                f"export writes CSV {kind}({where!r}): give a name ending in .csv, or write "
+                "campaign.data with pandas (e.g. to_excel)"
             )
-        write_csv(self.data, path)
+        check_output_file(path)  # the campaign file, or SQLite's files beside it
+        data = self.data
+        at_risk = unrecorded_results(path, data, self.names)
+        if not at_risk.sheet:
+            raise StoreError(
+                f"{where!r} exists and is not a table of this campaign (no 'experiment' "
+                "column): export replaces only its own earlier exports; give another name or "
+                "move the file away"
+            )
+        if at_risk:
+            raise StoreError(
+                f"{where!r} holds results not recorded in this campaign: "
+                f"{at_risk.described()}; add them first (campaign.add(pd.read_csv(...))) or "
+                "export under another name"
+            )
+        write_csv(data, path)

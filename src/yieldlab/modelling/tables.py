@@ -112,12 +112,7 @@ def line_of(frame: pd.DataFrame, row: int) -> int:
 
 def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(
-            f"{name} is not a UTF-8 text table; save it as CSV (UTF-8) or .xlsx"
-        ) from None
+    text = _decoded(name, path.read_bytes())
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise DataError(f"{name} is empty; expected a header row and one row per experiment")
@@ -135,9 +130,13 @@ def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) ->
                 f"like {odd[0]!r}: save the table with commas, semicolons or tabs between "
                 "columns"
             )
-    _check_header(name, [h.strip() for h in header])
+    width = _width(name, header, text, sep)
+    _check_header(name, [h.strip() for h in header[:width]])
+    # NOTE: never the first column as the index (pandas does so when every row has one
+    # cell more than the header, shifting every value one column to the left)
+    shape = {"index_col": False, "usecols": list(range(width))}
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True)
+        frame = pd.read_csv(io.StringIO(text), sep=sep, skipinitialspace=True, **shape)
         verbatim = _verbatim(frame, text_columns)
         if verbatim:
             as_text = pd.read_csv(
@@ -145,6 +144,7 @@ def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) ->
                 sep=sep,
                 skipinitialspace=True,
                 usecols=verbatim,
+                index_col=False,
                 dtype=str,
                 keep_default_na=False,
             )
@@ -158,6 +158,52 @@ def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) ->
     if len(numbers) == len(frame) + 1:  # no cell spans lines
         frame.attrs["lines"] = numbers[1:]
     return frame
+
+
+def _decoded(name: str, raw: bytes) -> str:
+    """The text of a table file: UTF-8 (with or without a byte-order mark), UTF-16 with its
+    mark (Excel's "Unicode Text"), else Windows-1252 (Excel's "CSV (Comma delimited)" on
+    Windows, with headers such as ``T [°C]``)."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError:
+                text = "\x00"
+            if "\x00" not in text:
+                return text
+    raise DataError(
+        f"{name} is not a text table in a known encoding; save it as CSV (UTF-8) or .xlsx"
+    )
+
+
+def _width(name: str, header: list[str], text: str, sep: str) -> int:
+    """The number of columns of a text table: header cells left empty at the end above
+    empty cells are dropped (a delimiter at the end of every line), and a value beyond the
+    last named column is refused with its line, never read into another column."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    rows = [(reader.line_num, row) for row in reader][1:]
+    width = len(header)
+    while width > 1 and not header[width - 1].strip():
+        if any(len(row) >= width and row[width - 1].strip() for _, row in rows):
+            break
+        width -= 1
+    for line, row in rows:
+        extra = [cell for cell in row[width:] if cell.strip()]
+        if extra:
+            raise DataError(
+                f"{name}, line {line}: the value {extra[0].strip()!r} lies beyond the {width} "
+                "columns the header names; give its column a header (such as notes) or "
+                "remove it"
+            )
+    return width
 
 
 def _verbatim(frame: pd.DataFrame, text_columns: Sequence[str]) -> list[str]:

@@ -55,6 +55,33 @@ def test_export_to_a_format_that_is_not_csv_is_refused(tmp_path, name):
     assert len(pd.read_csv(tmp_path / "out.csv")) == 3
 
 
+def test_export_never_replaces_results_not_recorded_nor_other_files(tmp_path):
+    campaign = Campaign(SPACE, Maximize("y"), random_state=0)
+    planned = campaign.design(3)
+    campaign.add(planned.iloc[:1].assign(y=1.0))
+    typed = tmp_path / "sheet.csv"  # the lab typed results for experiments 2 and 3
+    planned.assign(y=[1.0, 2.5, 3.5]).to_csv(typed, index=False)
+    own = tmp_path / "notes.csv"
+    own.write_text("sample,remark\nA,fine\n")
+    space = tmp_path / "space.yaml"
+    space.write_text("parameters: []\n")
+    for path, message in [
+        (typed, r"holds results not recorded in this campaign: experiment\(s\) 2, 3 \(pending\)"),
+        (own, "exists and is not a table of this campaign"),
+        (space, r"export writes CSV \('.*space.yaml'\): give a name ending in .csv"),
+    ]:
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match=message):
+            campaign.export(path)
+        assert path.read_bytes() == before
+    # an earlier export, and a sheet whose results are all recorded, may be replaced
+    campaign.export(tmp_path / "runs.csv")
+    campaign.add(pd.read_csv(typed).iloc[1:])
+    campaign.export(typed)
+    campaign.export(tmp_path / "runs.csv")
+    assert pd.read_csv(typed)["y"].tolist() == [1.0, 2.5, 3.5]
+
+
 def test_a_copy_of_the_file_alone_holds_every_experiment_while_it_is_open(tmp_path):
     path = tmp_path / "c.db"
     campaign = filled(Campaign(SPACE, Maximize("y"), path=path, random_state=0), n=4)

@@ -50,7 +50,16 @@ def test_excel_and_parquet(tmp_path):
         ("blank.csv", "\n\n  \n", "blank.csv is empty"),
         ("header.csv", "T,yield\n", "header.csv has a header but no rows of data"),
         ("dup.csv", "T,yield,T\n1,2,3\n", "column 'T' appears twice \\(columns 1 and 3\\)"),
-        ("ragged.csv", "T,P,yield\n1,2,3\n4,5,6,7\n", "expected 3 fields in line 3, saw 4"),
+        (
+            "ragged.csv",
+            "T,P,yield\n1,2,3\n4,5,6,7\n",
+            "ragged.csv, line 3: the value '7' lies beyond the 3 columns the header names; "
+            "give its column a header",
+        ),
+        # every row one cell longer: pandas would take the first column as the index and
+        # shift every value one column to the left
+        ("shifted.csv", "T,P,yield\n100,120,70,71\n", "line 2: the value '71' lies beyond"),
+        ("noted.csv", "T,P,yield,\n1,2,3,\n4,5,6,ok\n", "column 4 has no name"),
         ("noname.csv", "T,,yield\n1,2,3\n", "column 2 has no name"),
         (
             "colon.csv",
@@ -80,8 +89,32 @@ def test_not_an_excel_file(tmp_path):
 def test_binary_garbage(tmp_path):
     path = tmp_path / "blob.csv"
     path.write_bytes(bytes(range(256)) * 4)
-    with pytest.raises(DataError, match="not a UTF-8 text table"):
+    with pytest.raises(DataError, match="blob.csv is not a text table in a known encoding"):
         read_table(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "T,P,yield\n100,120,70,\n130,150,80,\n",  # a delimiter at the end of every row
+        "T,P,yield,\n100,120,70,\n130,150,80,\n",  # and of the header
+        "T,P,yield\n100,120,70\n130,150,80,, \n",
+    ],
+)
+def test_empty_cells_beyond_the_header_are_left_out(tmp_path, text):
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    assert frame.to_dict("list") == {"T": [100, 130], "P": [120, 150], "yield": [70, 80]}
+
+
+@pytest.mark.parametrize(
+    ("encoding", "sep"), [("cp1252", ","), ("cp1252", ";"), ("utf-16", "\t"), ("utf-8-sig", ",")]
+)
+def test_excel_text_encodings(tmp_path, encoding, sep):
+    # Excel's "CSV (Comma delimited)" on Windows is Windows-1252; "Unicode Text" UTF-16
+    path = tmp_path / "runs.txt"
+    path.write_bytes(f"T [°C]{sep}yield{sep}note\n80{sep}51{sep}café\n".encode(encoding))
+    frame = read_table(path)
+    assert frame.to_dict("list") == {"T [°C]": [80], "yield": [51], "note": ["café"]}
 
 
 def test_missing_target_suggests_the_closest_name(tmp_path):
