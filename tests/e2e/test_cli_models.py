@@ -170,6 +170,33 @@ def test_outputs_never_overwrite_their_inputs(fitted_model, tmp_path):
     assert_user_error(run_cli("report", str(tmp_path), cwd=folder), "is a folder")
 
 
+def test_model_and_predictions_never_replace_other_files(fitted_model, tmp_path):
+    folder, _ = fitted_model
+    table = folder / "kept.csv"
+    table.write_bytes((folder / "runs.csv").read_bytes())
+    not_a_model = folder / "notes.ylm"
+    not_a_model.write_text("my notes\n")
+    before = {p: p.read_bytes() for p in (table, not_a_model, folder / "runs.ylm")}
+    for args, message in [
+        (("fit", "runs.csv", "-t", "yield", "--out", "kept.csv"), "a model file is not a .csv"),
+        (("fit", "runs.csv", "-t", "yield", "--out", "notes.ylm"), "not a yieldlab model file"),
+        (("predict", "runs.ylm", "runs.csv", "--out", "kept.csv"), "not a table of predictions"),
+        (("predict", "runs.ylm", "runs.csv", "--out", "runs2.ylm"), "written as .csv or .xlsx"),
+        (("predict", "runs.ylm", "runs.csv", "--out", "p.parquet"), "written as .csv or .xlsx"),
+    ]:
+        assert_user_error(run_cli(*args, cwd=folder), message)
+    assert {p: p.read_bytes() for p in before} == before
+    assert not (folder / "runs2.ylm").exists() and not (folder / "p.parquet").exists()
+    # .xlsx is a workbook, read back like any table; an earlier one may be replaced
+    for _ in range(2):
+        result = run_cli("predict", "runs.ylm", "runs.csv", "--out", "p.xlsx", cwd=folder)
+        assert result.returncode == 0, result.stderr
+    predicted = pd.read_excel(folder / "p.xlsx")
+    runs = pd.read_csv(folder / "runs.csv")
+    assert len(predicted) == len(runs)
+    assert (predicted["yield_low"] < predicted["yield_mean"]).all()
+
+
 def test_optimize_over_part_of_the_inputs_names_typos_and_what_it_holds(fitted_model, tmp_path):
     folder, _ = fitted_model
     typo = tmp_path / "typo.yaml"

@@ -12,6 +12,7 @@ import pandas as pd
 import typer
 
 from .._validation import closest_name
+from ..exceptions import YieldlabError
 from .app import (
     AsJson,
     Seed,
@@ -21,8 +22,8 @@ from .app import (
     console,
     frame_table,
     print_json,
-    write_csv,
 )
+from .sheets import write_sheet
 
 DataPath = Annotated[Path, typer.Argument(help="Table of experiments: .csv, .xlsx or .parquet.")]
 ModelPath = Annotated[Path, typer.Argument(help="A model file written by 'yieldlab fit'.")]
@@ -126,7 +127,7 @@ def fit(
     Example: yieldlab fit runs.csv --target yield --ignore sample --out runs.ylm
     """
     from ..modelling.automodel import AutoModel
-    from ..modelling.persistence import save
+    from ..modelling.persistence import check_model_path, save
     from ..modelling.tables import check_numeric_columns, read_table, require_column
     from ..models.formula import FormulaModel
     from ..report.model_report import coefficient_units
@@ -141,6 +142,7 @@ def fit(
     check_numeric_columns(frame, required=(target,))
     out = out or data.with_suffix(".ylm")
     check_writable(out, inputs=[data])
+    check_model_path(out)  # before the fit, not after
     if formula is not None:
         _check_formula(formula, frame, target, data)
     _check_empty_cells(frame, target, data)
@@ -241,7 +243,7 @@ def predict(
     model_path: ModelPath,
     data: DataPath,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="CSV to write (default: print).")
+        Path | None, typer.Option("--out", "-o", help="CSV or .xlsx to write (default: print).")
     ] = None,
     level: Annotated[float, typer.Option("--level", help="Interval level.")] = 0.95,
     as_json: AsJson = False,
@@ -254,6 +256,7 @@ def predict(
 
     if out is not None:
         check_writable(out, inputs=[model_path, data])
+        _check_predictions_out(out)
     model = _load_model(model_path)
     frame = read_table(data)
     try:
@@ -271,12 +274,37 @@ def predict(
     result[f"{target}_mean"], result[f"{target}_std"] = mean, std
     result[f"{target}_low"], result[f"{target}_high"] = bounds[:, 0], bounds[:, 1]
     if out is not None:
-        write_csv(result, out)
+        write_sheet(result, out)  # .xlsx: a workbook, else CSV
         console.print(f"{len(result)} predictions written to {out}", highlight=False)
     elif as_json:
         print_json(result)
     else:
         console.print(frame_table(result, title=f"Predictions ({100 * level:g}% intervals)"))
+
+
+def _check_predictions_out(out: Path) -> None:
+    """Predictions go to a new .csv or .xlsx file, or over an earlier table of predictions;
+    never over another table (it would be lost) or under another ending."""
+    from ..modelling.tables import read_table
+
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise UserError(
+            f"--out {out}: predictions are written as .csv or .xlsx; give a name such as "
+            f"{out.with_suffix('.csv')}"
+        )
+    if not out.is_file():
+        return
+    try:
+        columns = list(read_table(out).columns)
+    except (YieldlabError, ValueError, OSError):
+        columns = []
+    if not any(str(c).endswith("_mean") for c in columns) or not any(
+        str(c).endswith("_high") for c in columns
+    ):
+        raise UserError(
+            f"--out {out} exists and is not a table of predictions; the predictions would "
+            "replace it: give another name, or move the file away"
+        )
 
 
 @app.command()

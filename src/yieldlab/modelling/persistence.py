@@ -36,7 +36,7 @@ from ..engine import Dense, History, Network
 from ..engine.activations import ACTIVATIONS
 from ..exceptions import StoreError
 
-__all__ = ["ALLOWED", "FORMAT", "load", "save"]
+__all__ = ["ALLOWED", "FORMAT", "check_model_path", "load", "save"]
 
 FORMAT = "yieldlab-model"
 VERSION = 1
@@ -176,13 +176,15 @@ def save(model: Any, path: str | os.PathLike) -> None:
     ------
     StoreError
         When the model holds an object that cannot be stored safely (a third-party
-        estimator, a custom activation), or the file cannot be written.
+        estimator, a custom activation); when ``path`` ends like a data file (``.csv``,
+        ``.xlsx``...) or exists and is not a model file; or when it cannot be written.
     """
     writer = _Writer()
     root = writer.node(model)
     manifest = {"format": FORMAT, "version": VERSION, "yieldlab": _version(), "root": root}
     target = Path(path)
     check_output_file(target)
+    check_model_path(target)
     buffer = io.BytesIO()
     np.savez(buffer, **writer.arrays)
 
@@ -194,6 +196,44 @@ def save(model: Any, path: str | os.PathLike) -> None:
                 z.writestr(key, blob)
 
     write_atomically(target, write, "the model file")
+
+
+# endings of files a model would be mistaken for (or would destroy, written over one)
+_NOT_A_MODEL = (".csv", ".tsv", ".txt", ".xlsx", ".xls", ".parquet", ".json", ".html", ".htm",
+                ".yaml", ".yml", ".db", ".sqlite", ".py")  # fmt: skip
+
+
+def check_model_path(path: str | os.PathLike) -> None:
+    """Refuse to write a model under a data table's name, or over a file that is not a
+    model file (a table passed as ``--out`` by mistake would be lost).
+
+    Raises
+    ------
+    StoreError
+        Naming the file and what to do instead.
+
+    Examples
+    --------
+    >>> check_model_path("runs.ylm")
+    """
+    path = Path(path)
+    if path.suffix.lower() in _NOT_A_MODEL:
+        raise StoreError(
+            f"{str(path)!r}: a model file is not a {path.suffix} file; give a name ending in "
+            f".ylm, such as {str(path.with_suffix('.ylm'))!r}"
+        )
+    if path.is_file():
+        try:
+            with zipfile.ZipFile(path) as archive:
+                manifest = json.loads(archive.read("yieldlab.json"))
+            ours = isinstance(manifest, dict) and manifest.get("format") == FORMAT
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            ours = False
+        if not ours:
+            raise StoreError(
+                f"{str(path)!r} exists and is not a yieldlab model file; the model would "
+                "replace it: give another name, or move the file away"
+            )
 
 
 class _Reader:

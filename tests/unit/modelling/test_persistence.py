@@ -239,3 +239,17 @@ def test_a_blend_round_trips(table, tmp_path):
     loaded = load(tmp_path / "b.ylm")
     _same_predictions(blend, loaded, Xn)
     assert [(name, w) for name, _, w in loaded.members_] == [("linear", 0.3), ("rs", 0.7)]
+
+
+def test_a_model_never_replaces_a_table_or_another_file(tmp_path):
+    model = LinearRegression().fit([[0.0], [1.0], [2.0]], [1.0, 3.0, 5.0])
+    with pytest.raises(StoreError, match="a model file is not a .csv file; give a name ending"):
+        save(model, tmp_path / "runs.csv")
+    other = tmp_path / "other.ylm"
+    other.write_text("T,yield\n1,2\n")
+    with pytest.raises(StoreError, match="exists and is not a yieldlab model file"):
+        save(model, other)
+    assert other.read_text() == "T,yield\n1,2\n"
+    save(model, tmp_path / "m.ylm")
+    save(model, tmp_path / "m.ylm")  # a model file may be replaced
+    assert load(tmp_path / "m.ylm").predict([[3.0]]).round(6).tolist() == [7.0]
