@@ -8,6 +8,9 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
+from yieldlab.experiments.d_optimal import model_matrix
+from yieldlab.experiments.spacefile import read_space_file
+
 from .conftest import assert_user_error, run_cli
 
 SPACE = """\
@@ -458,6 +461,24 @@ def test_design_size_errors_speak_of_the_command_line(tmp_path):
     assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
     result = run_cli("design", "c.db", "--method", "ccd", "-n", "2", cwd=tmp_path)
     assert_user_error(result, "-n 2 is smaller", "Leave out -n", "--method d-optimal")
+
+
+def test_d_optimal_plans_enough_runs_for_its_model_and_takes_the_model(tmp_path):
+    (tmp_path / "space.yaml").write_text(SPACE)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    result = run_cli("design", "c.db", "--method", "d-optimal", "--out", "q.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    result = run_cli("design", "c.db", "--method", "d-optimal", "--model", "linear",
+                     "--out", "l.csv", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    space, _ = read_space_file(tmp_path / "space.yaml")
+    for name, model in (("q.csv", "quadratic"), ("l.csv", "linear")):
+        terms = model_matrix(space, space.sample(5, 0), model).shape[1]
+        assert len(pd.read_csv(tmp_path / name)) == terms + 4
+    result = run_cli("design", "c.db", "--method", "d-optimal", "-n", "2", cwd=tmp_path)
+    assert_user_error(result, "needs n >= ", "got -n 2", "Use more runs or --model linear")
+    result = run_cli("design", "c.db", "--method", "lhs", "--model", "linear", cwd=tmp_path)
+    assert_user_error(result, "--model applies to --method d-optimal")
 
 
 def test_an_experiment_twice_in_a_sheet_names_both_lines(tmp_path):

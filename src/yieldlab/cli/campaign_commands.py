@@ -195,28 +195,45 @@ def design(
             "-n",
             "--n",
             help="Number of experiments (default: the natural size of factorial, fractional, "
-            "ccd and box-behnken designs; 8 for the others).",
+            "ccd and box-behnken designs; the model's terms plus 4 for d-optimal; 8 for the "
+            "others).",
             min=1,
         ),
     ] = None,
     method: Annotated[str, typer.Option("--method", help=f"One of {', '.join(METHODS)}.")] = "lhs",
     out: OutCsv = None,
     seed: CallSeed = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="For --method d-optimal: the model the design is built for, linear, "
+            "interaction or quadratic (default).",
+        ),
+    ] = None,
 ) -> None:
     """Plan the first experiments (an initial design) and write them to a sheet (.csv, .xlsx).
 
     Example: yieldlab design reactor.db -n 12 --method lhs
     """
+    from ..experiments.d_optimal import MODELS
+
     if method not in METHODS:
         raise typer.BadParameter(f"--method {method!r} is not one of {METHODS}")
-    if n is None and method not in STRUCTURED:
+    if model is not None and method != "d-optimal":
+        raise UserError(f"--model applies to --method d-optimal, not {method}; leave it out")
+    if model is not None and model not in MODELS:
+        raise UserError(f"--model {model!r} is not one of {', '.join(MODELS)}")
+    if n is None and method not in (*STRUCTURED, "d-optimal"):
         n = 8
+    options = {} if model is None else {"model": model}
 
     def plan(campaign: Campaign) -> pd.DataFrame:
         try:
-            return campaign.design(n, method=method)
+            return campaign.design(n, method=method, **options)
         except ValueError as exc:  # the Python API's wording, in the command's terms
             text = re.sub(r"\bn=", "-n ", str(exc).replace("Use n=None", "Leave out -n"))
+            text = re.sub(r"model='(\w+)'", r"--model \1", text)
             raise UserError(text.replace("method='d-optimal'", "--method d-optimal")) from None
 
     _plan(campaign_path, "design", out, f"experiments ({method})", plan, seed)

@@ -111,9 +111,18 @@ def _fedorov(F: np.ndarray, n: int, rng: np.random.Generator, replace: bool) -> 
     return best
 
 
-def _d_optimal(space: Space, n: int, model: str, rng: Any, candidates: Any) -> pd.DataFrame:
+# runs beyond the model's terms when no number is given: a few degrees of freedom to
+# estimate the noise and check the fit (JMP's custom designs also default above the minimum)
+EXTRA_RUNS = 4
+
+
+def _d_optimal(space: Space, n: int | None, model: str, rng: Any, candidates: Any) -> pd.DataFrame:
     pool = _candidate_set(space, rng) if candidates is None else candidates
     F = model_matrix(space, pool, model)
+    if n is None:
+        n = F.shape[1] + EXTRA_RUNS
+        if candidates is not None:
+            n = max(F.shape[1], min(n, len(candidates)))
     if n < F.shape[1]:
         raise ValueError(
             f"a {model} model in this space has {F.shape[1]} terms, so a D-optimal design "

@@ -137,10 +137,11 @@ def make_design(
     space : Space
         The allowed settings.
     n : int, optional
-        Number of runs. Needed by ``'random'``, ``'lhs'``, ``'sobol'``, ``'d-optimal'``; the
-        structured designs use their natural size when ``None`` and add centre points (or,
-        for ``'factorial'``, replicates) when ``n`` is larger. ``'fractional'`` picks the
-        largest two-level design that fits in ``n``.
+        Number of runs. Needed by ``'random'``, ``'lhs'``, ``'sobol'``; ``'d-optimal'``
+        plans the model's number of terms plus 4 when ``None``; the structured designs use
+        their natural size when ``None`` and add centre points (or, for ``'factorial'``,
+        replicates) when ``n`` is larger. ``'fractional'`` picks the largest two-level
+        design that fits in ``n``.
     method : str, default='lhs'
         One of ``'random'``, ``'lhs'``, ``'sobol'``, ``'factorial'``, ``'fractional'``,
         ``'ccd'``, ``'box-behnken'``, ``'d-optimal'`` (see the module docstring).
@@ -203,7 +204,7 @@ def make_design(
     n = None if n is None else _check_count("n", n)
     _check_count("n_center", n_center)
     rng = check_rng(rng)
-    if n is None and method in ("random", "lhs", "sobol", "d-optimal"):
+    if n is None and method in ("random", "lhs", "sobol"):
         raise ValueError(f"method={method!r} needs the number of runs n")
     if candidates is not None:
         candidates = _validated_candidates(space, candidates)

@@ -28,6 +28,16 @@ def test_sampled_designs_respect_constraints(simplex, method):
     assert len(design) == 15 and simplex.is_feasible(design).all()
 
 
+def test_d_optimal_without_n_plans_the_model_terms_plus_four(mixed):
+    from yieldlab.experiments.d_optimal import model_matrix
+
+    for model in ("linear", "quadratic"):
+        terms = model_matrix(mixed, mixed.sample(3, 0), model).shape[1]
+        design = make_design(mixed, None, "d-optimal", rng=0, model=model)
+        assert len(design) == terms + 4
+        assert np.linalg.matrix_rank(model_matrix(mixed, design, model)) == terms
+
+
 def test_lhs_is_stratified_in_every_dimension(mixed):
     n = 12
     design = make_design(mixed, n, "lhs", rng=1)
