@@ -196,12 +196,18 @@ class JointPosterior:
 def pessimistic(y: np.ndarray, sense: str, target: float | None = None) -> np.ndarray:
     """``y`` with NaN (failed) and infinite values replaced by the worst finite value.
 
+    When the finite values are all equal (one success among failures), the worst is no
+    worse than the best, so a failed run would look as good as the success: failures are
+    then put one magnitude of the success (at least 1) on the bad side of it.
+
     Examples
     --------
     >>> pessimistic(np.array([3.0, np.nan, 5.0]), "max").tolist()
     [3.0, 3.0, 5.0]
     >>> pessimistic(np.array([3.0, np.inf, 5.0]), "min").tolist()
     [3.0, 5.0, 5.0]
+    >>> pessimistic(np.array([np.nan, 80.0, np.nan]), "max").tolist()
+    [0.0, 80.0, 0.0]
     """
     y = np.asarray(y, dtype=float).copy()
     finite = np.isfinite(y)
@@ -214,6 +220,15 @@ def pessimistic(y: np.ndarray, sense: str, target: float | None = None) -> np.nd
         worst = values.max()
     else:
         worst = values[np.argmax(np.abs(values - target))]
+    if values.min() == values.max() and not finite.all():
+        margin = max(abs(worst), 1.0)
+        if sense == "max":
+            worst = worst - margin
+        elif sense == "min":
+            worst = worst + margin
+        else:
+            side = 1.0 if worst >= target else -1.0
+            worst = target + side * (abs(worst - target) + max(abs(worst - target), 1.0))
     y[~finite] = worst
     return y
 

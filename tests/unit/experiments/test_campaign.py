@@ -130,6 +130,17 @@ def test_failed_runs_are_recorded_and_avoided():
     assert (later["cat"] != "C").all()
 
 
+def test_with_one_success_failed_runs_are_predicted_worse_not_as_good():
+    campaign = Campaign(Space([Real("T", 60, 160)]), Maximize("yield"), random_state=0)
+    planned = campaign.design(6)
+    campaign.add(planned.assign(**{"yield": [np.nan] * 5 + [80.0]}))
+    predicted = campaign.predict(planned[["T"]])
+    failed, success = predicted["yield_mean"].iloc[:5], predicted["yield_mean"].iloc[5]
+    assert success == pytest.approx(80.0, abs=5.0)
+    assert (failed < 20.0).all()  # they were predicted at 80 +- 0.001 before
+    assert (predicted["yield_std"] > 1.0).all()
+
+
 def test_persistence_resumes_with_the_same_state(tmp_path):
     path = tmp_path / "campaign.db"
     campaign = Campaign(

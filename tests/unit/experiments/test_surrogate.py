@@ -151,3 +151,19 @@ def test_an_outlier_on_the_bad_side_does_not_set_the_scale():
     mean, _ = posterior.predict(np.array([[1.5], [0.0], [0.5]]))
     assert mean[0, 0] == pytest.approx(9.36, abs=0.1)
     assert mean[1, 0] == pytest.approx(2.0, abs=0.2) and mean[2, 0] == pytest.approx(3.5, abs=0.2)
+
+
+@pytest.mark.parametrize(
+    ("values", "sense", "target", "failed_at"),
+    [
+        ([np.nan, 80.0, np.nan], "max", None, 0.0),
+        ([np.nan, 0.0, 0.0], "max", None, -1.0),
+        ([5.0, np.inf], "min", None, 10.0),
+        ([7.5, np.nan], "target", 7.0, 8.5),
+        ([6.0, np.nan], "target", 7.0, 5.0),
+    ],
+)
+def test_failures_beside_equal_successes_are_worse_than_them(values, sense, target, failed_at):
+    y = pessimistic(np.array(values), sense, target)
+    assert y[~np.isfinite(values)] == pytest.approx(failed_at)
+    assert y[np.isfinite(values)] == pytest.approx(np.array(values)[np.isfinite(values)])
