@@ -1,11 +1,14 @@
 """Which inputs matter: cross-validated permutation importance (layer 3).
 
-Shuffling an input's values across the held-out rows of a fold breaks its relation to the
-response while keeping its distribution; the importance is how much the fold model's RMSE
-rises. An input encoded as several columns (a categorical one, one-hot) is shuffled as a
-whole, row by row, so importances are reported per original input. Averaged over the folds
-of cross-validation, the importance says what a model *fitted without those rows* relies
-on, which is what matters for prediction (Breiman 2001; Fisher, Rudin and Dominici 2019).
+Replacing an input's values in the held-out rows of a fold by values drawn from the whole
+table breaks its relation to the response while keeping its distribution; the importance
+is how much the fold model's RMSE rises. (Shuffling within the held-out rows alone, as is
+usual with plenty of data, changes nothing when a fold holds one run of a small designed
+experiment, and swaps equal levels of a two-level factor half the time.) An input encoded
+as several columns (a categorical one, one-hot) is replaced as a whole, row by row, so
+importances are reported per original input. Averaged over the folds of cross-validation,
+the importance says what a model *fitted without those rows* relies on, which is what
+matters for prediction (Breiman 2001; Fisher, Rudin and Dominici 2019).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ def permutation_importance(
     rng: np.random.Generator,
     n_permutations: int = N_PERMUTATIONS,
     max_rows: int = MAX_ROWS,
+    pool: np.ndarray | None = None,
 ) -> np.ndarray:
     """RMSE increase when each group of columns is shuffled.
 
@@ -49,6 +53,9 @@ def permutation_importance(
     n_permutations : int, default=3
     max_rows : int, default=500
         At most this many rows (a random subset) are used.
+    pool : ndarray of shape (n_pool, n_features), optional
+        Rows (as the model takes them) whose values replace the shuffled ones: the whole
+        table, of which ``X`` holds the held-out rows. By default ``X`` itself.
 
     Returns
     -------
@@ -70,11 +77,14 @@ def permutation_importance(
         X, y = X.iloc[keep], y[keep]
     base = _rmse(y, model.predict(X))
     values = X.to_numpy(copy=True)
+    source = values.copy() if pool is None else np.asarray(pool)
+    n, m = values.shape[0], source.shape[0]
     scores = np.zeros((len(groups), n_permutations))
     for g, columns in enumerate(groups):
         original = values[:, columns].copy()
         for p in range(n_permutations):
-            values[:, columns] = original[rng.permutation(values.shape[0])]
+            drawn = rng.permutation(m)[:n] if m >= n else rng.integers(0, m, n)
+            values[:, columns] = source[drawn][:, columns]
             shuffled = pd.DataFrame(values, columns=X.columns, index=X.index)
             scores[g, p] = _rmse(y, model.predict(shuffled)) - base
         values[:, columns] = original

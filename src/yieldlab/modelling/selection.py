@@ -194,7 +194,7 @@ def _fit_and_score(
     result.params = dict(getattr(model, "params_", {}) or {})
     if importance and split.repeat == 0:
         rng = np.random.default_rng(seed)
-        result.importance = permutation_importance(model, test, y[split.test], groups, rng)
+        result.importance = permutation_importance(model, test, y[split.test], groups, rng, pool=X)
     return result
 
 
@@ -465,7 +465,10 @@ def one_standard_error(
             band[name] = difference.mean() / se
         else:
             band[name] = 0.0 if difference.mean() <= 0 else np.inf
-    eligible = [name for name in fold_errors if band[name] <= 1.0]
+    # the band is monotone in the error: a candidate with a lower RMSE than one inside it
+    # is inside too (paired by split, a noisier one can pass while a better one does not)
+    edge = max(pooled[name] for name in fold_errors if band[name] <= 1.0)
+    eligible = [name for name in fold_errors if band[name] <= 1.0 or pooled[name] <= edge]
     simplest = min(eligible, key=lambda n: (complexity[n], pooled[n]))
     if prefer is None or prefer not in band or simplest == prefer:
         return simplest

@@ -69,7 +69,11 @@ def _selection_section(report: HtmlReport, model: Any, y: pd.Series) -> None:
             "standard errors of the best RMSE"
         )
     else:
-        rule = "the simplest within one standard error of the best RMSE"
+        rule = (
+            "the simplest within one standard error of the best RMSE, the standard error of "
+            "its fold-by-fold difference to the best (not the rmse_se column, the error bar "
+            "of each RMSE alone)"
+        )
     report.paragraph(
         f"Candidates were compared by repeated K-fold cross-validation; the selected model is "
         f"{model.best_name_!r} ({rule})."
@@ -159,10 +163,17 @@ def _response_section(
     good = values if goodness is None else np.asarray(goodness(values), float)
     row = int(np.nanargmax(np.where(np.isnan(good), -np.inf, good)))
     base = X.iloc[row].copy()
-    which = f"row {row + 1} of the table" if labels is None else f"experiment {labels[row]}"
+    # the file's line (header on line 1) is what a spreadsheet shows, not the row's index
+    which = f"line {row + 2} of the table" if labels is None else f"experiment {labels[row]}"
+    held = ", ".join(
+        f"{name} = {value:.4g}"
+        if isinstance(value, int | float | np.number)
+        else f"{name} = {value}"
+        for name, value in base.items()
+    )
     report.paragraph(
         f"Inputs not shown are held at the settings of the experiment with the best {y.name} "
-        f"so far ({which}).",
+        f"so far ({which}): {held}.",
         note=True,
     )
 
@@ -212,11 +223,11 @@ def _importance_section(report: HtmlReport, model: Any) -> None:
         )
         return
     if not importances["importance"].to_numpy(float).any():
-        # a test fold of one or two runs: shuffling an input within it changes nothing
+        # the fold models predict the same whatever the inputs (a constant fit)
         report.paragraph(
-            "Not measurable yet: the cross-validation folds hold too few runs for shuffling "
-            "an input to change anything (every permutation importance is 0). This is not "
-            "evidence that no input matters.",
+            "Not measurable yet: the models fitted in cross-validation predict the same "
+            "whatever the inputs (every permutation importance is 0), as with too few runs "
+            "to tell an effect from the noise. This is not evidence that no input matters.",
             note=True,
         )
         return

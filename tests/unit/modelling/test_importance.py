@@ -54,3 +54,19 @@ def test_importance_table_sorts_and_summarizes():
     assert table.loc["a", "importance"] == pytest.approx(2.0)
     assert table.loc["a", "std"] == pytest.approx(np.std([1, 3, 2, 2], ddof=1))
     assert table.loc["b", "importance"] == pytest.approx(0.0)
+
+
+def test_a_held_out_fold_of_one_run_draws_from_the_whole_table():
+    # a 2^2 factorial: within a one-row fold a shuffle changes nothing
+    X = pd.DataFrame({"a": [-1.0, 1.0, -1.0, 1.0], "b": [-1.0, -1.0, 1.0, 1.0]})
+    y = 5.0 + 3.0 * X["a"].to_numpy()
+    model = LinearRegression().fit(X, y)
+    rng = np.random.default_rng(0)
+    alone = permutation_importance(model, X.iloc[:1], y[:1], [[0], [1]], rng)
+    assert not alone.any()
+    drawn = permutation_importance(
+        model, X.iloc[:1], y[:1], [[0], [1]], rng, n_permutations=200, pool=X.to_numpy()
+    )
+    # half the draws take a = +1 instead of -1: the error rises by 6, so by 3 on average
+    assert drawn[0].mean() == pytest.approx(3.0, abs=0.7)
+    assert np.abs(drawn[1]).max() < 1e-9

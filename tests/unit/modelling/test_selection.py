@@ -302,3 +302,19 @@ def test_estimated_seconds_orders_the_defaults():
     assert linear < surface < network
     assert estimated_seconds(Constant(), n, p) == 1.0  # unknown estimators: a guess
     assert selection.CV_SHARE < 1.0
+
+
+def test_the_one_standard_error_band_is_monotone_in_the_error():
+    # paired by split, the noisy 'gp' passes (0.93 standard errors) and the steadily a
+    # little worse 'linear' does not; but linear's RMSE is lower than gp's, so it is in
+    errors = {
+        "mlp": np.array([1.0, 1.0, 1.0, 1.0]),
+        "gp": np.array([1.0, 3.0, 0.5, 1.5]),
+        "linear": np.array([1.3, 1.3, 1.3, 1.35]),
+    }
+    pooled = {"mlp": 1.0, "gp": 1.5, "linear": 1.31}
+    complexity = {"linear": 1.0, "gp": 3.0, "mlp": 4.0}
+    assert one_standard_error(errors, pooled, complexity, 0.25) == "linear"
+    # without the better linear model the noisy gp is the simplest in the band
+    del errors["linear"], pooled["linear"]
+    assert one_standard_error(errors, pooled, complexity, 0.25) == "gp"
