@@ -208,12 +208,29 @@ def test_record_refuses_an_unfilled_sheet_and_reports_failed_runs(tmp_path):
     result = run_cli("record", "c.db", "plan.csv", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "1 recorded as failed runs (an empty result): experiment 2 (yield)" in result.stdout
-    # the experiment never run is dropped from the command line
-    result = run_cli("cancel", "c.db", cwd=tmp_path)
+    # the experiment never run is dropped from the command line, by id or with --all
+    assert_user_error(
+        run_cli("cancel", "c.db", cwd=tmp_path),
+        "name the experiments to cancel (pending: 4), or give --all",
+    )
+    result = run_cli("cancel", "c.db", "--all", cwd=tmp_path)
     assert result.returncode == 0 and "1 pending experiment(s) cancelled" in result.stdout
     status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
     assert status["counts"] == {"done": 2, "failed": 1}
+    assert [row["experiment"] for row in status["cancelled"]] == [4]
+    assert "2 done, 1 failed, 1 cancelled" in run_cli("status", "c.db", cwd=tmp_path).stdout
     assert_user_error(run_cli("cancel", "c.db", "2", cwd=tmp_path), "experiment 2 is not pending")
+    # run after all: its result under the cancelled id is refused with the fix
+    late = pd.DataFrame(status["cancelled"]).drop(columns=["batch", "cancelled"])
+    late = late.assign(**{"yield": 50.0})
+    late.to_csv(tmp_path / "late.csv", index=False)
+    assert_user_error(
+        run_cli("record", "c.db", "late.csv", cwd=tmp_path),
+        "late.csv, line 2: experiment=4 was cancelled; to record this result all the same, "
+        "clear its experiment id",
+    )
+    late.assign(experiment=None).to_csv(tmp_path / "late.csv", index=False)
+    assert run_cli("record", "c.db", "late.csv", cwd=tmp_path).returncode == 0
 
 
 def test_warnings_are_one_line_naming_the_file_and_the_command(tmp_path):
@@ -364,7 +381,7 @@ def test_a_default_sheet_name_never_replaces_a_file(tmp_path):
         sheet = pd.read_csv(tmp_path / first)
         sheet.loc[0, "yield"] = 77.7  # typed in by the lab; then the batch is cancelled
         sheet.to_csv(tmp_path / first, index=False)
-        assert run_cli("cancel", "r.db", cwd=tmp_path).returncode == 0
+        assert run_cli("cancel", "r.db", "--all", cwd=tmp_path).returncode == 0
         # the next batch has the same number: its default name is taken
         stem = first.removesuffix(".csv")
         for k in (2, 3):
@@ -375,7 +392,7 @@ def test_a_default_sheet_name_never_replaces_a_file(tmp_path):
             assert f"yieldlab record r.db {stem}-{k}.csv" in text
             new = pd.read_csv(tmp_path / f"{stem}-{k}.csv")
             assert not set(new["experiment"]) & set(sheet["experiment"])
-            assert run_cli("cancel", "r.db", cwd=tmp_path).returncode == 0
+            assert run_cli("cancel", "r.db", "--all", cwd=tmp_path).returncode == 0
         pd.testing.assert_frame_equal(pd.read_csv(tmp_path / first), sheet)  # the 77.7 kept
 
 
@@ -392,7 +409,7 @@ def test_an_out_keeps_results_of_cancelled_and_unknown_experiments(tmp_path):
     )
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "s.csv"), sheet)
     # a result typed into a row without an id, the rest recorded: still refused
-    assert run_cli("cancel", "c.db", cwd=tmp_path).returncode == 0
+    assert run_cli("cancel", "c.db", "--all", cwd=tmp_path).returncode == 0
     extra = sheet.astype({"experiment": object})
     extra.loc[2, "experiment"] = None
     extra.loc[3, "experiment"] = 99  # not an experiment of c.db

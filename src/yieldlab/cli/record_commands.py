@@ -23,15 +23,26 @@ def cancel(
     campaign_path: CampaignPath,
     experiments: Annotated[
         list[int] | None,
-        typer.Argument(help="Experiment ids to cancel (default: every pending one)."),
+        typer.Argument(help="Experiment ids to cancel."),
     ] = None,
+    every: Annotated[bool, typer.Option("--all", help="Cancel every pending experiment.")] = False,
 ) -> None:
-    """Drop planned experiments that will not be run (all pending ones by default).
+    """Drop planned experiments that will not be run (their ids stay known: 'status'
+    counts them, and a result recorded under one later is refused with the fix).
 
     Example: yieldlab cancel reactor.db 9 10
     """
+    if every and experiments:
+        raise UserError("give experiment ids or --all, not both")
     campaign = open_campaign(campaign_path)
     try:
+        if not (every or experiments):
+            pending = campaign.data.query("status == 'pending'")["experiment"].tolist()
+            raise UserError(
+                f"name the experiments to cancel (pending: "
+                f"{', '.join(map(str, pending)) or 'none'}), or give --all to cancel every "
+                "pending one"
+            )
         dropped = campaign.cancel(experiments or None)
     finally:
         campaign.close()
@@ -129,6 +140,7 @@ def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
         best = campaign.best() if counts.get("done") else pd.DataFrame()
         pending = data[data["status"] == "pending"]
         history = campaign.history()
+        cancelled = campaign.cancelled()
     finally:
         campaign.close()
     if as_json:
@@ -140,9 +152,12 @@ def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
                 "best": best,
                 "pending": pending,
                 "history": history,
+                "cancelled": cancelled,
             }
         )
         return
+    if len(cancelled):
+        counts["cancelled"] = len(cancelled)
     summary = ", ".join(f"{v} {k}" for k, v in counts.items()) or "no experiments yet"
     console.print(f"{campaign_path}: {summary}", highlight=False)
     if len(best):

@@ -191,7 +191,8 @@ class CampaignRecord:
         ]
         stored_results = [dict(zip(self.names, y, strict=True)) for y in Y]
         repeats = self._repeats(stored_settings, stored_results, ids)
-        matcher = PendingMatcher(self.space, Z, ids)
+        cancelled = [e["experiment"] for e in self._store.meta().get("cancelled", [])]
+        matcher = PendingMatcher(self.space, Z, ids, cancelled)
         recorded = self._store.record(
             stored_settings, stored_results, np.isnan(Y).any(axis=1), matcher, rows
         )
@@ -219,6 +220,10 @@ class CampaignRecord:
 
     def cancel(self, experiments: Any = None) -> int:
         """Forget pending experiments (all by default); returns how many were dropped.
+
+        The campaign keeps their ids: a result recorded later under one of them is refused
+        with the fix (clear the id to record it as a new experiment), and
+        :meth:`cancelled` lists them.
 
         Parameters
         ----------
@@ -360,6 +365,22 @@ class CampaignRecord:
             ``excluded`` reason), ``reason`` and ``created`` (UTC time).
         """
         return self._store.revisions()
+
+    def cancelled(self) -> pd.DataFrame:
+        """The experiments planned and then cancelled (:meth:`cancel`), oldest first.
+
+        Returns
+        -------
+        DataFrame
+            ``experiment``, ``batch``, the settings planned, and ``cancelled`` (UTC time).
+        """
+        entries = self._store.meta().get("cancelled", [])
+        rows = [
+            {"experiment": e["experiment"], "batch": e["batch"], **e["settings"],
+             "cancelled": e["created"]}
+            for e in entries
+        ]  # fmt: skip
+        return pd.DataFrame(rows, columns=["experiment", "batch", *self.space.names, "cancelled"])
 
     def best(self) -> pd.DataFrame:
         """The best experiment measured so far (one row of :attr:`data`).

@@ -399,6 +399,8 @@ class PendingMatcher:
         Encoded settings of the results.
     ids : list of int or None
         The ``experiment`` id given with each result, or None (:func:`experiment_ids`).
+    cancelled : iterable of int, optional
+        Ids of experiments cancelled: a result naming one is refused with the fix.
 
     Attributes
     ----------
@@ -408,8 +410,11 @@ class PendingMatcher:
         in the lab?); it was recorded as new.
     """
 
-    def __init__(self, space: Space, Z: np.ndarray, ids: list[int | None]) -> None:
+    def __init__(
+        self, space: Space, Z: np.ndarray, ids: list[int | None], cancelled: Any = ()
+    ) -> None:
         self.space, self.Z, self.ids = space, Z, ids
+        self.cancelled = {int(i) for i in cancelled}  # ids of experiments cancelled
         self.near: list[tuple[int, int]] = []
 
     def __call__(self, pending: pd.DataFrame) -> list[int | None]:
@@ -420,6 +425,12 @@ class PendingMatcher:
         out: list[int | None] = []
         for row, (z, given) in enumerate(zip(self.Z, self.ids, strict=True)):
             if given is not None:
+                if given in self.cancelled:
+                    raise CampaignError(
+                        f"results, row {row}: experiment={given!r} was cancelled; to record "
+                        "this result all the same, clear its experiment id (the row is then "
+                        "recorded as a new experiment with its settings)"
+                    )
                 if given not in open_ids:
                     raise CampaignError(
                         f"results, row {row}: experiment={given!r} is not "

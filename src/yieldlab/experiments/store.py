@@ -443,13 +443,14 @@ class CampaignStore:
             When one of ``ids`` is not a pending experiment (nothing is deleted).
         """
         with self._transaction() as connection:
-            if ids is None:
-                cursor = connection.execute("DELETE FROM experiments WHERE status = 'pending'")
-                return cursor.rowcount
             pending = {
-                r[0]
-                for r in connection.execute("SELECT id FROM experiments WHERE status = 'pending'")
+                r[0]: r[1:]
+                for r in connection.execute(
+                    "SELECT id, batch, settings FROM experiments WHERE status = 'pending'"
+                )
             }
+            if ids is None:
+                ids = sorted(pending)
             missing = [i for i in ids if i not in pending]
             if missing:
                 raise CampaignError(
@@ -459,6 +460,20 @@ class CampaignStore:
             cursor = connection.executemany(
                 "DELETE FROM experiments WHERE id = ? AND status = 'pending'",
                 [(int(i),) for i in ids],
+            )
+            # NOTE: the ids stay known (meta 'cancelled'), so a result recorded under one
+            # later is refused with the fix, and the history lists the cancellation
+            row = connection.execute("SELECT value FROM meta WHERE key = 'cancelled'").fetchone()
+            known = [] if row is None else json.loads(row[0])
+            now = _now()
+            known += [
+                {"experiment": int(i), "batch": pending[i][0],
+                 "settings": json.loads(pending[i][1]), "created": now}
+                for i in ids
+            ]  # fmt: skip
+            connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('cancelled', ?)",
+                (json.dumps(known),),
             )
             return cursor.rowcount
 

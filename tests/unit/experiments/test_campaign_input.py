@@ -148,6 +148,18 @@ def test_cancel_takes_ids_or_a_batch_and_refuses_anything_else():
     assert campaign.cancel(3) == 1
     assert campaign.cancel(batch[batch["experiment"] != 3]) == 3
     assert len(campaign.data) == 0
+    # the cancelled stay known, with their settings, and their ids are not reused
+    cancelled = campaign.cancelled()
+    assert cancelled["experiment"].tolist() == [3, 1, 2, 4]
+    pd.testing.assert_frame_equal(
+        cancelled.set_index("experiment").loc[[1, 2, 3, 4], SPACE.names],
+        batch.set_index("experiment")[SPACE.names],
+        check_dtype=False,
+    )
+    with pytest.raises(CampaignError, match="experiment=2 was cancelled; to record this result"):
+        campaign.add(batch.iloc[[1]].assign(y=1.0))
+    campaign.add(batch.iloc[[1]].drop(columns="experiment").assign(y=1.0))
+    assert campaign.data["experiment"].tolist() == [5]
 
 
 # -- measured values ----------------------------------------------------------------------------
