@@ -498,6 +498,20 @@ def test_d_optimal_plans_enough_runs_for_its_model_and_takes_the_model(tmp_path)
     assert_user_error(result, "--model applies to --method d-optimal")
 
 
+def test_a_sheet_recorded_twice_without_ids_says_how_to_undo(tmp_path):
+    sheet = lab(planned(tmp_path, "c.db", 3, "s.csv")).drop(columns="experiment")
+    sheet.to_csv(tmp_path / "s.csv", index=False)
+    assert run_cli("record", "c.db", "s.csv", cwd=tmp_path).returncode == 0
+    result = run_cli("record", "c.db", "s.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stderr.split())
+    assert "s.csv, line 2 has no 'experiment' id and the same settings and results" in text
+    assert "yieldlab exclude c.db 4 5 6 --reason 'recorded twice'" in text
+    result = run_cli("exclude", "c.db", "4", "5", "6", "--reason", "recorded twice",
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
 def test_an_experiment_twice_in_a_sheet_names_both_lines(tmp_path):
     sheet = lab(planned(tmp_path, "c.db", 3, "s.csv"))
     pd.concat([sheet, sheet.iloc[[1]]]).to_csv(tmp_path / "s.csv", index=False)

@@ -349,7 +349,7 @@ def record(
 
     Example: yieldlab record reactor.db reactor-suggest-1.csv
     """
-    from ..experiments.results import NearMatchWarning
+    from ..experiments.results import NearMatchWarning, RepeatWarning
     from ..modelling.tables import read_table
 
     campaign = open_campaign(campaign_path)
@@ -380,6 +380,12 @@ def record(
                 "experiments. Keep the 'experiment' column of the sheet yieldlab wrote, or "
                 f"drop the planned ones with: yieldlab cancel {campaign_path} "
                 + " ".join(map(str, near.pending))
+            )
+        elif isinstance(near, RepeatWarning):
+            text = _in_file(str(near), results, lines).replace(
+                f"exclude({near.copies}, reason='recorded twice')",
+                f"yieldlab exclude {campaign_path} {' '.join(map(str, near.copies))} "
+                "--reason 'recorded twice'",
             )
         else:
             text = _in_file(str(near), results, lines)

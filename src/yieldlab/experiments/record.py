@@ -204,7 +204,7 @@ class CampaignRecord:
             )
         data = self.data
         if repeats:
-            warn_repeats(repeats, data)
+            warn_repeats(repeats, data, [int(recorded[row]) for row, _ in repeats])
         return data.set_index("experiment").loc[recorded].reset_index()
 
     def _repeats(self, settings: list, results: list, ids: list[int | None]) -> list:

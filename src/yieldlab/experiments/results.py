@@ -34,6 +34,7 @@ __all__ = [
     "RANKING_COLUMNS",
     "NearMatchWarning",
     "PendingMatcher",
+    "RepeatWarning",
     "check_measurements",
     "check_names",
     "check_results",
@@ -355,9 +356,41 @@ def experiment_ids(frame: pd.DataFrame) -> list[int | None]:
     return ids
 
 
-def warn_repeats(repeats: list[tuple[int, int]], data: pd.DataFrame) -> None:
+class RepeatWarning(UserWarning):
+    """Results without an ``experiment`` id repeat experiments recorded before, settings
+    and results alike (the same table added twice?); they were recorded again, as
+    replicates.
+
+    Attributes
+    ----------
+    row : int
+        The first such row of the results.
+    copies : list of int
+        The ids the repeats were recorded under (what to exclude if they are copies).
+    """
+
+    def __init__(
+        self, row: int, earlier: list[int], copies: list[int], excluded: list[int]
+    ) -> None:
+        self.row, self.copies = row, copies
+        super().__init__(
+            f"results, row {row} has no 'experiment' id and the same settings and results as "
+            f"experiment {earlier[0]}, recorded before ({len(copies)} such row(s), repeating "
+            f"experiment(s) {earlier}); recorded again as replicates, experiment(s) {copies}. "
+            "If these results had been recorded already, they now count twice"
+            + (
+                f"; experiment(s) {excluded} had been excluded, and the copies recorded now "
+                "are used by the models"
+                if excluded
+                else ""
+            )
+            + f": undo with exclude({copies}, reason='recorded twice')"
+        )
+
+
+def warn_repeats(repeats: list[tuple[int, int]], data: pd.DataFrame, copies: list[int]) -> None:
     """Warn that results without an id repeat experiments recorded before (the same table
-    added twice?): they are recorded again, as replicates.
+    added twice?): they are recorded again, as replicates (:class:`RepeatWarning`).
 
     Parameters
     ----------
@@ -365,24 +398,13 @@ def warn_repeats(repeats: list[tuple[int, int]], data: pd.DataFrame) -> None:
         ``(row of the results, experiment it repeats)``.
     data : DataFrame
         The campaign's table of experiments after the results were recorded.
+    copies : list of int
+        The ids the repeating rows were recorded under.
     """
     rows, earlier = zip(*repeats, strict=True)
     status = data.set_index("experiment")["status"]
     excluded = [e for e in earlier if status.get(e) == "excluded"]
-    warnings.warn(
-        f"results, row {rows[0]} has no 'experiment' id and the same settings and "
-        f"results as experiment {earlier[0]}, recorded before ({len(rows)} such "
-        f"row(s), repeating experiment(s) {list(earlier)}); recorded again as "
-        "replicates. If these results had been recorded already, they now count twice"
-        + (
-            f"; experiment(s) {excluded} had been excluded, and the copies recorded "
-            "now are used by the models (exclude them too if that is wrong)"
-            if excluded
-            else ""
-        ),
-        UserWarning,
-        stacklevel=3,
-    )
+    warnings.warn(RepeatWarning(rows[0], list(earlier), copies, excluded), stacklevel=3)
 
 
 class PendingMatcher:

@@ -78,6 +78,9 @@ def test_warnings_point_at_the_line_that_called():
     with pytest.warns(UserWarning, match="recorded again as replicates") as caught:
         campaign.add(first.drop(columns="experiment").assign(y=[1.0, 2.0, 3.0]))
     assert caught[0].filename == __file__
+    # the warning names the copies and how to undo
+    assert "experiment(s) [4, 5, 6]" in str(caught[0].message)
+    assert "undo with exclude([4, 5, 6], reason='recorded twice')" in str(caught[0].message)
     label = first.index[0]
     campaign.exclude(int(first["experiment"].iloc[0]), "spilled")
     rerun = campaign.candidates.loc[[label]].assign(y=5.0)
