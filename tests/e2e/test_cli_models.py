@@ -101,7 +101,7 @@ def test_fit_text_in_a_numeric_column_names_the_row(tmp_path):
     frame.loc[6, "temperature"] = "hot"
     frame.to_csv(tmp_path / "runs.csv", index=False)
     result = run_cli("fit", "runs.csv", "--target", "yield", cwd=tmp_path)
-    assert_user_error(result, "runs.csv, row 8, column 'temperature': 'hot' is not a number")
+    assert_user_error(result, "runs.csv, line 8, column 'temperature': 'hot' is not a number")
 
 
 def test_missing_files(tmp_path):
@@ -195,6 +195,20 @@ def test_model_and_predictions_never_replace_other_files(fitted_model, tmp_path)
     runs = pd.read_csv(folder / "runs.csv")
     assert len(predicted) == len(runs)
     assert (predicted["yield_low"] < predicted["yield_mean"]).all()
+
+
+def test_predict_names_an_empty_input_cell_by_its_line(fitted_model, tmp_path):
+    folder, _ = fitted_model
+    rows = pd.read_csv(folder / "runs.csv").drop(columns="yield").head(3)
+    for column in ("temperature", "catalyst"):
+        blank = rows.astype({column: object})
+        blank.loc[1, column] = None
+        blank.to_csv(tmp_path / "new.csv", index=False)
+        assert_user_error(
+            run_cli("predict", "runs.ylm", tmp_path / "new.csv", cwd=folder),
+            f"new.csv, line 3, column '{column}' is empty (1 empty cell(s) in that column); "
+            "fill it in",
+        )
 
 
 def test_optimize_over_part_of_the_inputs_names_typos_and_what_it_holds(fitted_model, tmp_path):

@@ -259,6 +259,17 @@ def predict(
         _check_predictions_out(out)
     model = _load_model(model_path)
     frame = read_table(data)
+    if getattr(model, "impute", None) is None:  # a model fitted by 'yieldlab fit'
+        unused = {name for name, _ in getattr(getattr(model, "encoder_", None), "dropped_", [])}
+        for column in [c for c in _inputs(model, frame).columns if c not in unused]:
+            empty = frame[column].isna().to_numpy()
+            if empty.any():
+                row = int(np.flatnonzero(empty)[0])
+                raise UserError(
+                    f"{data}, line {line_of(frame, row)}, column {column!r} is empty "
+                    f"({int(empty.sum())} empty cell(s) in that column); fill it in: the model "
+                    "needs every input"
+                )
     try:
         mean, std = model.predict(_inputs(model, frame), return_std=True)
         bounds = model.predict_interval(_inputs(model, frame), level=level)

@@ -2,7 +2,7 @@
 
 Every problem is reported with the file name and, where there is one, the row as a
 spreadsheet shows it (the header is row 1, the first experiment row 2) and the column:
-``data.csv, row 17, column 'temperature': 'abc' is not a number``.
+``data.csv, line 17, column 'temperature': 'abc' is not a number``.
 """
 
 from __future__ import annotations
@@ -324,17 +324,21 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
     A text column whose every value is a number followed by one and the same unit
     (``'80 °C'``, ``'15%'``, ``'2 h'``) is an error too: it would otherwise become a level
     per row; so is one whose values mix such units (``'2 h'``, ``'30 min'``). A row is
-    named by its line in the file (``frame.attrs['source']``), else by its index label.
+    named by its line in the file (``frame.attrs['source']``; the header is line 1), else
+    by its index label.
 
     Raises
     ------
     DataError
-        ``data.csv, row 17, column 'temperature': 'abc' is not a number``.
+        ``data.csv, line 17, column 'temperature': 'abc' is not a number``.
     """
     source = frame.attrs.get("source")
     where = f"{source}, " if source else ""
     # a file's rows are its lines (the header is line 1); a DataFrame's, its index labels
-    name_row = (lambda row: line_of(frame, row)) if source else (lambda row: frame.index[row])
+    if source:
+        name_row = lambda row: f"line {line_of(frame, row)}"  # noqa: E731
+    else:
+        name_row = lambda row: f"row {frame.index[row]!r}"  # noqa: E731
     for column in frame.columns:
         series = frame[column]
         if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
@@ -355,12 +359,22 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                 row = int(np.flatnonzero(bad.to_numpy())[0])
                 value = series.iloc[row]
                 comma = isinstance(value, str) and COMMA_NUMBER.fullmatch(value)
-                fix = (
-                    f"write it with a decimal point ({value.strip().replace(',', '.')!r}), or "
-                    "save the sheet as CSV with ';' between cells"
-                    if comma
-                    else "correct it or leave the cell empty"
-                )
+                unit = unit_of(value) if isinstance(value, str) else None
+                if comma:
+                    fix = (
+                        f"write it with a decimal point ({value.strip().replace(',', '.')!r}), "
+                        "or save the sheet as CSV with ';' between cells"
+                    )
+                elif unit is not None:
+                    number = value.strip()[: len(value.strip()) - len(unit)].strip()
+                    fix = (
+                        f"write the number alone ({number!r}) and put the unit in the "
+                        f"header: '{column} ({unit})'"
+                    )
+                elif column in required:
+                    fix = "correct it, or delete the row if the run has no result"
+                else:
+                    fix = "correct it (a number), or delete the row"
                 # a decimal comma elsewhere in the column says what its commas are
                 decimal = series.map(
                     lambda v: isinstance(v, str) and bool(COMMA_NUMBER.fullmatch(v))
@@ -374,8 +388,7 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                             f"({value.strip().replace(',', '.')!r})"
                         )
                 raise DataError(
-                    f"{where}row {name_row(row)!r}, column {column!r}: {value!r} is "
-                    f"not a number; {fix}"
+                    f"{where}{name_row(row)}, column {column!r}: {value!r} is not a number; {fix}"
                 )
         else:
             units = written_units(series[present])
@@ -395,7 +408,7 @@ def check_numeric_columns(frame: pd.DataFrame, required: tuple[str, ...] = ()) -
                 value = str(series.iloc[row]).strip()
                 number = value[: len(value) - len(unit)].strip()
                 raise DataError(
-                    f"{where}row {name_row(row)!r}, column {column!r}: {value!r} is a number "
+                    f"{where}{name_row(row)}, column {column!r}: {value!r} is a number "
                     f"written with its unit; write the numbers alone ({number!r}) and put the "
                     f"unit in the header: '{column} ({unit})'"
                 )

@@ -132,14 +132,14 @@ def test_text_in_a_numeric_column_names_the_row(tmp_path):
     )
     text = "temperature,yield\n" + rows.replace("93,", "abc,") + "\n"
     frame = read_table(write(tmp_path, "runs.csv", text))
-    with pytest.raises(DataError, match="runs.csv, row 15, column 'temperature': 'abc' is not"):
+    with pytest.raises(DataError, match="runs.csv, line 15, column 'temperature': 'abc' is not"):
         check_numeric_columns(frame)
 
 
 def test_a_text_column_is_categorical_not_an_error(tmp_path):
     frame = read_table(write(tmp_path, "runs.csv", "catalyst,yield\nPd,1\nNi,2\nCu,3\n"))
     check_numeric_columns(frame)
-    with pytest.raises(DataError, match="row 2, column 'catalyst': 'Pd' is not a number"):
+    with pytest.raises(DataError, match="line 2, column 'catalyst': 'Pd' is not a number"):
         check_numeric_columns(frame, required=("catalyst",))
 
 
@@ -149,7 +149,7 @@ def test_numbers_written_with_their_unit_are_refused_with_the_fix(tmp_path):
     frame = read_table(write(tmp_path, "runs.csv", text))
     with pytest.raises(
         DataError,
-        match=r"runs.csv, row 2, column 'temperature': '80 °C' is a number written with its "
+        match=r"runs.csv, line 2, column 'temperature': '80 °C' is a number written with its "
         r"unit; write the numbers alone \('80'\) and put the unit in the header: "
         r"'temperature \(°C\)'",
     ):
@@ -225,7 +225,7 @@ def test_decimal_commas_in_a_tab_separated_table_get_the_fix(tmp_path):
     with pytest.raises(DataError) as info:
         check_numeric_columns(frame, required=("yield",))
     assert str(info.value) == (
-        "runs.tsv, row 2, column 'yield': '61,5' is not a number; write it with a decimal "
+        "runs.tsv, line 2, column 'yield': '61,5' is not a number; write it with a decimal "
         "point ('61.5'), or save the sheet as CSV with ';' between cells"
     )
 
@@ -237,17 +237,17 @@ def test_thousands_separators_of_a_comma_table_get_the_fix(tmp_path):
     with pytest.raises(DataError) as info:
         check_numeric_columns(frame)
     assert str(info.value) == (
-        "runs.csv, row 2, column 'cost': '1,250' is not a number; write it without the "
+        "runs.csv, line 2, column 'cost': '1,250' is not a number; write it without the "
         "thousands separator ('1250'), or with a decimal point if the comma is a decimal "
         "comma ('1.250')"
     )
     # after a blank line the rows are named by their line in the file
     frame = read_table(write(tmp_path, "gap.csv", 'T,cost\n80,980\n\n90,"1,250"\n95,990\n'))
-    with pytest.raises(DataError, match=r"gap.csv, row 4, column 'cost': '1,250' is not"):
+    with pytest.raises(DataError, match=r"gap.csv, line 4, column 'cost': '1,250' is not"):
         check_numeric_columns(frame)
     # beside decimal commas a comma is a decimal comma; '0,125' is never thousands
     frame = read_table(write(tmp_path, "dec.tsv", "T\tyield\n80\t61,500\n90\t7,25\n"))
-    with pytest.raises(DataError, match=r"row 2, .*'61,500' is not a number; write it with a "):
+    with pytest.raises(DataError, match=r"line 2, .*'61,500' is not a number; write it with a "):
         check_numeric_columns(frame, required=("yield",))
     frame = read_table(write(tmp_path, "lead.tsv", "T\tconc\n80\t0,125\n90\t0,250\n"))
     with pytest.raises(DataError, match=r"'0,125' is not a number; write it with a decimal "):
@@ -255,7 +255,7 @@ def test_thousands_separators_of_a_comma_table_get_the_fix(tmp_path):
     # also when empty rows at the end were dropped
     text_end = 'T,cost\n80,980\n\n90,"1,250"\n95,990\n,\n'
     frame = read_table(write(tmp_path, "trail.csv", text_end))
-    with pytest.raises(DataError, match=r"trail.csv, row 4, column 'cost'"):
+    with pytest.raises(DataError, match=r"trail.csv, line 4, column 'cost'"):
         check_numeric_columns(frame)
     frame = read_table(write(tmp_path, "million.csv", 'T,cost\n80,"1,250,000"\n90,5\n'))
     with pytest.raises(
@@ -266,7 +266,7 @@ def test_thousands_separators_of_a_comma_table_get_the_fix(tmp_path):
     frame.loc[0, "cost"] = "1250"
     with pytest.raises(
         DataError,
-        match=r"row 4, .*'2,100.5' is not a number; write it "
+        match=r"line 4, .*'2,100.5' is not a number; write it "
         r"without the thousands separator \('2100.5'\)$",
     ):
         check_numeric_columns(frame)
@@ -335,3 +335,20 @@ def test_a_date_in_a_numeric_column_is_named():
     X = pd.DataFrame({"T": [*map(float, range(9)), datetime.datetime(2024, 1, 12)]}, dtype=object)
     with pytest.raises(DataError, match=r"row 9, column 'T': datetime.datetime\(2024, 1, 12"):
         check_numeric_columns(X)
+
+
+def test_a_target_written_with_its_unit_or_a_marker_gets_a_fix_that_works(tmp_path):
+    # '85%' in the target was 'not a number; correct it or leave the cell empty', and an
+    # empty target cell is refused in turn
+    frame = read_table(write(tmp_path, "runs.csv", "T,yield\n80,61\n90,85 %\n100,--\n"))
+    with pytest.raises(
+        DataError,
+        match=r"runs.csv, line 3, column 'yield': '85 %' is not a number; write the number "
+        r"alone \('85'\) and put the unit in the header: 'yield \(%\)'",
+    ):
+        check_numeric_columns(frame, required=("yield",))
+    frame = read_table(write(tmp_path, "runs.csv", "T,yield\n80,61\n90,85\n100,--\n"))
+    with pytest.raises(
+        DataError, match="line 4, column 'yield': '--' is not a number; correct it, or delete "
+    ):
+        check_numeric_columns(frame, required=("yield",))
