@@ -211,6 +211,37 @@ def test_predict_names_an_empty_input_cell_by_its_line(fitted_model, tmp_path):
         )
 
 
+def test_optimize_warns_when_the_best_lies_beyond_the_data_and_skips_unused_columns(tmp_path):
+    rng = np.random.default_rng(1)
+    runs = pd.DataFrame({"sample": [f"R{i:03d}" for i in range(20)],
+                         "T": rng.uniform(50, 100, 20), "P": rng.uniform(1, 5, 20)})  # fmt: skip
+    runs["yield"] = 3 + 2 * runs["T"] - 0.5 * runs["P"] + rng.normal(0, 0.5, 20)
+    runs.to_csv(tmp_path / "runs.csv", index=False)
+    fit = run_cli("fit", "runs.csv", "-t", "yield", "--cv", "3", "--out", "m.ylm", cwd=tmp_path)
+    assert fit.returncode == 0, fit.stderr
+    result = run_cli("optimize", "m.ylm", "--maximize", "yield", "--json", cwd=tmp_path)
+    best = json.loads(result.stdout)
+    assert set(best["settings"]) == {"T", "P"} and "sample" not in result.stderr
+    assert best["settings"]["T"] == pytest.approx(runs["T"].max(), rel=0.02)
+    wide = tmp_path / "wide.yaml"
+    wide.write_text("parameters:\n  - {name: T, type: real, low: 50, high: 300}\n"
+                    "  - {name: P, type: real, low: 0, high: 5}\n")  # fmt: skip
+    result = run_cli("optimize", "m.ylm", "--maximize", "yield", "--space", wide, "--json",
+                     cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    best = json.loads(result.stdout)
+    assert best["settings"] == {"T": 300.0, "P": 0.0}  # on the bounds, not 5e-06
+    assert "the best settings found lie outside the settings the model was fitted on" in (
+        " ".join(result.stderr.split())
+    )
+    named = tmp_path / "named.yaml"
+    named.write_text("parameters:\n  - {name: sample, type: categorical, values: [R001]}\n")
+    assert_user_error(
+        run_cli("optimize", "m.ylm", "--maximize", "yield", "--space", named, cwd=tmp_path),
+        "the parameter 'sample' is not used by the model (a different text in every row",
+    )
+
+
 def test_optimize_over_part_of_the_inputs_names_typos_and_what_it_holds(fitted_model, tmp_path):
     folder, _ = fitted_model
     typo = tmp_path / "typo.yaml"

@@ -38,9 +38,11 @@ def _load_model(path: Path):
     return load(path)
 
 
-def _warn_outside(model, inputs: pd.DataFrame, data: Path) -> None:
+def _warn_outside(model, inputs: pd.DataFrame, data: Path, what: str = "") -> None:
     """Warn when rows lie outside the range of a numeric input the model was fitted on:
-    their predictions extrapolate, and their intervals were not calibrated there."""
+    their predictions extrapolate, and their intervals were not calibrated there. With
+    ``what`` (one row that is not from a file, such as the best settings found), the
+    warning names it instead of the file's rows."""
     from ..modelling.tables import line_of
 
     training = getattr(model, "training_inputs_", None)
@@ -61,9 +63,19 @@ def _warn_outside(model, inputs: pd.DataFrame, data: Path) -> None:
                 if values[row] > high
                 else f"below {low:g}, the smallest"
             )
-            first = f"line {line_of(inputs, row)}: {column}={values[row]:g}, {side} fitted"
+            first = f"{column}={values[row]:g}, {side} fitted"
+            if not what:
+                first = f"line {line_of(inputs, row)}: {first}"
         outside |= beyond
-    if outside.any():
+    if outside.any() and what:
+        warnings.warn(
+            f"{data}: {what} lie outside the settings the model was fitted on ({first}); the "
+            "prediction extrapolates and its interval may not hold: narrow the space to the "
+            "data, or run the setting to check",
+            UserWarning,
+            stacklevel=2,
+        )
+    elif outside.any():
         warnings.warn(
             f"{data}: {int(outside.sum())} row(s) lie outside the settings the model was "
             f"fitted on ({first}); their predictions extrapolate and their intervals may "
@@ -355,19 +367,27 @@ def optimize(
             f"--{'maximize' if maximize else 'minimize'} {target}"
         )
     inputs = [str(c) for c in model.feature_names_in_]
+    # columns 'fit' left out (constant, an identifier): not settings to optimize
+    unused = dict(getattr(getattr(model, "encoder_", None), "dropped_", []))
+    used = [c for c in inputs if c not in unused]
     if space is not None:
         search_space = read_space_file(space)[0]
         for name in search_space.names:
+            if name in unused:
+                raise UserError(
+                    f"{space}: the parameter {name!r} is not used by the model ({unused[name]}"
+                    "); leave it out of the space file"
+                )
             if name not in inputs:
-                hint = closest_name(name, inputs)
+                hint = closest_name(name, used)
                 did_you_mean = f"; did you mean {hint!r}?" if hint else ""
                 raise UserError(
                     f"{space}: the parameter {name!r} is not an input of the model"
-                    f"{did_you_mean} The model's inputs are {inputs}"
+                    f"{did_you_mean} (the model's inputs: {', '.join(used)})"
                 )
         _check_space_kinds(search_space, model.training_inputs_, space)
     else:
-        search_space = Space.from_candidates(model.training_inputs_)
+        search_space = Space.from_candidates(model.training_inputs_[used])
     fixed = {
         column: _typical(model.training_inputs_[column])
         for column in inputs
@@ -381,12 +401,16 @@ def optimize(
         return model.predict(complete(settings), return_std=True)
 
     best = find_optimum(predict_std, search_space, maximize=maximize is not None, rng=seed)
+    settings = _on_bounds(best.settings, search_space)
+    chosen = complete(pd.DataFrame([settings]))
     # the same calibrated interval as 'yieldlab predict' gives at these settings
-    low, high = model.predict_interval(complete(pd.DataFrame([best.settings])), level=0.95)[0]
+    low, high = model.predict_interval(chosen, level=0.95)[0]
+    if space is not None:
+        _warn_outside(model, chosen, space, what="the best settings found")
     if as_json:
         print_json(
             {
-                "settings": best.settings,
+                "settings": settings,
                 "fixed": fixed,
                 "mean": best.mean,
                 "std": best.std,
@@ -397,13 +421,14 @@ def optimize(
         )
         return
     table = pd.DataFrame(
-        {"setting": list(best.settings.values())},
-        index=pd.Index(list(best.settings), name="parameter"),
+        {"setting": list(settings.values())},
+        index=pd.Index(list(settings), name="parameter"),
     )
     console.print(frame_table(table, title="Best settings", index=True))
-    if fixed:
+    shown = {k: v for k, v in fixed.items() if k not in unused}
+    if shown:
         held = ", ".join(
-            f"{k} = {v:.4g}" if _is_number(v) else f"{k} = {v}" for k, v in fixed.items()
+            f"{k} = {v:.4g}" if _is_number(v) else f"{k} = {v}" for k, v in shown.items()
         )
         console.print(
             f"held fixed (not in {space}): {held} (the median, or the commonest level, of "
@@ -415,6 +440,21 @@ def optimize(
         f"95% interval {low:.4g} to {high:.4g})",
         highlight=False,
     )
+
+
+def _on_bounds(settings: dict, search_space) -> dict:
+    """Settings within a millionth of its range of a numeric parameter's bound, on it (an
+    optimizer stops at 5e-06 for a bound of 0)."""
+    snapped = dict(settings)
+    for parameter in search_space:
+        low, high = getattr(parameter, "low", None), getattr(parameter, "high", None)
+        value = snapped.get(parameter.name)
+        if low is None or not _is_number(value):
+            continue
+        for bound in (low, high):
+            if abs(float(value) - bound) <= 1e-6 * (high - low):
+                snapped[parameter.name] = type(value)(bound) if isinstance(value, int) else bound
+    return snapped
 
 
 def _check_space_kinds(search_space, training: pd.DataFrame, path: Path) -> None:
