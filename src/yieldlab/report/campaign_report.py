@@ -347,6 +347,23 @@ def campaign_report(
     _history(report, campaign)
     first = campaign.objectives[0]
     if model is not None:
+        others = [o.name for o in campaign.objectives[1:]]
+        report.section(f"A model of {first.name}")
+        report.paragraph(
+            f"The sections below describe a model of {first.name} chosen by automatic model "
+            f"selection on the {len(finished)} results, to show how well {first.name} can be "
+            "predicted, which settings matter and how it responds to them. The suggestions "
+            "and the best settings according to the model above come from the campaign's "
+            "own models (one per objective, built to find the optimum), which can differ "
+            "from it."
+            + (
+                f" {', '.join(others)} {'is' if len(others) == 1 else 'are'} not described "
+                "here: the campaign models every objective, this report shows the first."
+                if others
+                else ""
+            ),
+            note=True,
+        )
         add_model_sections(
             report,
             model,

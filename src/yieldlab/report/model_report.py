@@ -79,6 +79,15 @@ def _selection_section(report: HtmlReport, model: Any, y: pd.Series) -> None:
         f"{model.best_name_!r} ({rule})."
     )
     report.table(board, caption="Leaderboard (cross-validated)", index=False)
+    selected = board.loc[board["name"] == model.best_name_, "r2"] if "r2" in board else []
+    if len(selected) and float(selected.iloc[0]) < 0:
+        report.paragraph(
+            f"The selected model's cross-validated R² is {float(selected.iloc[0]):.2f}, below "
+            f"0: it predicts new runs worse than their average would. There are too few "
+            f"results, or they are too noisy, to model {y.name} reliably yet; read the "
+            "sections below as a first look.",
+            note=True,
+        )
     cv = getattr(model, "cv_predictions_", None)
     if cv is not None and len(cv):
         std = cv.get("std")

@@ -10,7 +10,7 @@ import pandas as pd
 
 from yieldlab import AutoModel, Campaign, Maximize, Minimize, Space
 from yieldlab.experiments import make_design
-from yieldlab.report.campaign_report import campaign_report
+from yieldlab.report.campaign_report import campaign_model, campaign_report
 from yieldlab.report.model_report import model_report
 from yieldlab.simulators import Reactor
 
@@ -68,6 +68,29 @@ def test_campaign_report_with_two_objectives_draws_the_pareto_front():
     # the overview's figure is the best desirability, not a yield that is not the best
     assert "best desirability" in html and "best yield" not in html
     assert "(largest desirability)" in html
+
+
+def test_the_model_sections_of_a_campaign_report_say_what_they_describe():
+    reactor = Reactor(noise=0.0, random_state=0)
+    campaign = Campaign(reactor.space, [Maximize("yield"), Minimize("cost")], random_state=0)
+    settings = make_design(reactor.space, 12, "lhs", rng=0)
+    campaign.add(pd.concat([settings, reactor(settings)[["yield", "cost"]]], axis=1))
+    model = campaign_model(campaign, random_state=0)
+    html = campaign_report(campaign, model).render()
+    assert "A model of yield" in sections(html)
+    assert "cost is not described here" in html
+    assert "own models (one per objective, built to find the optimum)" in html
+
+
+def test_a_model_that_predicts_worse_than_the_average_is_flagged():
+    local = np.random.default_rng(0)
+    X = pd.DataFrame({"T": local.uniform(60, 110, 10), "P": local.uniform(1, 5, 10)})
+    y = pd.Series(local.normal(50, 5, 10), name="yield")  # nothing to learn
+    model = AutoModel(candidates=["linear"], random_state=0).fit(X, y)
+    r2 = float(model.leaderboard_.set_index("name").loc["linear", "r2"])
+    assert r2 < 0
+    html = model_report(model, X, y).render()
+    assert f"cross-validated R² is {r2:.2f}, below 0" in html
 
 
 def test_campaign_report_of_a_minimized_objective_holds_at_the_lowest(rng):
