@@ -30,7 +30,9 @@ def _is_database(path: Path) -> bool:
         return False
 
 
-def check_output_file(path: str | os.PathLike, inputs: Iterable[str | os.PathLike] = ()) -> None:
+def check_output_file(
+    path: str | os.PathLike, inputs: Iterable[str | os.PathLike] = (), suffix: str = ".csv"
+) -> None:
     """Refuse to write an output over something it would destroy: one of the ``inputs`` it
     was made from, or a database (a campaign file, or the log SQLite keeps beside one).
 
@@ -40,6 +42,8 @@ def check_output_file(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
         The file about to be written.
     inputs : iterable of str or path
         The files the output is made from (a data table, a campaign file).
+    suffix : str, default='.csv'
+        The ending of the output's kind, for the name the message suggests instead.
 
     Raises
     ------
@@ -51,9 +55,9 @@ def check_output_file(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
     >>> check_output_file("plan.csv", inputs=["runs.csv"])
     """
     path = Path(path)
-    for suffix in ("-wal", "-shm", "-journal"):
-        if path.name.endswith(suffix):
-            base = path.with_name(path.name.removesuffix(suffix))
+    for beside in ("-wal", "-shm", "-journal"):
+        if path.name.endswith(beside):
+            base = path.with_name(path.name.removesuffix(beside))
             if _is_database(base):
                 raise StoreError(
                     f"{str(path)!r} is SQLite's own file beside the campaign file "
@@ -64,7 +68,7 @@ def check_output_file(path: str | os.PathLike, inputs: Iterable[str | os.PathLik
         raise StoreError(
             f"{str(path)!r} is a campaign file (an SQLite database); writing there would "
             "destroy its experiments: give the output another file name, such as "
-            f"{str(path.with_suffix('.csv'))!r}"
+            f"{str(path.with_suffix(suffix))!r}"
         )
     for source in inputs:
         source = Path(source)

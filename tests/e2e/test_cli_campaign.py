@@ -498,6 +498,19 @@ def test_d_optimal_plans_enough_runs_for_its_model_and_takes_the_model(tmp_path)
     assert_user_error(result, "--model applies to --method d-optimal")
 
 
+def test_option_messages_name_the_option_and_suggest_the_right_kind_of_file(tmp_path):
+    planned(tmp_path, "c.db", 2, "s.csv")
+    assert_user_error(
+        run_cli("suggest", "c.db", "--fix", "temperature=abc", cwd=tmp_path),
+        "--fix 'temperature=abc': 'abc' is not a number; give one such as 'temperature=60'",
+    )
+    assert_user_error(
+        run_cli("report", "c.db", "--out", "c.db", cwd=tmp_path),
+        "'c.db' is a campaign file",
+        "such as 'c.html'",
+    )
+
+
 def test_a_sheet_recorded_twice_without_ids_says_how_to_undo(tmp_path):
     sheet = lab(planned(tmp_path, "c.db", 3, "s.csv")).drop(columns="experiment")
     sheet.to_csv(tmp_path / "s.csv", index=False)

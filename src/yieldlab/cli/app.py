@@ -92,14 +92,21 @@ def frame_table(
     return table
 
 
-def check_writable(path: Path, inputs: Sequence[Path] = ()) -> None:
+def check_writable(path: Path, inputs: Sequence[Path] = (), suffix: str | None = None) -> None:
     """Refuse a file path in a missing folder, a folder, one of the ``inputs`` or a campaign
-    file (:func:`~yieldlab._files.check_output_file`), with the fix."""
+    file (:func:`~yieldlab._files.check_output_file`), with the fix (a name ending in
+    ``suffix``, by default the path's own ending or ``.csv``)."""
     if path.parent and not path.parent.exists():
         raise UserError(f"{path}: the folder {str(path.parent)!r} does not exist")
     if path.is_dir():
         raise UserError(f"{path} is a folder; give a file name such as {path / 'plan.csv'}")
-    check_output_file(path, inputs)
+    check_output_file(path, inputs, suffix or _own_suffix(path))
+
+
+def _own_suffix(path: Path) -> str:
+    """The ending to suggest instead of ``path``: its own, unless a database's."""
+    own = path.suffix.lower()
+    return own if own and own not in (".db", ".sqlite", ".sqlite3") else ".csv"
 
 
 def write_csv(frame: pd.DataFrame, path: str | os.PathLike, index: bool = False) -> Path:

@@ -254,7 +254,7 @@ def suggest(
     """
 
     def choose(campaign: Campaign) -> pd.DataFrame:
-        fixed = name_values(campaign, fix) if fix else None
+        fixed = name_values(campaign, fix, "--fix") if fix else None
         with console.status("fitting the model and choosing the next experiments ..."):
             try:
                 return campaign.suggest(n, fixed=fixed, shared=share)
@@ -431,10 +431,13 @@ def _check_filled(table: pd.DataFrame, campaign, path: Path) -> None:
         )
 
 
-def name_values(campaign, values: list[str]) -> dict:
+def name_values(campaign, values: list[str], option: str = "") -> dict:
     """``NAME=VALUE`` arguments as a mapping, numbers read as numbers (the levels of a
-    categorical parameter with text levels stay text)."""
+    categorical parameter with text levels stay text); messages start with ``option``
+    (``'--fix'``) when given."""
     from ..experiments.levels import Categorical
+
+    where = f"{option} " if option else ""
 
     parsed: dict = {}
     parameters = {p.name: p for p in campaign.space}
@@ -443,10 +446,11 @@ def name_values(campaign, values: list[str]) -> dict:
         name = name.strip()
         if not equals or not name:
             raise UserError(
-                f"{item!r}: give each value as NAME=VALUE, such as 'temperature=80' or 'yield=95'"
+                f"{where}{item!r}: give each value as NAME=VALUE, such as 'temperature=80' or "
+                "'yield=95'"
             )
         if name in parsed:
-            raise UserError(f"{name!r} is given twice; give each name once")
+            raise UserError(f"{where}{name!r} is given twice; give each name once")
         text = text.strip()
         parameter = parameters.get(name)
         textual = isinstance(parameter, Categorical) and any(
@@ -471,7 +475,7 @@ def name_values(campaign, values: list[str]) -> dict:
                 failed = f", or '{name}=' for a failed run" if name in campaign.names else ""
                 example = getattr(parameter, "low", 95)
                 raise UserError(
-                    f"{item!r}: {text!r} is not a number; give one such as "
+                    f"{where}{item!r}: {text!r} is not a number; give one such as "
                     f"'{name}={example:g}'" + failed
                 ) from None
             parsed[name] = int(number) if number.is_integer() else number
@@ -508,7 +512,7 @@ def best(
 
     gain = None
     try:
-        fixed = name_values(campaign, fix) if fix else None
+        fixed = name_values(campaign, fix, "--fix") if fix else None
         with console.status("fitting the model ..."):
             table = campaign.best_predicted(n, "space" if anywhere else "run", fixed)
         if anywhere and not as_json and not table["run"].iloc[0]:

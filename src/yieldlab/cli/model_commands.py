@@ -511,7 +511,7 @@ def report(
         raise UserError(f"{source}: file not found")
     if source.is_dir():
         raise UserError(f"{source} is a folder; give a model file (.ylm) or a campaign file in it")
-    check_writable(out, inputs=[source])
+    check_writable(out, inputs=[source], suffix=".html")
     with open(source, "rb") as handle:
         head = handle.read(16)
     if head == SQLITE_MAGIC:

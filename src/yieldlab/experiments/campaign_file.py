@@ -187,6 +187,13 @@ def create_file(
         "or choose another path"
     )
     if os.path.exists(path):
+        with open(path, "rb") as file:
+            database = file.read(16) == b"SQLite format 3\x00"
+        if not database:  # a table, a sheet: not something to resume
+            raise StoreError(
+                f"{path!r} exists and is not a campaign file; give the campaign file another "
+                "name (such as 'campaign.db')"
+            )
         raise exists
 
     def build(temporary: str) -> None:

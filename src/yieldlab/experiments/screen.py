@@ -98,6 +98,7 @@ def check_labels(index: pd.Index) -> None:
         raise ValueError(f"candidates has the blank row label {blank[0]!r}; {fix}")
     if index.has_duplicates:
         label = index[index.duplicated()][0]
+        label = label.item() if isinstance(label, np.generic) else label
         raise ValueError(f"candidates has the row label {label!r} twice; {fix}")
     for label in index:
         plain = label.item() if isinstance(label, np.generic) else label

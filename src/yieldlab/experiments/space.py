@@ -412,7 +412,7 @@ class Space(RestrictionsMixin, SamplingMixin):
         import yaml
 
         text = yaml.safe_dump(self.to_dict(), sort_keys=False, allow_unicode=True)
-        check_output_file(path)
+        check_output_file(path, suffix=".yaml")
         write_atomically(
             path, lambda name: Path(name).write_text(text, encoding="utf-8"), "the space file"
         )

@@ -183,7 +183,7 @@ def save(model: Any, path: str | os.PathLike) -> None:
     root = writer.node(model)
     manifest = {"format": FORMAT, "version": VERSION, "yieldlab": _version(), "root": root}
     target = Path(path)
-    check_output_file(target)
+    check_output_file(target, suffix=".ylm")
     check_model_path(target)
     buffer = io.BytesIO()
     np.savez(buffer, **writer.arrays)

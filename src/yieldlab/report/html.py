@@ -192,7 +192,7 @@ class HtmlReport:
             cannot be written.
         """
         path = Path(path)
-        check_output_file(path)
+        check_output_file(path, suffix=".html")
         if path.is_file() and path.suffix.lower() not in (".html", ".htm"):
             raise StoreError(
                 f"{str(path)!r} exists and is not an HTML file; the report would replace it: "

@@ -86,6 +86,7 @@ def test_design_more_than_left_warns_and_none_left_is_an_error():
     ("index", "message"),
     [
         (pd.Index(["a", "b", "a", "c", "d", "e"]), "row label 'a' twice"),
+        (pd.Index([0, 1, 0, 2, 3, 4]), "row label 0 twice; "),  # not np.int64(0)
         (pd.Index(["a", None, "b", "c", "d", "e"]), "missing row label"),
         (pd.MultiIndex.from_product([["p1", "p2"], ["A", "B", "C"]]), "MultiIndex"),
         (pd.date_range("2026-01-01", periods=6), "labels must be text or numbers"),

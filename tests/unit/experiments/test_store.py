@@ -80,6 +80,13 @@ def test_existing_path_is_not_overwritten(tmp_path):
         new_store(tmp_path)
 
 
+def test_a_table_at_the_path_is_not_offered_to_be_resumed(tmp_path):
+    (tmp_path / "c.db").write_text("T,yield\n80,51\n")
+    with pytest.raises(StoreError, match=r"'.*c.db' exists and is not a campaign file; give"):
+        new_store(tmp_path)
+    assert (tmp_path / "c.db").read_text() == "T,yield\n80,51\n"
+
+
 def test_a_campaign_created_meanwhile_by_another_process_is_never_replaced(tmp_path):
     import yieldlab.experiments.campaign_file as campaign_file
 
