@@ -35,3 +35,20 @@ def test_readme_quick_start_is_the_ci_command():
     assert len(commands) == 2
     assert "yieldlab demo" in commands[0]
     assert commands[1] in ci.splitlines()
+
+
+YAML = re.compile(r"^```yaml\n(.*?)^```", re.S | re.M)
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in DOCS if YAML.findall(p.read_text())], ids=lambda p: p.name
+)
+def test_space_files_in_the_docs_are_read(path, tmp_path):
+    from yieldlab.experiments.spacefile import read_space_file
+
+    for number, text in enumerate(YAML.findall(path.read_text(encoding="utf-8")), start=1):
+        if "parameters:" not in text:
+            continue
+        (tmp_path / "space.yaml").write_text(text, encoding="utf-8")
+        space, objectives = read_space_file(tmp_path / "space.yaml")
+        assert len(space.names) >= 1 and objectives, f"{path.name}, yaml block {number}"

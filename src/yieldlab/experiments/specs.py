@@ -112,6 +112,18 @@ def _kind(spec: Any, what: str, field: str, table: Mapping[str, type]) -> tuple[
         raise spec_error(f"a {what} must be a mapping of keys to values; got {spec!r}")
     kind = spec.get(field)
     label = f"{what} {spec.get('name', '?')!r}"
+    if field not in spec:
+        given = [key for key in spec if key in table]  # {target: 7} for {goal: target, ...}
+        example = (
+            f"{{{field}: {given[0]}, value: {spec[given[0]]}}}"
+            if given and given[0] == "target"
+            else f"{{{field}: {given[0]}}}"
+            if given
+            else f"{field}: {sorted(table)[0]}"
+        )
+        raise spec_error(
+            f"{label}: no {field} given; write it as {example} ({field} one of {sorted(table)})"
+        )
     if kind not in table:
         raise spec_error(
             f"{label}: {field}={kind!r} is not supported; expected one of "

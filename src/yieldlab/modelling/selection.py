@@ -465,19 +465,33 @@ def one_standard_error(
             band[name] = difference.mean() / se
         else:
             band[name] = 0.0 if difference.mean() <= 0 else np.inf
-    # the band is monotone in the error: a candidate with a lower RMSE than one inside it
-    # is inside too (paired by split, a noisier one can pass while a better one does not)
-    edge = max(pooled[name] for name in fold_errors if band[name] <= 1.0)
-    eligible = [name for name in fold_errors if band[name] <= 1.0 or pooled[name] <= edge]
+    eligible = [name for name in fold_errors if band[name] <= 1.0]
     simplest = min(eligible, key=lambda n: (complexity[n], pooled[n]))
     if prefer is None or prefer not in band or simplest == prefer:
-        return simplest
+        return _no_worse_than_simpler(simplest, pooled, complexity)
     # a readable model is kept when the data agree on it: the blend leans on it, or it is
     # the best candidate outright (nothing to hedge towards)
     agreed = simplest == best or (members or {}).get(simplest, 0.0) >= _AGREE
     if complexity[simplest] <= _READABLE and agreed:
         return simplest
-    return prefer if band[prefer] <= _HEDGE_BAND else simplest
+    if band[prefer] <= _HEDGE_BAND:
+        return prefer
+    return _no_worse_than_simpler(simplest, pooled, complexity)
+
+
+def _no_worse_than_simpler(
+    choice: str, pooled: dict[str, float], complexity: dict[str, float]
+) -> str:
+    """``choice``, or the simplest candidate that is simpler and has a lower RMSE: paired by
+    split, a noisy model can pass the band while a steadily better, simpler one does not
+    (a Gaussian process kept over the linear model with the lower error, on a 2^3
+    factorial)."""
+    better = [
+        name
+        for name in pooled
+        if complexity[name] < complexity[choice] and pooled[name] <= pooled[choice]
+    ]
+    return min(better, key=lambda n: (complexity[n], pooled[n])) if better else choice
 
 
 def estimated_seconds(estimator: Any, n_samples: int, n_features: int) -> float:

@@ -281,3 +281,16 @@ def test_exclusion_conditions():
     assert Exclusion(e.to_dict()) == e
     with pytest.raises(SpaceError, match="not an interval"):
         Exclusion({"T": {"min": 3}})
+
+
+def test_an_objective_without_its_goal_is_told_how_to_write_it(tmp_path):
+    from yieldlab.experiments.spacefile import read_space_file
+
+    path = tmp_path / "space.yaml"
+    path.write_text(
+        "parameters:\n  - {name: T, type: real, low: 0, high: 1}\nobjectives:\n  ph: {target: 7}\n"
+    )
+    with pytest.raises(
+        SpaceError, match=r"objective 'ph': no goal given; write it as \{goal: target, value: 7\}"
+    ):
+        read_space_file(path)
