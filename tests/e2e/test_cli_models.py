@@ -197,6 +197,21 @@ def test_model_and_predictions_never_replace_other_files(fitted_model, tmp_path)
     assert (predicted["yield_low"] < predicted["yield_mean"]).all()
 
 
+def test_option_values_are_named_as_options_and_a_renamed_table_is_recognized(
+    fitted_model, tmp_path
+):
+    folder, _ = fitted_model
+    assert_user_error(
+        run_cli("predict", "runs.ylm", "runs.csv", "--level", "95", cwd=folder),
+        "--level 95.0 is invalid; expected 0 < level < 1",
+    )
+    (tmp_path / "runs.xlsx").write_bytes((folder / "runs.csv").read_bytes())
+    assert_user_error(
+        run_cli("fit", tmp_path / "runs.xlsx", "-t", "yield", cwd=folder),
+        "runs.xlsx could not be read as an Excel file: it is not a workbook",
+    )
+
+
 def test_predict_names_an_empty_input_cell_by_its_line(fitted_model, tmp_path):
     folder, _ = fitted_model
     rows = pd.read_csv(folder / "runs.csv").drop(columns="yield").head(3)

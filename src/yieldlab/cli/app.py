@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -148,6 +149,11 @@ def show_warning(message, category, filename, lineno, file=None, line=None) -> N
     )
 
 
+# arguments of the Python API that the commands take as options: their messages say
+# 'level=95.0 is invalid', which the command line calls '--level 95.0'
+_OPTIONS = {"time_budget": "--time-budget", "level": "--level", "cv": "--cv"}
+
+
 def main() -> None:
     """Entry point of the ``yieldlab`` console script.
 
@@ -165,6 +171,10 @@ def main() -> None:
         if isinstance(exc, KeyError) and text.startswith("'"):
             text = text.strip("'")
         message = text.splitlines()[0] if text else type(exc).__name__
+        for name, option in _OPTIONS.items():  # the Python API's names, in the command's
+            message = re.sub(
+                rf"(?<![\w'-]){name}=(\S+) is invalid", rf"{option} \1 is invalid", message
+            )
         Console(stderr=True, soft_wrap=True).print(
             f"error: {message}", style="red", highlight=False, markup=False
         )

@@ -268,6 +268,14 @@ def _read_excel(
             as_text = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
             frame[verbatim] = as_text[verbatim].replace("", np.nan)
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
+        with open(path, "rb") as file:
+            zipped = file.read(4) == b"PK\x03\x04"  # a workbook is a zip archive
+        if not zipped:
+            raise DataError(
+                f"{path.name} could not be read as an Excel file: it is not a workbook (a "
+                "text table renamed .xlsx, or an old .xls?); save it from Excel as .xlsx, or "
+                "give it the ending of what it is (.csv)"
+            ) from None
         raise DataError(f"{path.name} could not be read as an Excel file: {exc}") from None
     mangled = [
         c
