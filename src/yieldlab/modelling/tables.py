@@ -11,6 +11,7 @@ import csv
 import datetime
 import io
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -113,6 +114,8 @@ def line_of(frame: pd.DataFrame, row: int) -> int:
 def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) -> pd.DataFrame:
     name = path.name
     text = _decoded(name, path.read_bytes())
+    text, hinted = _preamble(text)
+    sep = sep or hinted
     lines = [line for line in text.splitlines() if line.strip()]
     if not lines:
         raise DataError(f"{name} is empty; expected a header row and one row per experiment")
@@ -160,6 +163,24 @@ def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) ->
     return frame
 
 
+def _preamble(text: str) -> tuple[str, str | None]:
+    """``text`` with the lines above the header blanked (so every line keeps its number),
+    and the delimiter they name: Excel's ``sep=;`` line, and comment lines starting with
+    ``#`` and a space (``# exported from the ELN, 2026-11-27``)."""
+    lines = text.splitlines()
+    sep = None
+    for k, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if re.fullmatch(r"sep=.", stripped, flags=re.IGNORECASE):
+            sep = stripped[4]
+        elif not re.match(r"#(\s|$)", stripped):
+            break  # the header ('#,T,yield' and '#run,T' are headers)
+        lines[k] = ""
+    return "\n".join(lines) + "\n", sep
+
+
 def _decoded(name: str, raw: bytes) -> str:
     """The text of a table file: UTF-8 (with or without a byte-order mark), UTF-16 with its
     mark (Excel's "Unicode Text"), else Windows-1252 (Excel's "CSV (Comma delimited)" on
@@ -189,7 +210,7 @@ def _width(name: str, header: list[str], text: str, sep: str) -> int:
     empty cells are dropped (a delimiter at the end of every line), and a value beyond the
     last named column is refused with its line, never read into another column."""
     reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
-    rows = [(reader.line_num, row) for row in reader][1:]
+    rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)][1:]
     width = len(header)
     while width > 1 and not header[width - 1].strip():
         if any(len(row) >= width and row[width - 1].strip() for _, row in rows):

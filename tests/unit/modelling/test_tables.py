@@ -352,3 +352,22 @@ def test_a_target_written_with_its_unit_or_a_marker_gets_a_fix_that_works(tmp_pa
         DataError, match="line 4, column 'yield': '--' is not a number; correct it, or delete "
     ):
         check_numeric_columns(frame, required=("yield",))
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("# exported from the ELN, 2026-11-27\nT,yield\n80,51\n90,60\n", [3, 4]),
+        ("# one\n#\n# two, with, commas\n\nT,yield\n80,51\n90,60\n", [6, 7]),
+        ("sep=;\nT;yield\n80;51\n90;60\n", [3, 4]),  # Excel's line naming the delimiter
+    ],
+)
+def test_comment_lines_and_excel_sep_line_above_the_header_are_skipped(tmp_path, text, lines):
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    assert frame.to_dict("list") == {"T": [80, 90], "yield": [51, 60]}
+    assert frame.attrs["lines"] == lines  # messages still name the file's lines
+
+
+def test_a_header_starting_with_a_hash_is_a_header(tmp_path):
+    frame = read_table(write(tmp_path, "runs.csv", "#,T,yield\n1,80,51\n2,90,60\n"))
+    assert frame.columns.tolist() == ["#", "T", "yield"]
