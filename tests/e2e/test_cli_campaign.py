@@ -231,6 +231,17 @@ def test_record_refuses_an_unfilled_sheet_and_reports_failed_runs(tmp_path):
     )
     late.assign(experiment=None).to_csv(tmp_path / "late.csv", index=False)
     assert run_cli("record", "c.db", "late.csv", cwd=tmp_path).returncode == 0
+    # a sheet whose row of a cancelled experiment is left empty: that row is skipped
+    assert run_cli("design", "c.db", "-n", "2", "--out", "more.csv", cwd=tmp_path).returncode == 0
+    assert run_cli("cancel", "c.db", "7", cwd=tmp_path).returncode == 0
+    more = pd.read_csv(tmp_path / "more.csv").assign(**{"yield": [60.0, None]})
+    more.to_csv(tmp_path / "more.csv", index=False)
+    result = run_cli("record", "c.db", "more.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "more.csv, line 3: experiment(s) 7 were cancelled and have no result" in " ".join(
+        result.stderr.split()
+    )
+    assert "1 results recorded" in result.stdout and "failed" not in result.stdout
 
 
 def test_warnings_are_one_line_naming_the_file_and_the_command(tmp_path):

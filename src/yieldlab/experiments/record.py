@@ -186,26 +186,52 @@ class CampaignRecord:
         if rows is not None and "candidate" in frame:
             check_candidate_column(frame["candidate"], rows, self.candidates.index)
         ids = experiment_ids(frame)
+        cancelled = {e["experiment"] for e in self._store.meta().get("cancelled", [])}
+        kept = self._kept(ids, Y, cancelled)  # the row in ``results`` of each kept row
+        if not len(kept):
+            return self.data.iloc[:0]
+        settings, Y, Z, ids = settings.iloc[kept], Y[kept], Z[kept], [ids[r] for r in kept]
+        rows = None if rows is None else [rows[r] for r in kept]
         stored_settings = [
             dict(zip(self.space.names, r, strict=True)) for r in settings.itertuples(index=False)
         ]
         stored_results = [dict(zip(self.names, y, strict=True)) for y in Y]
         repeats = self._repeats(stored_settings, stored_results, ids)
-        cancelled = [e["experiment"] for e in self._store.meta().get("cancelled", [])]
         matcher = PendingMatcher(self.space, Z, ids, cancelled)
         recorded = self._store.record(
             stored_settings, stored_results, np.isnan(Y).any(axis=1), matcher, rows
         )
         self._changed()
         if matcher.near:
-            ids = sorted({p for _, p in matcher.near})
+            pending = sorted({p for _, p in matcher.near})
             warnings.warn(
-                NearMatchWarning(matcher.near[0][0], ids, len(matcher.near)), stacklevel=2
+                NearMatchWarning(int(kept[matcher.near[0][0]]), pending, len(matcher.near)),
+                stacklevel=2,
             )
         data = self.data
         if repeats:
-            warn_repeats(repeats, data, [int(recorded[row]) for row, _ in repeats])
+            warn_repeats(
+                [(int(kept[row]), e) for row, e in repeats],
+                data,
+                [int(recorded[row]) for row, _ in repeats],
+            )
         return data.set_index("experiment").loc[recorded].reset_index()
+
+    @staticmethod
+    def _kept(ids: list[int | None], Y: np.ndarray, cancelled: set[int]) -> np.ndarray:
+        """The rows to record: all but those naming a cancelled experiment with no result
+        (the sheet's row of an experiment dropped before it was run), skipped with a
+        warning. A result under a cancelled id is refused later, by the matcher."""
+        skipped = [row for row, i in enumerate(ids) if i in cancelled and np.isnan(Y[row]).all()]
+        if skipped:
+            warnings.warn(
+                f"results, row {skipped[0]}: experiment(s) "
+                f"{', '.join(str(ids[row]) for row in skipped)} were cancelled and have no "
+                "result; their row(s) were skipped",
+                UserWarning,
+                stacklevel=3,
+            )
+        return np.setdiff1d(np.arange(len(ids)), skipped)
 
     def _repeats(self, settings: list, results: list, ids: list[int | None]) -> list:
         """``(row, experiment)`` for each result without an id whose settings and results
@@ -222,7 +248,8 @@ class CampaignRecord:
         """Forget pending experiments (all by default); returns how many were dropped.
 
         The campaign keeps their ids: a result recorded later under one of them is refused
-        with the fix (clear the id to record it as a new experiment), and
+        with the fix (clear the id to record it as a new experiment), a row under one with
+        no result (the sheet's row of the run never made) is skipped by :meth:`add`, and
         :meth:`cancelled` lists them.
 
         Parameters
@@ -372,15 +399,18 @@ class CampaignRecord:
         Returns
         -------
         DataFrame
-            ``experiment``, ``batch``, the settings planned, and ``cancelled`` (UTC time).
+            ``experiment``, ``batch``, the settings planned, and ``cancelled`` (UTC time;
+            ``cancelled (time)`` in a file from before that name was reserved that has a
+            parameter called ``cancelled``).
         """
         entries = self._store.meta().get("cancelled", [])
+        when = "cancelled (time)" if "cancelled" in self.space.names else "cancelled"
         rows = [
             {"experiment": e["experiment"], "batch": e["batch"], **e["settings"],
-             "cancelled": e["created"]}
+             when: e["created"]}
             for e in entries
         ]  # fmt: skip
-        return pd.DataFrame(rows, columns=["experiment", "batch", *self.space.names, "cancelled"])
+        return pd.DataFrame(rows, columns=["experiment", "batch", *self.space.names, when])
 
     def best(self) -> pd.DataFrame:
         """The best experiment measured so far (one row of :attr:`data`).

@@ -48,7 +48,9 @@ __all__ = [
 ]
 
 # columns yieldlab adds to the table of experiments (never parameter or objective names)
-META_COLUMNS = ("experiment", "status", "batch", "source", "candidate", "acquisition")
+META_COLUMNS = (
+    "experiment", "status", "batch", "source", "candidate", "acquisition", "cancelled"
+)  # fmt: skip
 # the columns best_predicted adds besides the predictions (parameters may not take them)
 RANKING_COLUMNS = ("runs", "experiments", "run")
 

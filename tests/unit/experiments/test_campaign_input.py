@@ -163,6 +163,22 @@ def test_cancel_takes_ids_or_a_batch_and_refuses_anything_else():
     assert campaign.data["experiment"].tolist() == [5]
 
 
+def test_a_row_of_a_cancelled_experiment_left_empty_is_skipped():
+    campaign = Campaign(SPACE, Maximize("y"), random_state=0)
+    sheet = campaign.design(4).assign(y=[1.0, None, 2.0, None])
+    campaign.cancel([2])
+    with pytest.warns(UserWarning, match=r"results, row 1: experiment\(s\) 2 were cancelled"):
+        recorded = campaign.add(sheet)
+    assert recorded["experiment"].tolist() == [1, 3, 4]
+    assert recorded["status"].tolist() == ["done", "done", "failed"]
+    assert campaign.data["experiment"].tolist() == [1, 3, 4]
+    # only cancelled rows: nothing recorded, nothing changed
+    campaign.cancel(campaign.design(1))
+    with pytest.warns(UserWarning, match=r"experiment\(s\) 5 were cancelled"):
+        assert len(campaign.add(campaign.cancelled().iloc[[1]].assign(y=None))) == 0
+    assert len(campaign.data) == 3
+
+
 # -- measured values ----------------------------------------------------------------------------
 
 

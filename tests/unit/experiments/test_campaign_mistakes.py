@@ -144,7 +144,9 @@ def test_a_file_edited_by_hand_gives_a_store_error(tmp_path, sql, message):
 # -- names ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["experiment", "status", "batch", "candidate", "y_mean"])
+@pytest.mark.parametrize(
+    "name", ["experiment", "status", "batch", "candidate", "cancelled", "y_mean"]
+)
 def test_a_parameter_named_like_a_column_the_campaign_adds_is_refused(name):
     space = Space([Real(name, 0, 1), Real("T", 0, 1)])
     with pytest.raises(ValueError, match=f"parameter '{name}' has the name of"):
