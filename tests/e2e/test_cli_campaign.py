@@ -91,6 +91,11 @@ def test_a_file_that_is_not_a_campaign(tmp_path):
     (tmp_path / "c.db").write_text("just text")
     assert_user_error(run_cli("status", "c.db", cwd=tmp_path), "c.db")
     assert_user_error(run_cli("suggest", "missing.db", cwd=tmp_path), "missing.db: file not found")
+    # the command suggested is one to paste: a path with a space is quoted
+    assert_user_error(
+        run_cli("suggest", "my runs.db", cwd=tmp_path),
+        "create it with: yieldlab init 'my runs.db' --space space.yaml",
+    )
 
 
 def test_results_outside_the_space_are_refused_and_nothing_is_recorded(tmp_path):
@@ -216,7 +221,7 @@ def test_record_refuses_an_unfilled_sheet_and_reports_failed_runs(tmp_path):
     result = run_cli("cancel", "c.db", "--all", cwd=tmp_path)
     assert result.returncode == 0 and "1 pending experiment(s) cancelled" in result.stdout
     status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
-    assert status["counts"] == {"done": 2, "failed": 1}
+    assert status["counts"] == {"done": 2, "failed": 1, "cancelled": 1}
     assert [row["experiment"] for row in status["cancelled"]] == [4]
     assert "2 done, 1 failed, 1 cancelled" in run_cli("status", "c.db", cwd=tmp_path).stdout
     assert_user_error(run_cli("cancel", "c.db", "2", cwd=tmp_path), "experiment 2 is not pending")
@@ -432,7 +437,7 @@ def test_an_out_keeps_results_of_cancelled_and_unknown_experiments(tmp_path):
         "of this campaign); line(s) 4 (no experiment id);",
     )
     status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
-    assert status["counts"] == {}  # nothing planned by the refused calls
+    assert status["counts"] == {"cancelled": 4}  # nothing planned by the refused calls
     # a sheet with no result typed in is replaced
     planned_only = sheet.assign(**{"yield": None})
     planned_only.to_csv(tmp_path / "s.csv", index=False)

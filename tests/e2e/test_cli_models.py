@@ -441,3 +441,23 @@ def test_predict_warns_about_settings_outside_the_data(fitted_model, tmp_path):
     new.iloc[:1].to_csv(tmp_path / "inside.csv", index=False)
     result = run_cli("predict", folder / "runs.ylm", "inside.csv", "--json", cwd=tmp_path)
     assert result.returncode == 0 and "warning" not in result.stderr
+
+
+def test_model_report_names_the_best_run_by_its_line_and_holds_only_used_inputs(tmp_path):
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 1, size=(14, 2))
+    y = 50 + 20 * x[:, 0] - 10 * x[:, 1] + rng.normal(0, 0.5, 14)
+    best = int(np.argmax(y))
+    rows = [
+        f"R{k:02d},{a:.4f},{b:.4f},{v:.3f}" for k, ((a, b), v) in enumerate(zip(x, y, strict=True))
+    ]
+    # two comment lines and a blank line above the runs shift every line number
+    text = "# exported from the ELN\n# batch 7\nrun,a,b,yield\n\n" + "\n".join(rows) + "\n"
+    (tmp_path / "runs.csv").write_text(text)
+    fit = run_cli("fit", "runs.csv", "--target", "yield", "--time-budget", "30", cwd=tmp_path)
+    assert fit.returncode == 0, fit.stderr
+    assert "Not used: 'run'" in fit.stdout
+    assert run_cli("report", "runs.ylm", "--out", "r.html", cwd=tmp_path).returncode == 0
+    html = " ".join((tmp_path / "r.html").read_text(encoding="utf-8").split())
+    assert f"so far (line {best + 5} of runs.csv): a = " in html
+    assert "run = R" not in html

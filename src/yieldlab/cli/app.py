@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -60,6 +61,17 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
+
+
+def shell(path: str | os.PathLike) -> str:
+    """``path`` as typed in a command suggested to the user (quoted when it holds spaces).
+
+    Examples
+    --------
+    >>> shell("my runs.db")
+    "'my runs.db'"
+    """
+    return shlex.quote(str(path))
 
 
 def print_json(payload: Any) -> None:

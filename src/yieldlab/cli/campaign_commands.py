@@ -29,6 +29,7 @@ from .app import (
     console,
     frame_table,
     print_json,
+    shell,
 )
 from .sheets import (
     check_sheet_name,
@@ -88,7 +89,8 @@ def open_campaign(path: Path):
 
     if not path.exists():
         raise UserError(
-            f"{path}: file not found; create it with 'yieldlab init {path} --space space.yaml'"
+            f"{path}: file not found; create it with: yieldlab init {shell(path)} "
+            "--space space.yaml"
         )
     return Campaign.open(path)
 
@@ -180,7 +182,7 @@ def init(
     campaign.close()
     console.print(
         f"Campaign {campaign_path} created: {len(parameters.names)} parameters, "
-        f"{len(objectives)} objective(s). Next: yieldlab design {campaign_path} "
+        f"{len(objectives)} objective(s). Next: yieldlab design {shell(campaign_path)} "
         "-n 8",
         highlight=False,
     )
@@ -311,7 +313,8 @@ def _plan(campaign_path: Path, kind: str, out: Path | None, what: str, make, see
             highlight=False,
         )
     console.print(
-        f"Written to {path}: fill in the results, then yieldlab record {campaign_path} {path}",
+        f"Written to {path}: fill in the results, then yieldlab record "
+        f"{shell(campaign_path)} {shell(path)}",
         highlight=False,
     )
 
@@ -378,13 +381,13 @@ def record(
                 f"{results}, line {line}: no 'experiment' id, and settings close to but not "
                 f"equal to those of the pending experiment(s) {near.pending}: recorded as new "
                 "experiments. Keep the 'experiment' column of the sheet yieldlab wrote, or "
-                f"drop the planned ones with: yieldlab cancel {campaign_path} "
+                f"drop the planned ones with: yieldlab cancel {shell(campaign_path)} "
                 + " ".join(map(str, near.pending))
             )
         elif isinstance(near, RepeatWarning):
             text = _in_file(str(near), results, lines).replace(
                 f"exclude({near.copies}, reason='recorded twice')",
-                f"yieldlab exclude {campaign_path} {' '.join(map(str, near.copies))} "
+                f"yieldlab exclude {shell(campaign_path)} {' '.join(map(str, near.copies))} "
                 "--reason 'recorded twice'",
             )
         else:
@@ -536,7 +539,7 @@ def best(
     console.print(frame_table(table, title=title))
     if anywhere and not table["run"].iloc[0]:
         record = (
-            f"run them and record the results to confirm (yieldlab record {campaign_path} "
+            f"run them and record the results to confirm (yieldlab record {shell(campaign_path)} "
             "results.csv)."
         )
         if gain is not None and gain[0] < 0:  # held values cost more than the std
@@ -562,9 +565,11 @@ def _best_error(text: str, campaign_path: Path) -> str:
     text = text.replace("among='space'", "--anywhere").replace("best_predicted: ", "")
     text = text.replace(
         "add results before best_predicted()",
-        f"record results first (yieldlab record {campaign_path} results.csv)",
+        f"record results first (yieldlab record {shell(campaign_path)} results.csv)",
     )
-    text = text.replace("(include() takes them back)", f"(yieldlab include {campaign_path} ID)")
+    text = text.replace(
+        "(include() takes them back)", f"(yieldlab include {shell(campaign_path)} ID)"
+    )
     return _option_terms(text)
 
 

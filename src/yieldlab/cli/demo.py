@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .app import AsJson, Seed, app, console
+from .app import AsJson, Seed, app, console, shell
 
 
 def _notes_examples(seed: int) -> dict:
@@ -116,7 +116,8 @@ def _story(result) -> list[str]:
         f"A full grid of the same size ({result.grid_size} runs: {levels}) would have found "
         f"{result.grid_best:.1f}%.",
         f"Report: {result.report}   Campaign file: {result.campaign} (try: yieldlab status "
-        f"{result.campaign}, and yieldlab best {result.campaign} for the model's best settings)",
+        f"{shell(result.campaign)}, and yieldlab best {shell(result.campaign)} for the "
+        "model's best settings)",
     ]
 
 

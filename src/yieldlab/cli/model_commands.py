@@ -140,7 +140,7 @@ def fit(
     """
     from ..modelling.automodel import AutoModel
     from ..modelling.persistence import check_model_path, save
-    from ..modelling.tables import check_numeric_columns, read_table, require_column
+    from ..modelling.tables import check_numeric_columns, line_of, read_table, require_column
     from ..models.formula import FormulaModel
     from ..report.model_report import coefficient_units
 
@@ -166,6 +166,8 @@ def fit(
         except ValueError as exc:  # the Python API's wording, in the command's terms
             text = re.sub(r"\bcv=(\d+)", r"--cv \1", str(exc))
             raise UserError(f"{data}: {re.sub(r'^X has', 'the table has', text)}") from None
+    # for the report to name a run by its line of the file
+    model.source_rows_ = [f"line {line_of(frame, r)} of {data.name}" for r in range(len(frame))]
     save(model, out)
     board = model.leaderboard_[
         ["name", "rmse", "rmse_se", "r2", "fit_seconds", "status", "selected"]
@@ -525,6 +527,12 @@ def report(
         model = _load_model(source)
         X = model.training_inputs_
         y = pd.Series(model.training_target_, name=model.target_name_ or "target")
-        document = model_report(model, X, y, title=f"Model of {y.name} ({source.name})")
+        document = model_report(
+            model,
+            X,
+            y,
+            title=f"Model of {y.name} ({source.name})",
+            labels=getattr(model, "source_rows_", None),
+        )
     path = document.write(out)
     console.print(f"Report written to {path}", highlight=False)

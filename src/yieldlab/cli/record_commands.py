@@ -143,6 +143,8 @@ def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
         cancelled = campaign.cancelled()
     finally:
         campaign.close()
+    if len(cancelled):
+        counts["cancelled"] = len(cancelled)
     if as_json:
         print_json(
             {
@@ -156,8 +158,6 @@ def status(campaign_path: CampaignPath, as_json: AsJson = False) -> None:
             }
         )
         return
-    if len(cancelled):
-        counts["cancelled"] = len(cancelled)
     summary = ", ".join(f"{v} {k}" for k, v in counts.items()) or "no experiments yet"
     console.print(f"{campaign_path}: {summary}", highlight=False)
     if len(best):

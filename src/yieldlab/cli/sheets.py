@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .app import UserError, write_atomically, write_csv
+from .app import UserError, shell, write_atomically, write_csv
 
 __all__ = ["check_sheet_name", "check_unrecorded", "default_name", "lab_sheet", "write_sheet"]
 
@@ -128,7 +128,8 @@ def check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:
     if not (found.unknown or found.no_id):
         raise UserError(
             f"{out} holds results of experiment(s) {', '.join(map(str, found.pending))} that "
-            f"are not recorded yet; record them first (yieldlab record {campaign_path} {out}) "
+            "are not recorded yet; record them first (yieldlab record "
+            f"{shell(campaign_path)} {shell(out)}) "
             "or write the new sheet under another name (-o)"
         )
     raise UserError(

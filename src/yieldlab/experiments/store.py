@@ -461,7 +461,7 @@ class CampaignStore:
                 [(int(i),) for i in ids],
             )
             # NOTE: the ids stay known (meta 'cancelled'), so a result recorded under one
-            # later is refused with the fix, and the history lists the cancellation
+            # later is refused with the fix, and Campaign.cancelled() lists them
             row = connection.execute("SELECT value FROM meta WHERE key = 'cancelled'").fetchone()
             known = [] if row is None else json.loads(row[0])
             now = _now()

@@ -98,7 +98,8 @@ def read_table(
 
 def line_of(frame: pd.DataFrame, row: int) -> int:
     """The line of the file that row ``row`` (counted from 0) of a table read by
-    :func:`read_table` came from: blank lines are skipped and the header is line 1.
+    :func:`read_table` came from, as an editor numbers it (blank and comment lines
+    counted); for a workbook or a DataFrame, the header is line 1 and rows follow.
 
     Examples
     --------

@@ -370,7 +370,7 @@ def campaign_report(
             _inputs(campaign, finished),
             finished[first.name].reset_index(drop=True).rename(first.name),
             goodness=first.score,
-            labels=finished["experiment"].tolist(),
+            labels=[f"experiment {i}" for i in finished["experiment"]],
         )
     elif len(finished) < MIN_MODEL_RESULTS:
         report.section("Model")

@@ -172,17 +172,19 @@ def _response_section(
     good = values if goodness is None else np.asarray(goodness(values), float)
     row = int(np.nanargmax(np.where(np.isnan(good), -np.inf, good)))
     base = X.iloc[row].copy()
-    # the file's line (header on line 1) is what a spreadsheet shows, not the row's index
-    which = f"line {row + 2} of the table" if labels is None else f"experiment {labels[row]}"
+    which = f"row {row} of the table, counting from 0" if labels is None else labels[row]
+    dropped = getattr(model, "dropped_columns_", None)
+    unused = set() if dropped is None else set(dropped["column"])
     held = ", ".join(
         f"{name} = {value:.4g}"
         if isinstance(value, int | float | np.number)
         else f"{name} = {value}"
         for name, value in base.items()
+        if name not in unused
     )
     report.paragraph(
-        f"Inputs not shown are held at the settings of the experiment with the best {y.name} "
-        f"so far ({which}): {held}.",
+        f"Each plot varies the inputs on its axes; the others are held at the settings of "
+        f"the experiment with the best {y.name} so far ({which}): {held}.",
         note=True,
     )
 
@@ -286,8 +288,9 @@ def add_model_sections(
     goodness : callable, optional
         Maps values of ``y`` to "larger is better" (an objective's ``score``); says which
         experiment and which predicted setting are the best. Default: larger ``y``.
-    labels : sequence, optional
-        What to call each row in the text (experiment ids); default its row number.
+    labels : sequence of str, optional
+        What to call each row in the text (``'experiment 12'``, ``'line 7 of runs.csv'``);
+        default its row number.
     """
     _data_section(report, X, y, model)
     _selection_section(report, model, y)
@@ -298,7 +301,11 @@ def add_model_sections(
 
 
 def model_report(
-    model: Any, X: pd.DataFrame, y: pd.Series, title: str | None = None
+    model: Any,
+    X: pd.DataFrame,
+    y: pd.Series,
+    title: str | None = None,
+    labels: Sequence[Any] | None = None,
 ) -> HtmlReport:
     """A report of a fitted :class:`~yieldlab.AutoModel`: data, leaderboard, parity and
     residual plots, importances, coefficients, response surface and profiles, and the
@@ -310,6 +317,9 @@ def model_report(
     X : DataFrame
     y : Series
     title : str, optional
+    labels : sequence of str, optional
+        What to call each row of ``X`` in the text (``'line 7 of runs.csv'``); default
+        its row number.
 
     Returns
     -------
@@ -317,5 +327,5 @@ def model_report(
         Call ``.write(path)`` to save it.
     """
     report = HtmlReport(title or f"Model of {y.name}")
-    add_model_sections(report, model, X, y)
+    add_model_sections(report, model, X, y, labels=labels)
     return report
