@@ -461,3 +461,9 @@ def test_model_report_names_the_best_run_by_its_line_and_holds_only_used_inputs(
     html = " ".join((tmp_path / "r.html").read_text(encoding="utf-8").split())
     assert f"so far (line {best + 5} of runs.csv): a = " in html
     assert "run = R" not in html
+    # nor does optimize hold it fixed
+    result = run_cli("optimize", "runs.ylm", "--maximize", "yield", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found["fixed"] == {} and set(found["settings"]) == {"a", "b"}
+    assert found["settings"]["a"] == pytest.approx(x[:, 0].max(), rel=1e-3)

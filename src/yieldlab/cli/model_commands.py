@@ -409,11 +409,12 @@ def optimize(
     low, high = model.predict_interval(chosen, level=0.95)[0]
     if space is not None:
         _warn_outside(model, chosen, space, what="the best settings found")
+    shown = {k: v for k, v in fixed.items() if k not in unused}  # held, and used
     if as_json:
         print_json(
             {
                 "settings": settings,
-                "fixed": fixed,
+                "fixed": shown,
                 "mean": best.mean,
                 "std": best.std,
                 "low": float(low),
@@ -427,7 +428,6 @@ def optimize(
         index=pd.Index(list(settings), name="parameter"),
     )
     console.print(frame_table(table, title="Best settings", index=True))
-    shown = {k: v for k, v in fixed.items() if k not in unused}
     if shown:
         held = ", ".join(
             f"{k} = {v:.4g}" if _is_number(v) else f"{k} = {v}" for k, v in shown.items()

@@ -400,11 +400,28 @@ class AutoModel(RegressorMixin, BaseEstimator):
         check_is_fitted(self, "best_estimator_")
         if isinstance(X, pd.DataFrame) and hasattr(self, "feature_names_in_"):
             names = [str(c) for c in self.feature_names_in_]
+            X = self._with_unused(X, names)
             if set(names) <= {str(c) for c in X.columns}:
                 X = X.set_axis([str(c) for c in X.columns], axis=1)[names]  # matched by name
         frame, _, _ = self._table(X, None, reset=False)
         self._warn_constant_changed(frame)
         return pd.DataFrame(self.encoder_.transform(frame), columns=self.encoder_.feature_names_)
+
+    def _with_unused(self, X: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+        """``X`` with the columns the model left out (an identifier, a constant) that it
+        lacks filled in with their first value at fit: they do not change a prediction, so
+        new settings need not carry a run label."""
+        unused = {name for name, _ in self.encoder_.dropped_}
+        present = {str(c) for c in X.columns}
+        missing = [c for c in names if c not in present and c in unused]
+        training = getattr(self, "training_inputs_", None)
+        if not missing or training is None:
+            return X
+        filled = {}
+        for name in missing:
+            values = training[name].dropna() if name in training else pd.Series(dtype=object)
+            filled[name] = values.iloc[0] if len(values) else np.nan
+        return X.assign(**filled)
 
     def _warn_constant_changed(self, frame: pd.DataFrame) -> None:
         """Warn when a column that was constant at fit (so left out of the model) holds
@@ -443,7 +460,8 @@ class AutoModel(RegressorMixin, BaseEstimator):
         Parameters
         ----------
         X : DataFrame or array-like of shape (n_samples, n_features)
-            The columns of :meth:`fit` (by name for a DataFrame).
+            The columns of :meth:`fit` (by name for a DataFrame, which may leave out the
+            columns the model does not use, :attr:`dropped_columns_`).
         return_std : bool, default=False
             Also return the standard deviation of a new observation at each row (noise
             included), calibrated on the cross-validated residuals.

@@ -174,8 +174,9 @@ def _preamble(text: str) -> tuple[str, str | None]:
         stripped = line.strip()
         if not stripped:
             continue
-        if re.fullmatch(r"sep=.", stripped, flags=re.IGNORECASE):
-            sep = stripped[4]
+        named = re.fullmatch(r" *sep=(.)\r?", line, flags=re.IGNORECASE)  # the tab in 'sep=\t'
+        if named:
+            sep = named.group(1)
         elif not re.match(r"#(\s|$)", stripped) or _cells(stripped) >= _cells(_next(lines, k)):
             break  # the header ('#,T,yield', '#run,T' and '# run,T' above '1,80' are headers)
         lines[k] = ""
@@ -194,8 +195,8 @@ def _next(lines: list[str], k: int) -> str:
 
 def _decoded(name: str, raw: bytes) -> str:
     """The text of a table file: UTF-8 (with or without a byte-order mark), UTF-16 with its
-    mark (Excel's "Unicode Text"), else Windows-1252 (Excel's "CSV (Comma delimited)" on
-    Windows, with headers such as ``T [°C]``)."""
+    mark (Excel's "Unicode Text"), else each line UTF-8 or, when it is not, Windows-1252
+    (Excel's "CSV (Comma delimited)" on Windows, with headers such as ``T [°C]``)."""
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             return raw.decode("utf-16")
@@ -205,15 +206,26 @@ def _decoded(name: str, raw: bytes) -> str:
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            try:
-                text = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                text = "\x00"
-            if "\x00" not in text:
-                return text
+            pass
+        lines = raw.removeprefix(b"\xef\xbb\xbf").split(b"\n")
+        try:  # line by line: a UTF-8 header above rows typed on a Windows machine
+            text = "\n".join(_line_text(line) for line in lines)
+        except UnicodeDecodeError:
+            text = "\x00"
+        if "\x00" not in text:
+            return text
     raise DataError(
         f"{name} is not a text table in a known encoding; save it as CSV (UTF-8) or .xlsx"
     )
+
+
+def _line_text(line: bytes) -> str:
+    """One line of a file that is not UTF-8 throughout: UTF-8 when it is, else
+    Windows-1252."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252")
 
 
 def _width(name: str, header: list[str], text: str, sep: str) -> int:

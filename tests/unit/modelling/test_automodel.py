@@ -70,6 +70,10 @@ def test_leaderboard_predictions_and_importances_are_complete(rng):
     mean, std = model.predict(frame.iloc[:5], return_std=True)
     assert interval.shape == (5, 2) and np.allclose(interval.mean(axis=1), mean)
     assert np.allclose(interval[:, 1] - mean, model.calibrator_.quantile(0.9) * std)
+    # new settings need not carry the column left out; the inputs used still must be there
+    assert np.array_equal(model.predict(frame.iloc[:5].drop(columns="site")), mean)
+    with pytest.raises(ValueError, match=r"missing:\n- time\n*$"):
+        model.predict(frame.iloc[:5].drop(columns=["site", "time"]))
 
 
 def test_without_importance_every_default_candidate_chooses_the_same(rng):

@@ -117,6 +117,12 @@ def test_excel_text_encodings(tmp_path, encoding, sep):
     assert frame.to_dict("list") == {"T [°C]": [80], "yield": [51], "note": ["café"]}
 
 
+def test_a_utf8_header_above_rows_typed_in_windows_1252(tmp_path):
+    path = tmp_path / "runs.csv"
+    path.write_bytes("T [°C],note\n".encode() + "80,café\n".encode("cp1252"))
+    assert read_table(path).to_dict("list") == {"T [°C]": [80], "note": ["café"]}
+
+
 def test_missing_target_suggests_the_closest_name(tmp_path):
     frame = read_table(write(tmp_path, "runs.csv", "temperature,yield\n1,2\n"))
     with pytest.raises(
@@ -360,6 +366,7 @@ def test_a_target_written_with_its_unit_or_a_marker_gets_a_fix_that_works(tmp_pa
         ("# exported from the ELN on 2026-11-27\nT,yield\n80,51\n90,60\n", [3, 4]),
         ("# one\n#\n# two\n\nT,yield\n80,51\n90,60\n", [6, 7]),
         ("sep=;\nT;yield\n80;51\n90;60\n", [3, 4]),  # Excel's line naming the delimiter
+        ("sep=\t\r\nT\tyield\r\n80\t51\r\n90\t60\r\n", [3, 4]),  # and a tab
     ],
 )
 def test_comment_lines_and_excel_sep_line_above_the_header_are_skipped(tmp_path, text, lines):
