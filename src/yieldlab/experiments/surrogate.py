@@ -439,7 +439,7 @@ def _ensemble(rng: np.random.Generator) -> Any:
 
     return MLPEnsemble(
         (16,),
-        configs=[{"alpha": 0.1, "max_iter": 200}],
+        configs=[{"alpha": 0.05, "max_iter": 200}],
         n_members=3,
         random_state=int(rng.integers(2**31 - 1)),
     )

@@ -149,6 +149,14 @@ class _BaseMLP(BaseEstimator):
 
     # --- training ------------------------------------------------------------------------
 
+    @staticmethod
+    def _penalty_scale(loss: str | Loss, n_outputs: int) -> float:
+        """The engine's ``l2`` per unit of ``alpha``, so that ``alpha`` weighs the penalty
+        against the data as in scikit-learn: for the mean squared error (over samples and
+        outputs) ``2 / n_outputs``, as scikit-learn's gradient is that of half the squared
+        error summed over the outputs; 1 for every other loss."""
+        return 2.0 / n_outputs if loss == "mse" else 1.0
+
     def _build(self, sizes: list[int], output: str, loss: str | Loss, rng: Any) -> Network:
         hidden = self._hidden_activation()
         layers = [Dense(sizes[i], sizes[i + 1], hidden) for i in range(len(sizes) - 2)]
@@ -175,7 +183,7 @@ class _BaseMLP(BaseEstimator):
                 learning_rate=self.learning_rate_init,
                 epochs=self.max_iter,
                 batch_size=options["batch_size"],
-                l2=self.alpha,
+                l2=self.alpha * self._penalty_scale(loss, Y.shape[1]),
                 validation_fraction=self.validation_fraction if use_validation else 0.0,
                 early_stopping=use_validation,
                 patience=self.n_iter_no_change,
@@ -239,7 +247,11 @@ _PARAMETERS_DOC = """
     solver : {'auto', 'lbfgs', 'adam', 'adamw', 'sgd'}, default='auto'
         'auto' is L-BFGS below 1,000 rows and Adam above.
     alpha : float, default=1e-4
-        L2 penalty on the weights (scikit-learn's meaning).
+        L2 penalty on the weights, weighed against the data as in scikit-learn (a single
+        linear neuron is ``Ridge(alpha)``). The engine's loss for the squared error is the
+        mean squared error, twice scikit-learn's half of it, so its penalty is
+        ``alpha / n * sum ||W||^2`` (divided by the number of outputs) and ``loss_curve_``
+        is in the engine's units.
     batch_size : int or 'auto', default='auto'
         Rows per step of the stochastic solvers; 'auto' is ``min(200, n_samples)``.
     learning_rate_init : float, default=1e-3

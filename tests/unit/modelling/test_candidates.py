@@ -83,7 +83,7 @@ def test_mlp_ensemble_fits_and_is_unsure_away_from_the_data(rng):
     mean, std = model.predict(X_test, return_std=True)
     assert np.sqrt(np.mean((mean - np.sin(2 * X_test[:, 0])) ** 2)) < 0.1
     assert len(model.members_) == 3 and model.params_["hidden_layer_sizes"] == (20, 20)
-    assert model.params_["alpha"] in (0.01, 0.1)
+    assert model.params_["alpha"] in (0.005, 0.05)
     # the spread is the members' disagreement plus the held-out noise, never less
     assert np.all(std >= model.noise_std_) and model.noise_std_ < 0.15
 

@@ -17,6 +17,23 @@ def test_single_neuron_is_linear_regression(rng):
     assert np.allclose(model.predict(X), y, atol=1e-5)
 
 
+@pytest.mark.parametrize("n_outputs", [1, 2])
+def test_alpha_weighs_the_penalty_as_scikit_learn_does(rng, n_outputs):
+    # a single linear neuron with an L2 penalty is ridge regression: scikit-learn's
+    # objective, half the squared error + alpha / 2 ||W||^2 (both over n), is Ridge(alpha)'s
+    from sklearn.linear_model import Ridge
+
+    X = rng.normal(size=(50, 3))
+    Y = X @ rng.normal(size=(3, n_outputs)) + 0.3 * rng.normal(size=(50, n_outputs))
+    X = (X - X.mean(0)) / X.std(0)  # standardised: the model's own scaling changes nothing
+    Y = (Y - Y.mean(0)) / Y.std(0)
+    y = Y.ravel() if n_outputs == 1 else Y
+    model = MLPRegressor((), "identity", alpha=20.0, max_iter=2000, tol=1e-12, random_state=0)
+    weights = model.fit(X, y).network_.layers[0].W  # (n_outputs, n_features)
+    expected = Ridge(alpha=20.0).fit(X, Y).coef_  # scikit-learn's MLP: the same, per output
+    assert np.allclose(weights, expected, atol=1e-6)
+
+
 def test_regressor_fits_a_response_surface(rng):
     X = rng.uniform(-1, 1, size=(200, 2))
     y = 80 - 10 * (X[:, 0] - 0.3) ** 2 - 5 * (X[:, 1] + 0.2) ** 2 + 3 * X[:, 0] * X[:, 1]
