@@ -473,7 +473,7 @@ def one_standard_error(
     # the best candidate outright (nothing to hedge towards)
     agreed = simplest == best or (members or {}).get(simplest, 0.0) >= _AGREE
     if complexity[simplest] <= _READABLE and agreed:
-        return simplest
+        return _no_worse_than_simpler(simplest, pooled, complexity)
     if band[prefer] <= _HEDGE_BAND:
         return prefer
     return _no_worse_than_simpler(simplest, pooled, complexity)

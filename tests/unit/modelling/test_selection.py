@@ -318,3 +318,22 @@ def test_the_one_standard_error_band_is_monotone_in_the_error():
     # without the better linear model the noisy gp is the simplest in the band
     del errors["linear"], pooled["linear"]
     assert one_standard_error(errors, pooled, complexity, 0.25) == "gp"
+
+
+def test_a_readable_model_the_blend_leans_on_gives_way_to_a_simpler_better_one():
+    # the noisy response surface passes the band and carries half the blend, but the
+    # linear model, steadily a little worse than the best yet lower in RMSE, is simpler
+    errors = {
+        "gp": np.array([1.0, 1.0, 1.0, 1.0]),
+        "response_surface": np.array([1.3, 0.9, 1.2, 0.8]),
+        "linear": np.array([1.05, 1.06, 1.04, 1.05]),
+        "blend": np.array([1.0, 1.0, 1.01, 1.0]),
+    }
+    pooled = {"gp": 1.0, "response_surface": 1.08, "linear": 1.05, "blend": 1.01}
+    complexity = {"linear": 1.0, "response_surface": 2.0, "gp": 3.0, "blend": 5.0}
+    members = {"response_surface": 0.5, "gp": 0.5}
+    choice = one_standard_error(errors, pooled, complexity, 0.25, "blend", members)
+    assert choice == "linear"
+    pooled["linear"] = 1.1  # no longer better: the response surface the blend leans on
+    choice = one_standard_error(errors, pooled, complexity, 0.25, "blend", members)
+    assert choice == "response_surface"
