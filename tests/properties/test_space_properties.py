@@ -121,7 +121,14 @@ def test_designs_lie_inside_the_space(space, method, n, seed):
     elif method == "d-optimal":
         design = make_design(space, n + 8, "d-optimal", rng=seed, model="linear")
     else:
-        design = make_design(space, n, method, rng=seed)
+        every = space.settings()  # finitely many settings: distinct ones, at most all
+        if every is not None and n > len(every):
+            with pytest.warns(UserWarning, match=f"only {len(every)} distinct settings"):
+                design = make_design(space, n, method, rng=seed)
+        else:
+            design = make_design(space, n, method, rng=seed)
+        assert len(design) == (n if every is None else min(n, len(every)))
+        assert every is None or not design.duplicated().any()
     assert space.is_feasible(design).all()
     assert list(space.validate(design).columns) == space.names
 

@@ -39,6 +39,8 @@ in :mod:`.factorials`, the D-optimal ones in :mod:`.d_optimal`.
 from __future__ import annotations
 
 import math
+import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -235,10 +237,14 @@ def make_design(
     if method in ("random", "lhs", "sobol", "d-optimal"):
         if method == "d-optimal":
             return _d_optimal(space, n, model, rng, None)
+        every = space.settings()
+        if every is not None:
+            return _distinct(space, n, method, rng, every)
         if method == "random":
             return space.sample(n, rng)
         return _sampled(space, n, rng, _latin_hypercube if method == "lhs" else _sobol)
     if method == "factorial":
+        _check_factorial_levels(levels)
         design = space.grid(levels, feasible_only=False)
     elif method == "fractional":
         design = _fractional(space, n, generator, categorical, rng)
@@ -247,6 +253,39 @@ def make_design(
     else:
         design = _box_behnken(space, n_center, categorical, rng)
     return _resize(space, _restrict(space, design, method), n, method, rng)
+
+
+def _distinct(
+    space: Space, n: int, method: str, rng: np.random.Generator, every: pd.DataFrame
+) -> pd.DataFrame:
+    """A sampled design of distinct settings in a space with finitely many (``every``):
+    the points mapped to the closest distinct settings; all of them, with a warning, when
+    ``n`` is more (points drawn on levels repeat settings)."""
+    if n > len(every):
+        warnings.warn(
+            f"design: the space has only {len(every)} distinct settings; the design has all "
+            f"{len(every)} instead of {n} runs (to replicate, run some of them again, or "
+            "use method='factorial' with n, which adds replicates)",
+            UserWarning,
+            stacklevel=3,
+        )
+        n = len(every)
+    if method == "random":
+        return every.iloc[np.sort(rng.choice(len(every), n, replace=False))].reset_index(drop=True)
+    points = _sampled(space, n, rng, _latin_hypercube if method == "lhs" else _sobol)
+    return _match(space, points, every).reset_index(drop=True)
+
+
+def _check_factorial_levels(levels: Any) -> None:
+    """Refuse fewer than two levels of a factor: one level is a constant, not a factor."""
+    given = levels.items() if isinstance(levels, dict) else [(None, levels)]
+    for name, k in given:
+        if isinstance(k, numbers.Integral) and not isinstance(k, bool) and k < 2:
+            which = f"levels[{name!r}]" if name is not None else "levels"
+            raise ValueError(
+                f"{which}={k}: a factorial needs at least 2 levels per factor (one level "
+                "holds it constant); give 2 or more, or leave the parameter out of the space"
+            )
 
 
 def _validated_candidates(space: Space, candidates: Any) -> pd.DataFrame:

@@ -11,6 +11,7 @@ whose batch is worth most.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -112,9 +113,11 @@ def space_filling(
             plan = plan[plan.index.isin(remaining.index)]
         pool = pd.concat([plan, remaining])
     else:
-        plan = make_design(space, size, "sobol", rngs[0])
+        every = space.settings()  # a space with finitely many settings: at most all of them
+        most = math.inf if every is None else len(every)
+        plan = make_design(space, min(size, most), "sobol", rngs[0])
         # 512 unless a large batch needs more (the first 512 stay the same points)
-        more = make_design(space, max(512, 2 * (n + len(taken))), "sobol", rngs[1])
+        more = make_design(space, min(max(512, 2 * (n + len(taken))), most), "sobol", rngs[1])
         if fixed:
             plan, more = (
                 frame.assign(**fixed)[space.is_feasible(frame.assign(**fixed))]

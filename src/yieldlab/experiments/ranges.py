@@ -92,6 +92,10 @@ class _Numeric(Parameter):
             x = np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
         else:
             x = self.low + u * (self.high - self.low)
+        # the ends exactly (e^(log 120) is 119.99999999999997): a sheet typed with 120
+        # must match the planned setting
+        near = 1e-9 * (self.high - self.low)
+        x = np.where(x >= self.high - near, self.high, np.where(x <= self.low + near, self.low, x))
         return np.clip(x, self.low, self.high)
 
     def _check_range(self, x: np.ndarray, where: str | None) -> np.ndarray:

@@ -9,6 +9,7 @@ constraints in encoded coordinates for an acquisition optimizer.
 from __future__ import annotations
 
 import itertools
+import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,6 +23,30 @@ from .parameters import Parameter, _plain
 from .specs import spec_error
 
 __all__ = ["RestrictionsMixin"]
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _check_interval(i: int, name: str, interval: dict, p: Parameter, path: tuple) -> None:
+    """Refuse an excluded interval that can exclude nothing: its ends swapped, or wholly
+    outside the parameter's range (a typo, or the wrong unit)."""
+    low, high = interval.get("low", -np.inf), interval.get("high", np.inf)
+    if low > high:
+        raise spec_error(
+            f"exclude[{i}]: the interval of {name!r} {interval!r} is empty (low above "
+            "high); swap its ends",
+            path,
+        )
+    first, last = p.bounds
+    if low > last or high < first:
+        raise spec_error(
+            f"exclude[{i}]: the interval of {name!r} {interval!r} lies outside its range "
+            f"{first:g} to {last:g}, so it excludes nothing; correct it (the unit?) or leave "
+            "it out",
+            path,
+        )
 
 
 class RestrictionsMixin:
@@ -115,11 +140,14 @@ class RestrictionsMixin:
             exclusion = exclusion if isinstance(exclusion, Exclusion) else Exclusion(exclusion)
         except (SpaceError, TypeError) as exc:
             raise spec_error(f"exclude[{i}]: {exc}", path) from None
+        conditions: dict[str, Any] = {}
         for name, condition in exclusion.conditions.items():
             p = self._known(name, f"exclusion {exclusion!r}", path)
             if isinstance(condition, dict):
                 if not p.is_numeric:
                     raise spec_error(f"exclude[{i}]: {name!r} is categorical; list levels", path)
+                _check_interval(i, name, condition, p, path)
+                conditions[name] = condition
                 continue
             values = list(condition) if isinstance(condition, tuple) else [condition]
             if not p.contains(values).all():
@@ -127,7 +155,14 @@ class RestrictionsMixin:
                 raise spec_error(
                     f"exclude[{i}]: {bad[0]!r} is not a setting of {name!r} ({p!r})", path
                 )
-        return exclusion
+            # as the settings are stored ('2' of an Integer is 2, 'True' of a bool level
+            # True), or the exclusion would never match them
+            canonical = [
+                v if p.is_numeric and _is_number(v) else _plain(c)
+                for v, c in zip(values, p.validate(values), strict=True)
+            ]
+            conditions[name] = tuple(canonical) if isinstance(condition, tuple) else canonical[0]
+        return Exclusion(conditions)
 
     # -- feasibility ---------------------------------------------------------------------
 

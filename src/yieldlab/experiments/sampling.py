@@ -23,6 +23,8 @@ from .parameters import Parameter
 __all__ = ["SamplingMixin"]
 
 _MAX_GRID = 1_000_000
+# a space with at most this many settings is planned by picking among all of them
+_MAX_SETTINGS = 20_000
 
 
 class SamplingMixin:
@@ -155,6 +157,31 @@ class SamplingMixin:
         index = np.indices([len(g) for g in grids]).reshape(len(grids), -1)
         frame = pd.DataFrame({p.name: g[i] for p, g, i in zip(self, grids, index, strict=True)})
         return frame[self._satisfies(frame)].reset_index(drop=True) if feasible_only else frame
+
+    def settings(self, limit: int = _MAX_SETTINGS) -> pd.DataFrame | None:
+        """Every allowed setting of a space with finitely many (levels only: Integer,
+        Discrete and Categorical parameters), or None when a parameter is continuous or
+        there are more than ``limit`` combinations.
+
+        Returns
+        -------
+        DataFrame or None
+            The combinations that satisfy the constraints and exclusions, in grid order.
+
+        Examples
+        --------
+        >>> from yieldlab.experiments import Categorical, Integer, Space
+        >>> len(Space([Integer("n", 1, 3), Categorical("c", ["A", "B"])]).settings())
+        6
+        """
+        if any(p.is_continuous for p in self):
+            return None
+        counts = {
+            p.name: int(p.high - p.low + 1) if p.kind == "integer" else len(p.values) for p in self
+        }
+        if math.prod(counts.values()) > limit:
+            return None
+        return self.grid(counts)
 
 
 def _check_count(name: str, n: Any) -> int:

@@ -148,3 +148,28 @@ def test_option_errors(mixed, kwargs, error, match):
 def test_space_type_is_checked():
     with pytest.raises(TypeError, match="expected a Space"):
         make_design([Real("a", 0, 1)], 3)
+
+
+@pytest.mark.parametrize("method", ["random", "lhs", "sobol"])
+def test_a_space_of_levels_gets_distinct_settings(method):
+    # points drawn on levels repeat settings: 8 LHS points over 3 x 3 settings gave 6
+    space = Space([Categorical("cat", ["A", "B", "C"]), Discrete("n", [1, 2, 3])])
+    design = make_design(space, 8, method, rng=0)
+    assert len(design) == 8 and not design.duplicated().any()
+    # restricted to 14 settings: a design of 30 is all 14, with a warning (it put 17 on one)
+    space = Space(
+        [Categorical("cat", ["A", "B", "C"]), Discrete("n", [1, 2, 3]), Discrete("c", [0.1, 0.5])],
+        constraints=["n + 2*c <= 3.5"],
+        exclude=[{"cat": "C", "n": 3}],
+    )
+    with pytest.warns(UserWarning, match="only 14 distinct settings; the design has all 14"):
+        design = make_design(space, 30, method, rng=0)
+    assert len(design) == 14 and not design.duplicated().any()
+    assert space.is_feasible(design).all()
+
+
+@pytest.mark.parametrize("levels", [1, {"T": 1}])
+def test_a_factorial_of_one_level_is_refused(levels):
+    space = Space([Real("T", 60, 160), Real("p", 1, 5)])
+    with pytest.raises(ValueError, match="a factorial needs at least 2 levels per factor"):
+        make_design(space, method="factorial", levels=levels)

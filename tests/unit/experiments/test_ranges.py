@@ -21,6 +21,13 @@ class TestReal:
         np.testing.assert_allclose(p.encode([1, 10, 100]).ravel(), [0.0, 0.5, 1.0])
         np.testing.assert_allclose(p.decode([[0.25]]), [10**0.5])
 
+    def test_the_ends_of_a_log_scale_are_exact(self):
+        # exp(log 120) is 119.99999999999997: a sheet typed with 120 would not match it
+        p = Real("time", 1, 120, log=True)
+        assert p.grid(3)[[0, 2]].tolist() == [1.0, 120.0]
+        assert p.decode([[1.0], [1 - 1e-12], [0.0]]).tolist() == [120.0, 120.0, 1.0]
+        assert p.decode([[0.999]])[0] < 120.0
+
     def test_log_sampling_is_log_uniform(self, rng):
         x = Real("time", 1, 10_000, log=True).sample(20_000, rng)
         assert x.min() >= 1 and x.max() <= 10_000

@@ -8,7 +8,7 @@ import pytest
 
 from yieldlab.exceptions import SpaceError
 from yieldlab.experiments.levels import Categorical, Discrete
-from yieldlab.experiments.ranges import Real
+from yieldlab.experiments.ranges import Integer, Real
 from yieldlab.experiments.space import Space
 
 
@@ -38,6 +38,35 @@ class TestConstruction:
             Space([Categorical("cat", ["Pd"])], exclude=[{"cat": "Pt"}])
         with pytest.raises(SpaceError, match="is categorical; list levels"):
             Space([Categorical("cat", ["Pd"])], exclude=[{"cat": {"low": 1}}])
+
+    def test_exclusion_values_written_as_text_exclude_the_settings(self):
+        # '2' of an Integer, '1' of a numeric level, 'True' of a bool level: as add() reads
+        # them; an exclusion that kept the text matched nothing, and the run was planned
+        space = Space(
+            [Integer("stages", 1, 4), Categorical("code", [1, 2]),
+             Categorical("dry", [True, False]), Categorical("cat", ["Pd", "Cu"])],
+            exclude=[{"cat": "Cu", "stages": "2"}, {"code": "1", "dry": ["True"]}],
+        )  # fmt: skip
+        settings = pd.DataFrame(
+            {"stages": [2, 3, 3], "code": [2, 1, 1], "dry": [False, True, False],
+             "cat": ["Cu", "Pd", "Pd"]}
+        )  # fmt: skip
+        assert space.is_feasible(settings).tolist() == [False, False, True]
+        assert space.exclusions[0].to_dict() == {"cat": "Cu", "stages": 2}
+
+    @pytest.mark.parametrize(
+        ("interval", "message"),
+        [({"low": 150, "high": 120}, "is empty \\(low above high\\); swap its ends"),
+         ({"low": 200}, "lies outside its range 60 to 160, so it excludes nothing"),
+         ({"high": 10}, "lies outside its range 60 to 160")],
+    )  # fmt: skip
+    def test_an_excluded_interval_that_excludes_nothing_is_refused(self, interval, message):
+        with pytest.raises(SpaceError, match=r"exclude\[0\]: the interval of 'T' .*" + message):
+            Space([Real("T", 60, 160), Categorical("cat", ["Pd", "Cu"])],
+                  exclude=[{"cat": "Cu", "T": interval}])  # fmt: skip
+        # touching the range is allowed: it excludes the end
+        space = Space([Real("T", 60, 160)], exclude=[{"T": {"low": 160, "high": 200}}])
+        assert space.is_feasible(pd.DataFrame({"T": [159.0, 160.0]})).tolist() == [True, False]
 
 
 class TestValidate:
