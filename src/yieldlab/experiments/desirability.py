@@ -98,6 +98,27 @@ class Desirability:
             total += w * np.nan_to_num(np.maximum(ramp - 1.0, 0.0), nan=0.0, posinf=0.0)
         return total / self.weights.sum()
 
+    def shortfall(self, results: Any, reference: Any = None) -> np.ndarray:
+        """How far from acceptable the values lie: the weighted mean over the objectives of
+        :func:`~.scores.shortfall` (how far beyond the bound at which the desirability
+        reaches 0, in ramp widths). Ranks settings that all have ``D = 0``.
+
+        Examples
+        --------
+        >>> from yieldlab.experiments.objectives import Maximize, Minimize
+        >>> D = Desirability([Maximize("yield", low=80, high=100), Minimize("cost", 0, 10)])
+        >>> results = pd.DataFrame({"yield": [50.0, 70.0], "cost": [5.0, 5.0]})
+        >>> D.score(results).tolist(), D.shortfall(results).tolist()
+        ([0.0, 0.0], [0.75, 0.25])
+        """
+        from .scores import shortfall
+
+        total = np.zeros(len(results))
+        for o, w in zip(self.objectives, self.weights, strict=True):
+            low, high = o.bounds(results if reference is None else reference)
+            total = total + w * shortfall(o, o.values(results), low, high)
+        return total / self.weights.sum()
+
 
 def as_objectives(objectives: Any) -> list[Objective]:
     """A list of objectives from one objective, a Desirability or a sequence of them."""

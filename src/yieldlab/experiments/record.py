@@ -416,7 +416,10 @@ class CampaignRecord:
         """The best experiment measured so far (one row of :attr:`data`).
 
         The largest score of a single objective; for several objectives the largest
-        desirability (added as column ``desirability``). Raises CampaignError without results.
+        desirability (added as column ``desirability``), and while every result has
+        desirability 0 (a bound no result has reached), the one closest to acceptable
+        (:meth:`~.desirability.Desirability.shortfall`). Raises CampaignError without
+        results.
         """
         done = self.data.query("status == 'done'").reset_index(drop=True)
         if len(done) == 0:
@@ -428,8 +431,11 @@ class CampaignRecord:
         if len(self.objectives) == 1:
             score = self.objectives[0].score(done)
         else:
-            score = Desirability(self.objectives).score(done)
-            done["desirability"] = score
+            combined = Desirability(self.objectives)
+            done["desirability"] = combined.score(done)
+            score = np.where(
+                done["desirability"] > 0, done["desirability"], -combined.shortfall(done)
+            )
         return done.iloc[[int(np.nanargmax(np.where(np.isnan(score), -np.inf, score)))]]
 
     def pareto(self) -> pd.DataFrame:

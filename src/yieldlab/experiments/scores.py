@@ -2,8 +2,9 @@
 
 What a campaign's acquisition maximizes is a :class:`Score` of the predicted objective values:
 ``y`` (maximize), ``-y`` (minimize), ``-|y - T|`` (target), the Derringer-Suich desirability
-of several objectives (the weighted geometric mean of their ramps), or a random augmented
-Chebyshev scalarization of them with weights from :func:`sample_simplex`, as in ParEGO
+of several objectives (the weighted geometric mean of their ramps; where it is 0, minus the
+:func:`shortfall`, so that a bound no result has reached is still approached), or a random
+augmented Chebyshev scalarization of them with weights from :func:`sample_simplex`, as in ParEGO
 (Knowles 2006) but in the form BoTorch uses: ``min_j w_j u_j + rho sum_j w_j u_j``
 maximized, with ``u_j`` each objective normalized to [0, 1] from its worst measured value
 (Knowles minimizes ``max_j w_j f_j + rho sum_j w_j f_j`` measured from the ideal point; the
@@ -21,7 +22,7 @@ import numpy as np
 
 from .objectives import Maximize, Minimize, Objective
 
-__all__ = ["Score", "oriented", "sample_simplex"]
+__all__ = ["Score", "oriented", "sample_simplex", "shortfall"]
 
 
 def sample_simplex(n: int, m: int, rng: np.random.Generator) -> np.ndarray:
@@ -98,11 +99,16 @@ class Score:
                 axis=-1,
             )
             return (U * self.weights).min(axis=-1) + self.rho * (U @ self.weights)
-        logs = 0.0
+        logs, short = 0.0, 0.0
         for i, (o, (low, high)) in enumerate(zip(self.objectives, self._bounds, strict=True)):
             with np.errstate(divide="ignore"):
                 logs = logs + o.weight * np.log(_desirability(o, Y[..., i], low, high))
-        return np.exp(logs / sum(o.weight for o in self.objectives))
+            short = short + o.weight * shortfall(o, Y[..., i], low, high)
+        total = sum(o.weight for o in self.objectives)
+        D = np.exp(logs / total)
+        # where D = 0, how far from acceptable (negative): a bound no result has reached
+        # yet is still approached, instead of every setting scoring 0 alike
+        return np.where(D > 0, D, -short / total)
 
     def of_results(self, results: Any) -> np.ndarray:
         """Score of a results table (one column per objective), NaN for failed runs."""
@@ -138,6 +144,34 @@ def _score_range(objective: Objective, reference: Any) -> tuple[float, float]:
     s = s[np.isfinite(s)]
     low, high = (float(s.min()), float(s.max())) if s.size else (0.0, 1.0)
     return low, high if high > low else low + 1.0
+
+
+def shortfall(objective: Objective, y: Any, low: float, high: float) -> np.ndarray:
+    """How far ``y`` lies on the unacceptable side of the desirability bounds ``(low,
+    high)``, in units of the ramp's width (0 where the desirability is above 0; NaN for
+    NaN): ranks settings that all have desirability 0.
+
+    Examples
+    --------
+    >>> from yieldlab.experiments.objectives import Maximize, Target
+    >>> shortfall(Maximize("y"), np.array([40.0, 70.0, 90.0]), 80.0, 100.0).tolist()
+    [2.0, 0.5, 0.0]
+    >>> shortfall(Target("p", 98), np.array([93.0, 101.0]), 95.0, 100.0).tolist()
+    [0.6666666666666666, 0.5]
+    """
+    y = np.asarray(y, dtype=float)
+    width = max(high - low, abs(high), 1e-12) if high == low else high - low
+    if objective.sense == "max":
+        below = (low - y) / width
+    elif objective.sense == "min":
+        below = (y - high) / width
+    else:
+        t = objective.value
+        below = np.maximum(
+            (low - y) / (t - low if t > low else width),
+            (y - high) / (high - t if high > t else width),
+        )
+    return np.where(np.isnan(y), np.nan, np.maximum(below, 0.0))
 
 
 def _desirability(objective: Objective, y: np.ndarray, low: float, high: float) -> np.ndarray:

@@ -219,6 +219,36 @@ def test_several_objectives(mode):
     assert "desirability" in best.columns and 0 < best["desirability"].iloc[0] <= 1
 
 
+@pytest.mark.parametrize(
+    "objectives",
+    [[Maximize("y", low=80), Minimize("cost")],
+     [Target("p", 98, low=95, high=100), Minimize("cost")]],
+)  # fmt: skip
+def test_a_bound_no_result_has_reached_is_still_approached(objectives):
+    # every first result has desirability 0: the search must still head for the bound
+    # (it put every suggestion at the worst setting, x = 0, all scoring 0 alike)
+    space = Space([Real("x", 0, 1), Real("z", 0, 1)])
+
+    def run(batch):
+        xz = batch["x"] * batch["z"]
+        return batch.assign(y=10 + 80 * xz**2, p=80 + 20 * xz, cost=1 + 3 * batch["z"])
+
+    campaign = Campaign(space, objectives, random_state=0)
+    start = run(campaign.design(6))
+    campaign.add(start.drop(columns=["y", "p"]).join(start[[objectives[0].name]]))
+    assert (campaign.data["status"] == "done").all() and campaign.best()["desirability"].iloc[
+        0
+    ] == 0
+    # best() is then the result closest to acceptable, not the first row
+    nearest = (campaign.data["x"] * campaign.data["z"]).idxmax()
+    assert campaign.best()["experiment"].iloc[0] == campaign.data.loc[nearest, "experiment"]
+    for _ in range(3):
+        batch = campaign.suggest(3)
+        result = run(batch)
+        campaign.add(result.drop(columns=["y", "p"]).join(result[[objectives[0].name]]))
+    assert campaign.best()["desirability"].iloc[0] > 0  # an acceptable result was found
+
+
 @pytest.mark.parametrize("acquisition", ["ucb", "thompson"])
 def test_other_acquisitions_make_progress(acquisition):
     campaign = Campaign(SPACE, Maximize("y"), acquisition=acquisition, random_state=10)
