@@ -55,8 +55,13 @@ def _scored(
         desirability = Desirability(objectives)
         overall = desirability.score(means, reference)
         # bounds taken from the results rate every mean beyond the best measured 1: among
-        # such settings, the farther beyond wins
-        score = overall + _BEYOND * desirability.beyond(means, reference)
+        # such settings, the farther beyond wins; where every mean is rated 0 (a bound not
+        # reached), the one closest to acceptable
+        score = np.where(
+            overall > 0,
+            overall + _BEYOND * desirability.beyond(means, reference),
+            -desirability.shortfall(means, reference),
+        )
     columns = {}
     for i, name in enumerate(names):
         columns[f"{name}_mean"], columns[f"{name}_std"] = mean[:, i], std[:, i]

@@ -242,6 +242,12 @@ def test_a_bound_no_result_has_reached_is_still_approached(objectives):
     # best() is then the result closest to acceptable, not the first row
     nearest = (campaign.data["x"] * campaign.data["z"]).idxmax()
     assert campaign.best()["experiment"].iloc[0] == campaign.data.loc[nearest, "experiment"]
+    # and the predicted optimum lies beyond the nearest result, towards the bound
+    optimum = campaign.best_predicted(among="space").iloc[0]
+    assert (
+        optimum["x"] * optimum["z"]
+        > campaign.data.loc[nearest, "x"] * campaign.data.loc[nearest, "z"]
+    )
     for _ in range(3):
         batch = campaign.suggest(3)
         result = run(batch)
