@@ -176,13 +176,27 @@ def _restrict(space: Space, design: pd.DataFrame, method: str) -> pd.DataFrame:
             f"every run of the {method!r} design violates a constraint or exclusion; use "
             "method='d-optimal', 'lhs' or 'sobol', which respect them"
         )
+    kept = design[ok].reset_index(drop=True)
+    # a factor left at one level cannot be estimated from the design: say which
+    flat = [
+        name for name in design.columns if design[name].nunique() > 1 and kept[name].nunique() == 1
+    ]
+    lost = (
+        f"; {', '.join(map(repr, flat))} then {'has' if len(flat) == 1 else 'have'} a single "
+        "level, so "
+        + ("its effect" if len(flat) == 1 else "their effects")
+        + " cannot be estimated from this design"
+        if flat
+        else ""
+    )
     warnings.warn(
         f"{method!r} design: {int((~ok).sum())} of {len(design)} runs violate a constraint or "
-        "exclusion and were dropped; method='d-optimal' builds a design inside the region",
+        f"exclusion and were dropped{lost}; method='d-optimal' builds a design inside the "
+        "region",
         UserWarning,
         stacklevel=3,
     )
-    return design[ok].reset_index(drop=True)
+    return kept
 
 
 def _resize(space: Space, design: pd.DataFrame, n: int | None, method: str, rng: Any):

@@ -173,7 +173,8 @@ class Real(_Numeric):
 class Integer(_Numeric):
     """An integer parameter in ``[low, high]`` (both included).
 
-    Encoded like a Real over ``[low, high]``; decoding rounds to the nearest integer.
+    Encoded like a Real over ``[low, high]``; decoding rounds to the nearest integer,
+    halves up (the centre of a three-level design of ``Integer(1, 4)`` is 3).
 
     Examples
     --------
@@ -222,7 +223,9 @@ class Integer(_Numeric):
         return np.isfinite(x) & whole & inside
 
     def decode(self, Z: Any) -> np.ndarray:
-        return np.round(self._continuous(_column(Z))).astype(np.int64)
+        # halves round up, whatever the parity (np.round's halves to even put the centre of
+        # a three-level design below the middle of Integer(1, 4) but above it for (1, 6))
+        return np.floor(self._continuous(_column(Z)) + 0.5).astype(np.int64)
 
     def from_unit(self, u: Any) -> np.ndarray:
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)

@@ -173,3 +173,13 @@ def test_a_factorial_of_one_level_is_refused(levels):
     space = Space([Real("T", 60, 160), Real("p", 1, 5)])
     with pytest.raises(ValueError, match="a factorial needs at least 2 levels per factor"):
         make_design(space, method="factorial", levels=levels)
+
+
+def test_a_structured_design_cut_to_one_level_of_a_factor_says_so():
+    # every run at t = 10 breaks the constraint: t is left at one level
+    space = Space(
+        [Real("T", 60, 160), Real("t", 1, 10), Real("c", 0.1, 1)], constraints=["T + 20*t <= 250"]
+    )
+    with pytest.warns(UserWarning, match="'t' then has a single level, so its effect cannot"):
+        design = make_design(space, method="fractional")
+    assert design["t"].nunique() == 1 and len(design) == 4

@@ -89,6 +89,9 @@ class TestInteger:
         p = Integer("stages", 1, 5)
         assert p.decode([[0.0], [0.124], [0.126], [1.0]]).tolist() == [1, 1, 2, 5]
         assert p.decode([[0.5]]).dtype == np.int64
+        # halves round up whatever the parity: the centre of a three-level grid
+        centres = [Integer("n", 1, high).grid(3)[1] for high in (4, 6, 10)]
+        assert centres == [3, 4, 6]  # halves to even gave 2, 4, 6
 
     def test_from_unit_gives_every_integer_an_equal_share(self, rng):
         counts = np.bincount(Integer("n", 1, 4).sample(40_000, rng))[1:]
