@@ -47,6 +47,13 @@ def infer_parameters(
         raise TypeError("candidates must be a pandas DataFrame of allowed settings")
     if len(candidates) == 0:
         raise SpaceError("the candidates table has no rows; give at least one allowed setting")
+    unnamed = [c for c in candidates.columns if not isinstance(c, str)]
+    if unnamed:
+        raise SpaceError(
+            f"the candidates' columns must be named by text (the parameter names); column "
+            f"{unnamed[0]!r} is not text: name the columns, e.g. "
+            "candidates.columns = ['temperature', 'catalyst'], or candidates.rename(columns=str)"
+        )
     columns = [str(c) for c in candidates.columns] if columns is None else list(columns)
     given = {p.name: p for p in parameters}
     for name in [*columns, *given]:

@@ -110,7 +110,9 @@ def _match(space: Space, design: pd.DataFrame, candidates: pd.DataFrame) -> pd.D
     """Distinct candidate rows closest to the design points (optimal assignment)."""
     if len(design) > len(candidates):
         raise ValueError(
-            f"the design has {len(design)} runs but there are only {len(candidates)} candidates"
+            f"the design has {len(design)} runs but there are only {len(candidates)} "
+            "candidates left; use method='d-optimal', 'lhs' or 'random' with n at most "
+            f"{len(candidates)}, which pick among them"
         )
     Zd, Zc = space._encode_valid(design), space.encode(candidates)
     cost = (Zd**2).sum(1)[:, None] - 2 * Zd @ Zc.T + (Zc**2).sum(1)[None, :]
@@ -202,7 +204,8 @@ def make_design(
     }
     for option, methods in _OPTIONS.items():
         if given[option] not in (None, False) and method not in methods:
-            raise ValueError(f"{option} applies to method={methods[0]!r} only, not {method!r}")
+            which = " or ".join(repr(m) for m in methods)
+            raise ValueError(f"{option} applies to method={which} only, not {method!r}")
     n = None if n is None else _check_count("n", n)
     _check_count("n_center", n_center)
     rng = check_rng(rng)

@@ -136,8 +136,14 @@ def _fractional(space: Space, n: int | None, generator: str | None, categorical:
             )
         try:
             coded = pyDOE3.fracfact(generator)
-        except (ValueError, IndexError) as exc:
-            raise ValueError(f"generator={generator!r} is not valid: {exc}") from None
+        except (ValueError, IndexError):
+            letters = " ".join(_LETTERS[:k])
+            raise ValueError(
+                f"generator={generator!r} is not valid: each word is one factor's column, a "
+                f"single letter for a base factor or a product of base letters for a "
+                f"generated one (with {k} factors {factors}, such as {letters!r} for the full "
+                "factorial, or 'a b c abc' for 4)"
+            ) from None
     else:
         crossed = len(_others(space, factors)) if categorical == "cross" else 1
         runs = min(2**k, 2 ** math.ceil(math.log2(max(2 * k, 2))))

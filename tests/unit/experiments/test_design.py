@@ -119,7 +119,11 @@ class TestCandidates:
         for method in ("lhs", "random", "d-optimal"):
             with pytest.raises(ValueError, match="n=8 runs asked for, but there are only 5"):
                 make_design(space, 8, method, candidates=plate.iloc[:5])
-        with pytest.raises(ValueError, match="has 144 runs but there are only 5 candidates"):
+        with pytest.raises(
+            ValueError,
+            match="has 144 runs but there are only 5 candidates left; use method='d-optimal', "
+            "'lhs' or 'random' with n at most 5",
+        ):
             make_design(space, method="factorial", candidates=plate.iloc[:5])
 
 
@@ -134,6 +138,16 @@ class TestCandidates:
             "levels applies to method='factorial'",
         ),
         ({"method": "sobol", "n": 3, "face": "inscribed"}, ValueError, "face applies"),
+        (
+            {"method": "lhs", "n": 3, "n_center": 2},
+            ValueError,
+            "n_center applies to method='ccd' or 'box-behnken' only",
+        ),
+        (
+            {"method": "fractional", "generator": "a b c zz"},
+            ValueError,
+            "'a b c zz' is not valid: each word is one factor's column",
+        ),
         ({"method": "ccd", "face": "outside"}, ValueError, "face='outside' is not supported"),
         ({"method": "lhs", "n": -1}, ValueError, "n=-1 is invalid"),
         ({"method": "lhs", "n": 2, "categorical": "mix"}, ValueError, "categorical='mix'"),
@@ -183,3 +197,8 @@ def test_a_structured_design_cut_to_one_level_of_a_factor_says_so():
     with pytest.warns(UserWarning, match="'t' then has a single level, so its effect cannot"):
         design = make_design(space, method="fractional")
     assert design["t"].nunique() == 1 and len(design) == 4
+
+
+def test_candidates_with_unnamed_columns_are_refused_with_the_fix():
+    with pytest.raises(SpaceError, match="column 0 is not text: name the columns"):
+        Space.from_candidates(pd.DataFrame([[1, 2], [3, 4]]))
