@@ -400,7 +400,7 @@ def select_batch(
                 z = _thompson_pick(posterior, maximizer, score, rng, exclude, f)
                 value = float(f(z[None, :])[0])
             else:
-                z, value = maximizer.maximize(f, rng, exclude)
+                z, value = _apart(maximizer, f, rng, exclude)
         except NoSettingLeft:
             break  # fewer settings left than asked for: the caller says so
         picks.append(z[None, :])
@@ -408,6 +408,36 @@ def select_batch(
         if j + 1 < n:
             posterior = posterior.condition(z[None, :])
     return stacked_picks(picks), np.asarray(values, dtype=float)
+
+
+# picks of a batch (and pending experiments) closer than this in every encoded coordinate,
+# 1% of each range, are one experiment to a lab: the pick is moved to the best setting
+# farther away (the same distance under which a result is taken for a rounded setting)
+_APART = 1e-2
+
+
+def _apart(
+    maximizer: Any, f: Callable, rng: np.random.Generator, exclude: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """``maximizer.maximize(f)``, moved to the best setting at least :data:`_APART` from
+    every row of ``exclude`` (the batch so far and the pending experiments) when it falls
+    closer: the fantasies shrink the improvement near a pick, but where the model is
+    nearly certain everywhere they leave the next pick next to it (three copies of one
+    setting, 1e-5 apart). A screen's rows are distinct already."""
+    z, value = maximizer.maximize(f, rng, exclude)
+    if getattr(maximizer, "candidates", None) is not None or len(exclude) == 0:
+        return z, value
+    if np.abs(exclude - z).max(axis=1).min() >= _APART:
+        return z, value
+
+    def far(Z: np.ndarray) -> np.ndarray:
+        near = np.abs(Z[:, None, :] - exclude[None, :, :]).max(axis=2).min(axis=1) < _APART
+        return np.where(near, -np.inf, f(Z))
+
+    moved, moved_value = maximizer.maximize(far, rng, exclude)
+    if np.abs(exclude - moved).max(axis=1).min() < _APART:
+        return z, value  # nothing farther is feasible (a tiny space): keep the pick
+    return moved, moved_value
 
 
 def stacked_picks(picks: list[np.ndarray]) -> np.ndarray:
@@ -422,6 +452,10 @@ def _thompson_pick(posterior, maximizer, score, rng, exclude, rank) -> np.ndarra
     pool = maximizer.pool(rng, exclude, rank=rank)
     if len(pool) == 0:
         raise NoSettingLeft("no setting is left for a Thompson pick")
+    if getattr(maximizer, "candidates", None) is None and len(exclude):
+        # apart from the batch so far, as the other picks (see _apart)
+        far = np.abs(pool[:, None, :] - exclude[None, :, :]).max(axis=2).min(axis=1) >= _APART
+        pool = pool[far] if far.any() else pool
     g = score(posterior.sample(pool, 1, rng)[0])
     return pool[int(np.argmax(np.where(np.isfinite(g), g, -np.inf)))]
 

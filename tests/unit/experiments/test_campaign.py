@@ -255,6 +255,29 @@ def test_a_bound_no_result_has_reached_is_still_approached(objectives):
     assert campaign.best()["desirability"].iloc[0] > 0  # an acceptable result was found
 
 
+def test_picks_of_a_batch_are_apart_even_where_the_model_is_certain():
+    # noise-free and converged: the fantasies left three picks 1e-5 apart, one experiment
+    space = Space([Real("x", 0, 1), Real("z", 0, 1)])
+
+    def run(batch):
+        xz = batch["x"] * batch["z"]
+        return batch.assign(p=80 + 20 * xz, cost=1 + 3 * batch["z"])
+
+    campaign = Campaign(space, [Target("p", 98, 95, 100), Minimize("cost")], random_state=0)
+    campaign.add(run(campaign.design(6)))
+    for _ in range(4):
+        batch = campaign.suggest(3)
+        Z = batch[["x", "z"]].to_numpy()
+        gaps = np.abs(Z[:, None, :] - Z[None, :, :]).max(axis=2)[np.triu_indices(3, 1)]
+        assert gaps.min() >= 0.01 - 1e-12  # 1% of the ranges
+        campaign.add(run(batch))
+    # and apart from the pending experiments of an earlier batch
+    first = campaign.suggest(2)
+    second = campaign.suggest(2)
+    gaps = np.abs(first[["x", "z"]].to_numpy()[:, None] - second[["x", "z"]].to_numpy()[None])
+    assert gaps.max(axis=2).min() >= 0.01 - 1e-12
+
+
 @pytest.mark.parametrize("acquisition", ["ucb", "thompson"])
 def test_other_acquisitions_make_progress(acquisition):
     campaign = Campaign(SPACE, Maximize("y"), acquisition=acquisition, random_state=10)
