@@ -216,7 +216,13 @@ def optimized_batch(
     """
     done = run[run["status"] == "done"]
     scores = Score(objectives, done)
-    order = np.argsort(-np.nan_to_num(scores.of_results(run), nan=-np.inf))
+    several_scores = pareto_mode(objectives, multi_objective)
+    ranking = scores.of_results(run)
+    if several_scores or multi_objective == "pareto":
+        # NOTE: a front ranks its incumbents by the desirability itself, 0 below the bounds
+        # (the shortfall that orders settings below them serves the desirability's search)
+        ranking = np.maximum(ranking, 0.0)
+    order = np.argsort(-np.nan_to_num(ranking, nan=-np.inf))
     maximizer = Maximizer(space, remaining, Z[order[:_N_INCUMBENTS]], fixed=fixed)
     several = len(objectives) > 1
     if several and multi_objective == "pareto" and acquisition in ("ei", "nei"):
@@ -235,7 +241,6 @@ def optimized_batch(
             rng,
             Z_pending=pending,
         )
-    several_scores = pareto_mode(objectives, multi_objective)
     if several_scores:
         # NOTE: every pick's weights are drawn before the first pick, so the j-th pick's do
         # not depend on how many random numbers the picks before it used: shared_batch
@@ -253,7 +258,9 @@ def optimized_batch(
         def make_score(j: int) -> Score:
             return scores
 
-    done_scores = scores.of_results(done)
+    # the smoothing of the improvement scales with the spread of the desirabilities, not
+    # of how far short of the bounds results fall (a cost of 300 against a bound of 5)
+    done_scores = np.maximum(scores.of_results(done), 0.0) if several else scores.of_results(done)
     done_scores = done_scores[np.isfinite(done_scores)]
     spread = float(done_scores.std()) if done_scores.size > 1 else 0.0
     return select_batch(
