@@ -17,6 +17,7 @@ __all__ = [
     "check_choice",
     "check_finite",
     "check_matrix",
+    "check_numeric",
     "check_positive",
     "check_rng",
     "check_scale",
@@ -253,6 +254,71 @@ def check_finite(name: str, array: np.ndarray, columns: list[str] | None = None)
     )
 
 
+# what to do about text where numbers are expected, unless the caller knows better
+TEXT_FIX = "convert it to numbers first (encode a category as 0/1 columns)"
+
+
+def _text_entry(name: str, array: Any, fix: str) -> str | None:
+    """The message naming the first text entry of ``array`` that is not a number, or None
+    when there is none (a ragged list, an object of another kind)."""
+    try:
+        values = np.asarray(array, dtype=object)
+    except ValueError:
+        return None
+    for index in np.ndindex(values.shape):
+        value = values[index]
+        if not isinstance(value, str | bytes):
+            continue
+        try:
+            float(value)
+        except ValueError:
+            axes = zip(("row", "column"), index, strict=False)
+            where = ", ".join([name, *(f"{axis} {i}" for axis, i in axes)])
+            text = value if isinstance(value, bytes) else str(value)  # not np.str_('a')
+            return f"{where}: {text!r} is not a number; {fix}"
+    return None
+
+
+def check_numeric(name: str, array: Any, dtype: Any = np.float64, fix: str = TEXT_FIX):
+    """Convert ``array`` to a floating array, naming the first text entry that is not a
+    number instead of NumPy's ``could not convert string to float``.
+
+    Parameters
+    ----------
+    name : str
+        What the array is (``'X'``, ``'y'``), used in the message.
+    array : array-like
+    dtype : numpy dtype, default=float64
+    fix : str, optional
+        What the user should do, ending the message.
+
+    Returns
+    -------
+    ndarray
+        ``np.asarray(array, dtype=dtype)``; no other check.
+
+    Raises
+    ------
+    ValueError
+        ``X, row 0, column 1: 'abc' is not a number; ...`` (other failures of the
+        conversion are NumPy's own errors).
+
+    Examples
+    --------
+    >>> check_numeric("X", np.array([["1.5", "2"], ["3", "n/a"]]))
+    Traceback (most recent call last):
+    ...
+    ValueError: X, row 1, column 1: 'n/a' is not a number; convert it to numbers first (encode a category as 0/1 columns)
+    """  # noqa: E501
+    try:
+        return np.asarray(array, dtype=dtype)
+    except ValueError:
+        message = _text_entry(name, array, fix)
+        if message is None:
+            raise
+        raise ValueError(message) from None
+
+
 def check_matrix(
     name: str, array: Any, *, n_columns: int | None = None, dtype: Any = np.float64
 ) -> np.ndarray:
@@ -286,8 +352,10 @@ def check_matrix(
     try:
         out = np.asarray(array, dtype=dtype)
     except (TypeError, ValueError) as exc:
+        text = _text_entry(name, array, TEXT_FIX) if isinstance(exc, ValueError) else None
+        kind = np.dtype(dtype).name
         raise ValueError(
-            f"{name} must be numeric; could not convert it to {np.dtype(dtype).name}: {exc}"
+            text or f"{name} must be numeric; could not convert it to {kind}: {exc}"
         ) from None
     if out.ndim != 2:
         raise ValueError(

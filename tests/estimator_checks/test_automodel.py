@@ -50,3 +50,19 @@ def test_sklearn_compatible(estimator, check):
 @parametrize_with_checks([EVERY_KIND])
 def test_sklearn_compatible_with_every_kind_of_candidate(estimator, check):
     check(estimator)
+
+
+def test_the_mlp_ensemble_does_not_flood_the_fit_warnings_with_its_members_limits():
+    # each member trains for its configuration's max_iter (tuned on a holdout), so stopping
+    # there is expected: no ConvergenceWarning per member, fit or refit
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1, 1, size=(40, 2))
+    y = np.sin(3 * X[:, 0]) + X[:, 1] ** 2 + 0.05 * rng.normal(size=40)
+    ensemble = MLPEnsemble(n_members=2, configs=[{"alpha": 0.1, "max_iter": 20}], random_state=0)
+    model = AutoModel(candidates={"mlp_ensemble": ensemble}, cv=3, repeats=1, random_state=0)
+    model.fit(X, y)  # warnings are errors in the test suite
+    assert model.best_name_ == "mlp_ensemble"
+    assert model.fit_warnings_ == []
+    assert all(member.history_.reached_limit for member in model.best_estimator_.members_)

@@ -82,3 +82,20 @@ def test_polynomials_from_float64_powers_beat_lstsq(nist, name):
                  certified[name]["beta"]).min()  # fmt: skip
     assert ours >= 7.0
     assert ours >= theirs
+
+
+def test_filip_on_the_normal_equations_warns_instead_of_passing_wrong_numbers(nist):
+    """The normal equations square Filip's condition number (3.8e9 scaled): their answer
+    has lost every digit, and solver='cholesky' says so, with the condition number QR
+    reports (the Gram matrix's own estimate stops near 1e8)."""
+    tables, certified = nist
+    x = tables["filip"][["x1"]].rename(columns={"x1": "x"})
+    y = tables["filip"]["y"].to_numpy()
+    with pytest.warns(UserWarning, match=r"\(3\.8e\+09\).*use the default solver='auto'"):
+        model = ResponseSurface(degree=10, solver="cholesky").fit(x, y)
+    assert model.solver_ == "cholesky"
+    assert lre(model.coef_, certified["filip"]["beta"][1:]).max() < 2.0
+    exact = fit_public("filip", tables["filip"])
+    assert model.fit_statistics_["condition_number"] == pytest.approx(
+        exact.fit_statistics_["condition_number"], rel=1e-6
+    )

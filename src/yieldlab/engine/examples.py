@@ -138,11 +138,12 @@ def learn_gate(
     target = GATES[gate]
     rng = check_rng(random_state)
     sizes = [2, hidden, 1] if hidden else [2, 1]
-    layers = [Dense(sizes[i], sizes[i + 1], "sigmoid") for i in range(len(sizes) - 1)]
     # inputs centred to -1/+1: the same problem, better conditioned for the optimiser
     X = 2.0 * GATE_INPUTS - 1.0
     best_loss, best_output = np.inf, None
     for _ in range(n_init):
+        # new layers for every network: a layer's weights are views of its own network's
+        layers = [Dense(sizes[i], sizes[i + 1], "sigmoid") for i in range(len(sizes) - 1)]
         network = Network(layers, loss="bce", random_state=rng)
         history = train(network, X, target[:, None], optimizer="lbfgs", epochs=epochs, tol=None)
         if history.loss[-1] < best_loss:

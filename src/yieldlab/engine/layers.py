@@ -13,17 +13,24 @@ Backward pass (the notes' delta recursion, with ERRATA's shapes):
 
 A layer does not own its arrays: the :class:`~yieldlab.engine.network.Network` keeps all
 weights in one flat vector (and all gradients in another) and gives each layer views into
-it, so an optimizer updates every parameter with a handful of vectorised operations.
+it, so an optimizer updates every parameter with a handful of vectorised operations. A
+layer therefore belongs to one network: a second network refuses it (build new layers, or
+``copy.deepcopy`` them, which gives layers that belong to no network yet).
 """
 
 from __future__ import annotations
 
 import numbers
+import weakref
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.linalg import blas
 
 from .activations import Activation, get_activation
+
+if TYPE_CHECKING:
+    from .network import Network
 
 __all__ = ["INITIALIZERS", "Dense", "glorot_uniform", "he_normal"]
 
@@ -79,6 +86,9 @@ class Dense:
         Biases, initialised to zero.
     dW, db : ndarray
         Gradients from the last backward pass, same shapes as ``W`` and ``b``.
+    network : Network or None
+        The network the layer belongs to (its ``W`` and ``b`` are views of that network's
+        parameters); None before it is part of one.
 
     Examples
     --------
@@ -109,6 +119,17 @@ class Dense:
         self._b: Array | None = None
         self.dW: Array | None = None
         self.db: Array | None = None
+        self._owner: weakref.ref | None = None
+
+    # The owner is a weak reference, which does not pickle: an unpickled network binds its
+    # layers again, and a copied layer (copy.deepcopy) belongs to no network yet.
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_owner": None}
+
+    @property
+    def network(self) -> Network | None:
+        """The network whose parameters ``W`` and ``b`` are views of, or None."""
+        return None if self._owner is None else self._owner()
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in}, {self.n_out}, activation={self.activation.name!r})"
@@ -143,9 +164,12 @@ class Dense:
             raise ValueError(f"{self!r}.{name}: the new values contain NaN or inf")
         target[...] = value
 
-    def bind(self, W: Array, b: Array, dW: Array, db: Array) -> None:
-        """Attach the layer to views of the network's flat parameter and gradient vectors."""
+    def bind(
+        self, W: Array, b: Array, dW: Array, db: Array, network: Network | None = None
+    ) -> None:
+        """Attach the layer to views of ``network``'s flat parameter and gradient vectors."""
         self._W, self._b, self.dW, self.db = W, b, dW, db
+        self._owner = None if network is None else weakref.ref(network)
 
     def initialize(self, rng: np.random.Generator) -> None:
         """Draw random weights scaled to the layer (ERRATA: never zeros) and zero biases."""

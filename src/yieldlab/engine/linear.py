@@ -49,7 +49,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .._validation import check_choice, check_finite, check_positive
+from .._validation import check_choice, check_finite, check_numeric, check_positive
 from ..exceptions import DivergenceError
 from .least_squares import LeastSquaresFit, solve_normal_equations
 from .optimizers import GradientDescent
@@ -75,15 +75,18 @@ class GradientDescentResult(NamedTuple):
 
 # --------------------------------------------------------------------------- gradient descent
 def _design(X: Array, y: Array, *, check_x: bool) -> tuple[Array, Array]:
-    """``X`` (2-D) and ``y`` (1-D, as many rows, finite) as float arrays, or a ValueError
-    that says which is wrong; ``X`` is checked for NaN and infinity when ``check_x``."""
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
+    """``X`` (2-D, at least one row) and ``y`` (1-D, as many rows, finite) as float arrays,
+    or a ValueError that says which is wrong; ``X`` is checked for NaN and infinity when
+    ``check_x``."""
+    X = check_numeric("X", X)
+    y = check_numeric("y", y)
     if X.ndim != 2:
         raise ValueError(
             f"X has shape {X.shape}; expected a 2-D array (n_samples, n_features): "
             "X.reshape(-1, 1) for one feature"
         )
+    if X.shape[0] == 0:
+        raise ValueError(f"X has no rows (shape {X.shape}); expected at least one sample")
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise ValueError(
             f"y has shape {y.shape}; expected ({X.shape[0]},), one value per row of X"
@@ -92,6 +95,15 @@ def _design(X: Array, y: Array, *, check_x: bool) -> tuple[Array, Array]:
     if check_x:
         check_finite("X", X)
     return X, y
+
+
+def _check_descent(alpha: float, learning_rate: float | None, max_iter: int, tol: float):
+    """The options of :func:`gradient_descent`, checked before any work."""
+    check_positive("alpha", alpha, strict=False)
+    if learning_rate is not None:
+        check_positive("learning_rate", learning_rate)
+    check_positive("max_iter", max_iter, integer=True)
+    check_positive("tol", tol, strict=False)
 
 
 def gradient_descent(
@@ -139,6 +151,11 @@ def gradient_descent(
 
     Raises
     ------
+    ValueError
+        For data without rows, text, NaN or inf, or a bad option (``alpha < 0``,
+        ``learning_rate <= 0``, ``max_iter < 1``, ``tol < 0``), naming it.
+    TypeError
+        For an option of the wrong type (``max_iter`` not an integer).
     DivergenceError
         When the iterates overflow (a ``learning_rate`` above ``2/L``).
 
@@ -149,6 +166,7 @@ def gradient_descent(
     >>> round(float(res.intercept), 8), np.round(res.coef, 8).tolist(), res.converged
     (1.0, [2.0], True)
     """
+    _check_descent(alpha, learning_rate, max_iter, tol)
     X, y = _design(X, y, check_x=True)
     m, n = X.shape
     center = X.mean(axis=0) if fit_intercept else np.zeros(n)
@@ -213,7 +231,9 @@ def fit_least_squares(
     fit_intercept : bool, default=True
     solver : {'auto', 'cholesky', 'qr', 'svd', 'gd'}, default='auto'
         See the module docstring. ``'cholesky'`` falls back to ``'qr'`` when the Gram
-        matrix is not numerically positive definite (``solver`` of the result says so).
+        matrix is not numerically positive definite (``solver`` of the result says so);
+        when the scaled design's condition number is above ``1e7`` its result has
+        ``converged=False`` and that condition number (the estimators then warn).
         ``'gd'`` finds the coefficients by gradient descent and takes the statistics
         (covariance, leverage, aliasing) from the ``'auto'`` factorisation.
     alpha : float, default=0.0
@@ -242,6 +262,12 @@ def fit_least_squares(
     -------
     LeastSquaresFit
 
+    Raises
+    ------
+    ValueError
+        For data without rows, text in ``X`` or ``y`` (naming the entry), NaN or inf,
+        shapes that do not match, or a bad option (naming it).
+
     Examples
     --------
     Two identical columns: the second is aliased with the first and gets 0.
@@ -253,6 +279,8 @@ def fit_least_squares(
     """
     check_choice("solver", solver, SOLVERS)
     alpha = float(check_positive("alpha", alpha, strict=False))
+    if solver == "gd":
+        _check_descent(alpha, None, max_iter, tol)
     X, y = _design(X, y, check_x=False)
     m, n = X.shape
     fit = None

@@ -26,16 +26,19 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_matrix, check_rng
+from .._validation import check_matrix, check_numeric, check_rng
 from .activations import ACTIVATIONS
 from .layers import Dense
-from .losses import Loss, get_loss
+from .losses import LOSSES, Loss, get_loss
 from .training import History, train
 
 __all__ = ["Network"]
 
 Array = np.ndarray
 DTYPES = {"float64": np.float64, "float32": np.float32}
+# the output activations whose values a built-in cross-entropy loss can take as probabilities
+# (the categorical one needs them to sum to 1 over the units)
+PROBABILITY_OUTPUTS = {"bce": ("sigmoid", "softmax"), "cross_entropy": ("softmax",)}
 
 
 class _Workspace:
@@ -89,6 +92,16 @@ class Network:
     n_weights : int
         Number of entries of all ``W`` (the leading part of ``parameters``).
 
+    Raises
+    ------
+    ValueError
+        For layers whose sizes do not chain, a layer given twice or already part of another
+        network (build new ``Dense`` layers, or ``copy.deepcopy`` them), a softmax over one
+        unit, ``loss='bce'`` over a built-in output activation other than sigmoid or
+        softmax, or ``loss='cross_entropy'`` over one other than softmax: their values are
+        not the probabilities these losses need (a user's activation is not judged). With
+        ``'cross_entropy'``, :meth:`fit` also needs every row of ``Y`` to sum to 1.
+
     Examples
     --------
     >>> import numpy as np
@@ -121,6 +134,15 @@ class Network:
                 )
         if len({id(layer) for layer in layers}) != len(layers):
             raise ValueError("Network: the same Dense object appears twice; create one per layer")
+        for i, layer in enumerate(layers):
+            # NOTE: a layer's W and b are views into its network's parameters; a second
+            # network would rebind them, and the first would then read and train the second's
+            if layer.network is not None:
+                raise ValueError(
+                    f"Network: layers[{i}]={layer!r} already belongs to another Network (its "
+                    "weights are views of that network's parameters); build new Dense layers "
+                    "for each network, or pass copy.deepcopy(layers)"
+                )
         self.layers = layers
         self.loss = get_loss(loss)
         key = np.dtype(dtype).name
@@ -137,7 +159,32 @@ class Network:
                 "Network: a softmax over one output unit is always 1; use 'sigmoid' for one "
                 "probability, or one unit per class with softmax"
             )
+        self._check_probability_output()
         self._build(check_rng(random_state))
+
+    def _check_probability_output(self) -> None:
+        """Refuse a cross-entropy loss over a built-in output activation whose values are
+        not probabilities (a user's own activation may well produce them: not judged)."""
+        name = next((k for k, v in LOSSES.items() if v is self.loss), None)
+        allowed = PROBABILITY_OUTPUTS.get(name)
+        output = self.layers[-1].activation
+        built_in = any(output is act for act in ACTIVATIONS.values())
+        if allowed is None or not built_in or output.name in allowed:
+            return
+        where = f"layers[{len(self.layers) - 1}] has activation={output.name!r}"
+        if name == "bce":
+            # NOTE: bce clips p to [1e-12, 1 - 1e-12]: outside (0, 1) its value is flat while
+            # its gradient is ~1e11, so training would report a loss near 0 and diverge
+            raise ValueError(
+                f"Network: loss='bce' needs probabilities from the output layer, but {where}, "
+                "whose values can fall outside (0, 1); use a 'sigmoid' output layer (one "
+                "probability per output), or loss='mse' for measured values"
+            )
+        raise ValueError(
+            f"Network: loss='cross_entropy' needs class probabilities that sum to 1 from the "
+            f"output layer, but {where}; use a 'softmax' output layer (one unit per class), "
+            "or a 'sigmoid' output with loss='bce' for independent labels"
+        )
 
     # --- construction --------------------------------------------------------------------
 
@@ -163,6 +210,7 @@ class Network:
                 self.parameters[b_start:b_stop],
                 self.gradients[w_start:w_stop].reshape(shape),
                 self.gradients[b_start:b_stop],
+                network=self,
             )
             self.weight_slices.append(slice(w_start, w_stop))
             w_start, b_start = w_stop, b_stop
@@ -299,7 +347,7 @@ class Network:
         return np.ascontiguousarray(X)
 
     def _as_target(self, Y: Any, n: int) -> Array:
-        Y = np.asarray(Y, dtype=self.dtype)
+        Y = check_numeric("Y", Y, dtype=self.dtype)
         if Y.ndim == 1 and self.n_outputs == 1:
             Y = Y[:, None]
         Y = check_matrix("Y", Y, n_columns=self.n_outputs, dtype=self.dtype)
@@ -311,7 +359,27 @@ class Network:
                 f"loss={name!r} needs targets that are probabilities, between 0 and 1; Y "
                 f"runs from {Y.min():g} to {Y.max():g} (for measured values use loss='mse')"
             )
+        if self.loss is LOSSES["cross_entropy"]:
+            self._check_rows_sum_to_one(Y)
         return np.ascontiguousarray(Y)
+
+    def _check_rows_sum_to_one(self, Y: Array) -> None:
+        """The softmax + cross-entropy shortcut (value ``lse(z) - y.z``, delta ``a - y``)
+        holds only when every row of ``Y`` sums to 1: refuse other rows."""
+        # NOTE: the sum of a row rounded to the network's dtype is off by about its length
+        # times eps (float32: 1e-7 per unit); 1e-6 more leaves room for rounded probabilities
+        tol = 1e-6 + Y.shape[1] * float(np.finfo(self.dtype).eps)
+        sums = Y.sum(axis=1, dtype=np.float64)
+        off = np.flatnonzero(np.abs(sums - 1.0) > tol)
+        if off.size:
+            row = int(off[0])
+            raise ValueError(
+                f"loss='cross_entropy' with a softmax output needs each row of Y to sum to 1 "
+                f"(one-hot classes, or class probabilities); row {row} sums to "
+                f"{sums[row]:.7g} ({off.size} such row(s)): give one-hot or probability rows "
+                "that sum to 1, or, for several labels per row, use a 'sigmoid' output with "
+                "loss='bce'"
+            )
 
     def predict(self, X: Any) -> Array:
         """Network output for every row of ``X``.

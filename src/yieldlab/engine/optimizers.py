@@ -18,7 +18,15 @@ from scipy.linalg import blas
 
 from .._validation import check_positive, did_you_mean
 
-__all__ = ["OPTIMIZERS", "Adam", "AdamW", "GradientDescent", "Optimizer", "get_optimizer"]
+__all__ = [
+    "OPTIMIZERS",
+    "Adam",
+    "AdamW",
+    "GradientDescent",
+    "Optimizer",
+    "check_no_options",
+    "get_optimizer",
+]
 
 Array = np.ndarray
 BLAS_MAX_SIZE = 8192
@@ -51,12 +59,37 @@ class Optimizer:
         self.t = 0
         self._state = None
 
+    def check_parameters(self, params: Array) -> None:
+        """Refuse ``params`` of another size or dtype than the state was built for.
+
+        An optimizer keeps its state (momentum, moments) across fits, so that a second
+        ``fit`` continues the first; on another network that state means nothing.
+
+        Raises
+        ------
+        ValueError
+            Naming both sizes; the fix is a new optimizer per network, or :meth:`reset`.
+        """
+        if self._state is None:
+            return
+        held = self._state["tmp"]
+        if held.shape != params.shape or held.dtype != params.dtype:
+            name = type(self).__name__
+            raise ValueError(
+                f"this {name} optimizer holds its state (step count, momentum or moments) "
+                f"for {held.size} {held.dtype} parameters, but the network has {params.size} "
+                f"{params.dtype} parameters; use a new optimizer for each network, e.g. "
+                f"optimizer={name}(...), or call reset() on this one first"
+            )
+
     def step(self, params: Array, grads: Array, square_sum: Array | None = None) -> None:
         """Update ``params`` in place from ``grads`` (arrays of the same shape).
 
         Parameters
         ----------
         params, grads : ndarray
+            The same shape and dtype at every step (see :meth:`check_parameters`; the
+            training loop checks once, not at each step).
         square_sum : ndarray of the same shape, optional
             ``grads**2`` is added to it (the training loop sums it for the per-layer
             gradient norms); Adam reuses the square it computes anyway.
@@ -295,6 +328,40 @@ OPTIMIZERS: dict[str, Any] = {
     "adam": Adam,
     "adamw": AdamW,
 }
+
+
+def check_no_options(optimizer: str, options: dict[str, Any]) -> None:
+    """Refuse options given to an optimizer that takes none (``'lbfgs'``).
+
+    Raises
+    ------
+    TypeError
+        Saying which optimizers an option belongs to, or suggesting the closest option
+        name for a typo.
+
+    Examples
+    --------
+    >>> check_no_options("lbfgs", {"momentun": 0.9})
+    Traceback (most recent call last):
+    ...
+    TypeError: optimizer 'lbfgs' has no option 'momentun' (did you mean 'momentum'?); it takes no optimizer options
+    """  # noqa: E501
+    owners: dict[str, list[str]] = {}
+    for name, cls in OPTIMIZERS.items():
+        for key in inspect.signature(cls).parameters:
+            if key != "learning_rate":
+                owners.setdefault(key, []).append(name)
+    for key in options:
+        if key in owners:
+            raise TypeError(
+                f"optimizer {optimizer!r} does not take the option {key!r} (an option of "
+                f"{' and '.join(repr(n) for n in owners[key])}); remove it, or choose one of "
+                "those optimizers"
+            )
+        raise TypeError(
+            f"optimizer {optimizer!r} has no option {key!r}{did_you_mean(key, owners)}; it "
+            "takes no optimizer options"
+        )
 
 
 def get_optimizer(optimizer: str | Optimizer, learning_rate: float, **options: Any) -> Optimizer:

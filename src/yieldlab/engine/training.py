@@ -20,7 +20,7 @@ from scipy.optimize import minimize
 
 from .._validation import check_positive, check_rng
 from ..exceptions import DivergenceError
-from .optimizers import Optimizer, get_optimizer
+from .optimizers import Optimizer, check_no_options, get_optimizer
 
 if TYPE_CHECKING:
     from .network import Network
@@ -48,8 +48,12 @@ class History:
         Epoch (0-based) whose weights the network holds at the end.
     stop_reason : str
         ``'max_epochs'``, ``'converged'`` (no improvement over ``tol`` for ``patience``
-        epochs), ``'early_stopping'`` (validation loss stopped improving) or the L-BFGS
-        message.
+        epochs), ``'early_stopping'`` (validation loss stopped improving), ``'callback'``
+        or the L-BFGS message.
+    reached_limit : bool
+        Whether training stopped at its limit (``epochs``; for L-BFGS its iteration or
+        evaluation limit) while its convergence test was still unmet. False when there
+        was no test (``tol=None`` without early stopping): every epoch was asked for.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -57,6 +61,7 @@ class History:
     grad_norms: list[Array] = field(default_factory=list)
     best_epoch: int = 0
     stop_reason: str = "max_epochs"
+    reached_limit: bool = False
 
     @property
     def n_epochs(self) -> int:
@@ -156,7 +161,9 @@ def train(
         ``callback(epoch, history)`` after each epoch; returning True stops training.
     **optimizer_options
         Passed to the optimizer (``momentum``, ``nesterov``, ``beta1``, ``beta2``,
-        ``epsilon``, ``weight_decay``).
+        ``epsilon``, ``weight_decay``); L-BFGS takes none. A given :class:`Optimizer` keeps
+        its state from earlier fits of the same network (a new network needs a new
+        optimizer).
 
     Returns
     -------
@@ -169,9 +176,14 @@ def train(
         network's (and above 1000); the message names the learning rate, and the network
         keeps its weights from before.
     ValueError
-        For bad options or data.
+        For bad options or data, or an optimizer whose state was built for a network of
+        another size.
+    TypeError
+        For an option the optimizer does not take (with the closest name for a typo).
     """
     _check_options(epochs, batch_size, patience, validation_fraction, l2, tol)
+    if optimizer == "lbfgs":
+        check_no_options(optimizer, optimizer_options)
     rng = check_rng(random_state)
     X = network._as_input(X)
     Y = network._as_target(Y, X.shape[0])
@@ -201,6 +213,7 @@ def train(
             history.val_loss.append(_loss(network, X_val, Y_val))
         return history
     opt = get_optimizer(optimizer, learning_rate, **optimizer_options)
+    opt.check_parameters(network.parameters)
     opt.decay_size = network.n_weights
     loop = _EpochLoop(network, X, Y, min(batch_size, X.shape[0]), l2, shuffle, rng)
     monitor = _Monitor(patience, tol, early_stopping, network)
@@ -234,6 +247,7 @@ def train(
     if early_stopping:
         network.parameters[...] = monitor.best_parameters
     history.best_epoch = monitor.best_epoch if early_stopping else history.n_epochs - 1
+    history.reached_limit = history.stop_reason == "max_epochs" and monitor.tested
     return history
 
 
@@ -252,6 +266,11 @@ class _Monitor:
         self.stale = 0
         self.best_parameters = network.parameters.copy() if keep_best else None
 
+    @property
+    def tested(self) -> bool:
+        """Whether training stops on its own (without: every epoch runs)."""
+        return self.tol is not None or self.keep_best
+
     def update(self, epoch: int, value: float) -> bool:
         tol = 0.0 if self.tol is None else self.tol
         if value < self.best - tol:
@@ -263,7 +282,7 @@ class _Monitor:
             self.best_epoch = epoch
             if self.keep_best:
                 self.best_parameters[...] = self.network.parameters
-        if self.tol is None and not self.keep_best:
+        if not self.tested:
             return False
         return self.stale >= self.patience
 
@@ -371,3 +390,4 @@ def _train_lbfgs(
         history.grad_norms.append(network.gradient_norms())
     history.best_epoch = history.n_epochs - 1
     history.stop_reason = str(result.message)
+    history.reached_limit = result.status == 1  # SciPy: iteration or evaluation limit

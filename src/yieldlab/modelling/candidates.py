@@ -307,6 +307,8 @@ class MLPEnsemble(Ensemble):
     rows. Below 1,000 rows they train by full-batch L-BFGS, above by Adam with early
     stopping. Inputs with more than two values are Yeo-Johnson transformed first
     (:func:`~yieldlab.modelling.encoding.fit_warp`), so skewed inputs do not dominate.
+    A network stopping at its configuration's ``max_iter`` is expected here and gives no
+    ``ConvergenceWarning``.
 
     Parameters
     ----------
@@ -353,6 +355,16 @@ class MLPEnsemble(Ensemble):
             random_state=int(rng.integers(2**31 - 1)), **config,
         )  # fmt: skip
 
+    def _fit_network(
+        self, config: dict, solver: str, rng: np.random.Generator, X: np.ndarray, y: np.ndarray
+    ) -> MLPRegressor:
+        network = self._network(config, solver, rng)
+        # the training lengths are fixed by the configurations and chosen on the holdout, so
+        # a member stopping at max_iter is expected: no ConvergenceWarning for each of them
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            return network.fit(X, y)
+
     @single_threaded
     def fit(self, X: Any, y: Any) -> MLPEnsemble:
         """Fit on ``X`` of shape (n_samples, n_features) and ``y`` of shape (n_samples,)."""
@@ -377,12 +389,12 @@ class MLPEnsemble(Ensemble):
             val, train = order[:n_val], order[n_val:]
             errors = []
             for config in configs:
-                probe = self._network(config, solver, rng).fit(X[train], y[train])
+                probe = self._fit_network(config, solver, rng, X[train], y[train])
                 errors.append(float(np.mean((y[val] - probe.predict(X[val])) ** 2)))
             best = int(np.argmin(errors))
             noise = np.sqrt(errors[best])
         self.members_ = [
-            self._network(configs[best], solver, rng).fit(X, y) for _ in range(self.n_members)
+            self._fit_network(configs[best], solver, rng, X, y) for _ in range(self.n_members)
         ]
         if noise is None:  # too few rows to hold any out: inflate the training error
             fitted = np.mean([m.predict(X) for m in self.members_], axis=0)

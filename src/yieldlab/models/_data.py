@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import validate_data
 
-from .._validation import check_finite, check_scale
+from .._validation import check_finite, check_numeric, check_scale
 
 __all__ = ["feature_names", "standardize", "validate_features", "validate_xy"]
 
@@ -54,6 +54,17 @@ def _check_frame(X: pd.DataFrame, where: str) -> None:
     check_finite(where, values, columns=[str(c) for c in X.columns])
 
 
+# the fix for text where a number is expected, as for a table (_check_frame)
+TEXT_FIX = "fix the value, or use AutoModel, which encodes text columns itself"
+
+
+def _check_text(X: Any) -> None:
+    """Name the first text entry of an array ``X`` that is not a number (row and column),
+    where scikit-learn would say only ``could not convert string to float``."""
+    if isinstance(X, np.ndarray) and X.dtype.kind in "OUS":
+        check_numeric("X", X, fix=TEXT_FIX)
+
+
 def validate_features(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
     """Check ``X`` and return it as a float64 array (``reset=True`` in ``fit``).
 
@@ -72,11 +83,13 @@ def validate_features(estimator: Any, X: Any, *, reset: bool) -> np.ndarray:
     Raises
     ------
     ValueError
-        For text in a numeric column (naming row and column), NaN or inf (naming the
-        first one), duplicate column names, or a wrong number of columns.
+        For text in a numeric column of a DataFrame or an array (naming row and column),
+        NaN or inf (naming the first one), duplicate column names, or a wrong number of
+        columns.
     """
     if isinstance(X, pd.DataFrame):
         _check_frame(X, "X")
+    _check_text(X)
     out = validate_data(estimator, X, reset=reset, dtype=np.float64, ensure_all_finite=False)
     if not isinstance(X, pd.DataFrame):
         check_finite("X", out)
@@ -147,6 +160,7 @@ def validate_xy(
         return X, y
     if isinstance(X, pd.DataFrame):
         _check_frame(X, "X")
+    _check_text(X)
     if numeric_y:
         y_arr = np.asarray(y)
         if y_arr.dtype.kind in "OUS":

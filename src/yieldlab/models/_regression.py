@@ -136,6 +136,15 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
                 UserWarning,
                 stacklevel=4,
             )
+        if fit.solver == "cholesky" and not fit.converged:
+            warnings.warn(
+                f"{name}: the normal equations (solver='cholesky') square the condition "
+                f"number of these terms ({fit.condition:.1e}), so the coefficients and their "
+                "standard errors may have lost digits; use the default solver='auto' (QR "
+                "with refinement), or remove or combine nearly collinear terms",
+                UserWarning,
+                stacklevel=4,
+            )
         if fit.solver == "gd" and not fit.converged:
             warnings.warn(
                 f"{name}: gradient descent stopped after max_iter={fit.n_iter} iterations "

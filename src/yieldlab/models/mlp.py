@@ -11,10 +11,12 @@ best) and Adam on mini-batches above.
 from __future__ import annotations
 
 import numbers
+import warnings
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
@@ -203,6 +205,14 @@ class _BaseMLP(BaseEstimator):
         if use_validation:
             self.validation_loss_curve_ = list(self.history_.val_loss)
         self.gradient_norms_ = np.array(self.history_.grad_norms)
+        if self.history_.reached_limit:  # as scikit-learn warns, for every solver
+            unit = "iterations" if solver == "lbfgs" else "epochs"
+            warnings.warn(
+                f"{type(self).__name__}: solver={solver!r} stopped at max_iter={self.max_iter} "
+                f"{unit} before converging (tol={self.tol!r}); increase max_iter, or raise tol",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
 
     def _optimizer_options(self, solver: str) -> dict[str, Any]:
         if solver in ("adam", "adamw"):
@@ -303,6 +313,14 @@ _ATTRIBUTES_DOC = """
         When ``X`` was a DataFrame.
 """
 
+_WARNS_DOC = """
+    Warns
+    -----
+    ConvergenceWarning
+        When training stops at ``max_iter`` before converging (with ``n_init > 1``: the
+        network kept), as scikit-learn warns.
+"""
+
 
 class MLPRegressor(RegressorMixin, _BaseMLP):
     __doc__ = (
@@ -316,13 +334,15 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         Training loss.
 """
         + _ATTRIBUTES_DOC
+        + _WARNS_DOC
         + """
     Examples
     --------
     >>> import numpy as np
     >>> from yieldlab import MLPRegressor
     >>> X = np.linspace(-2, 2, 40).reshape(-1, 1)
-    >>> model = MLPRegressor(hidden_layer_sizes=(8,), random_state=0).fit(X, X.ravel() ** 2)
+    >>> model = MLPRegressor(hidden_layer_sizes=(8,), max_iter=1000, random_state=0)
+    >>> model = model.fit(X, X.ravel() ** 2)
     >>> bool(abs(model.predict([[1.5]])[0] - 2.25) < 0.1)
     True
     """
@@ -419,7 +439,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         + _PARAMETERS_DOC
         + _ATTRIBUTES_DOC
         + """    classes_ : ndarray of shape (n_classes,)
-
+"""
+        + _WARNS_DOC
+        + """
     Examples
     --------
     The notes' XOR, which no single neuron can learn, with two hidden sigmoid units:

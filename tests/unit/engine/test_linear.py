@@ -257,8 +257,65 @@ def test_bad_solver_and_alpha_are_refused():
         (np.arange(5.0), np.ones(5), r"X has shape \(5,\); expected a 2-D array"),
         (np.array([[1.0], [np.nan], [3.0]]), np.ones(3), "X contains NaN at row 1, column 0"),
         (np.array([[1.0], [2.0], [3.0]]), np.array([1.0, np.inf, 3.0]), "y contains inf"),
+        (np.empty((0, 2)), np.empty(0), r"X has no rows \(shape \(0, 2\)\); expected at least"),
+        (
+            np.array([["1", "2"], ["3", "x"]]),
+            np.ones(2),
+            r"X, row 1, column 1: 'x' is not a number; convert it to numbers first",
+        ),
+        (np.ones((3, 1)), np.array(["1", "2", "c"]), r"y, row 2: 'c' is not a number"),
     ],
 )
 def test_the_engine_refuses_bad_shapes_and_values_instead_of_fitting_garbage(fit, X, y, message):
     with pytest.raises(ValueError, match=message):
         fit(X, y)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"alpha": -5.0}, ValueError, r"alpha=-5\.0 is invalid; expected a finite value >= 0"),
+        ({"max_iter": 0}, ValueError, r"max_iter=0 is invalid; expected a finite value > 0"),
+        ({"max_iter": 2.5}, TypeError, r"max_iter=2\.5 has the wrong type; expected an integer"),
+        ({"tol": -1e-3}, ValueError, r"tol=-0\.001 is invalid"),
+        ({"learning_rate": 0.0}, ValueError, r"learning_rate=0\.0 is invalid"),
+    ],
+)
+def test_gradient_descent_checks_its_options_first(options, error, message):
+    # a negative penalty used to end in a DivergenceError blaming the learning rate, and
+    # max_iter=0 returned zeros
+    x = np.array([[1.0], [2.0], [3.0]])
+    with pytest.raises(error, match=message):
+        gradient_descent(x, x[:, 0], **options)
+    if "learning_rate" not in options:
+        with pytest.raises(error, match=message):
+            fit_least_squares(x, x[:, 0], solver="gd", **options)
+
+
+def ill_conditioned(rng, m: int, n: int, condition: float) -> np.ndarray:
+    """Centred columns with singular values from 1 down to 1/condition."""
+    U = np.linalg.qr(rng.standard_normal((m, n)))[0]
+    V = np.linalg.qr(rng.standard_normal((n, n)))[0]
+    U -= U.mean(axis=0)
+    return (U * np.logspace(0, -np.log10(condition), n)) @ V.T + 5.0
+
+
+def test_cholesky_on_an_ill_conditioned_design_says_so(rng):
+    X = ill_conditioned(rng, 200, 6, 1e9)
+    y = X @ rng.standard_normal(6) + 1e-3 * rng.standard_normal(200)
+    qr = fit_least_squares(X, y, solver="qr")
+    fit = fit_least_squares(X, y, solver="cholesky")
+    assert fit.solver == "cholesky" and not fit.converged
+    # the condition number from the Gram matrix's factor stops near 1e8; this one is QR's
+    assert fit.condition == pytest.approx(qr.condition, rel=1e-3) and fit.condition > 2e8
+    assert np.max(np.abs(fit.coef - qr.coef)) > 1e-2 * np.max(np.abs(qr.coef))
+
+
+def test_cholesky_on_a_design_it_can_solve_converges_as_before(rng):
+    X = ill_conditioned(rng, 200, 6, 1e5)
+    y = X @ rng.standard_normal(6) + 1e-3 * rng.standard_normal(200)
+    qr = fit_least_squares(X, y, solver="qr")
+    fit = fit_least_squares(X, y, solver="cholesky")
+    assert fit.solver == "cholesky" and fit.converged
+    assert 1e4 < fit.condition < 1e6
+    np.testing.assert_allclose(fit.coef, qr.coef, rtol=1e-9)

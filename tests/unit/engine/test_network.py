@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import pickle
 
 import numpy as np
@@ -137,3 +138,102 @@ def test_bad_architecture():
         Dense(2, 2, activation="swish")
     with pytest.raises(ValueError, match="dtype="):
         Network([Dense(2, 1)], dtype="float16")
+
+
+def test_a_layer_of_one_network_is_refused_by_another(rng):
+    # a layer's W and b are views of its network's parameters: a second network would
+    # rebind them, and the first would then predict with (and train) the second's weights
+    X = rng.normal(size=(5, 2))
+    layers = [Dense(2, 4, "tanh"), Dense(4, 1)]
+    first = Network(layers, random_state=0)
+    before = first.predict(X)
+    assert layers[0].network is first
+    with pytest.raises(
+        ValueError,
+        match=r"layers\[0\]=Dense\(2, 4, activation='tanh'\) already belongs to another "
+        r"Network .*build new Dense layers for each network, or pass copy.deepcopy\(layers\)",
+    ):
+        Network(layers, random_state=1)
+    second = Network(copy.deepcopy(layers), random_state=1)  # the fix the message gives
+    second.fit(X, np.ones((5, 1)), optimizer="sgd", learning_rate=0.5, epochs=5, tol=None)
+    assert np.array_equal(first.predict(X), before)
+    assert not np.array_equal(second.predict(X), before)
+    assert layers[0].network is first and second.layers[0].network is second
+
+
+def test_copies_of_a_network_own_their_layers(rng):
+    net = make()
+    for clone in (copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        assert all(layer.network is clone for layer in clone.layers)
+        assert all(layer.network is net for layer in net.layers)
+        clone.parameters[:] = 0
+        assert np.all(clone.layers[0].W == 0) and not np.all(net.layers[0].W == 0)
+
+
+@pytest.mark.parametrize("output", ["identity", "relu", "tanh", "softplus", "elu"])
+def test_bce_needs_an_output_whose_values_are_probabilities(output):
+    with pytest.raises(
+        ValueError,
+        match=rf"loss='bce' needs probabilities from the output layer, but layers\[1\] has "
+        rf"activation='{output}', whose values can fall outside \(0, 1\); use a 'sigmoid' "
+        "output layer",
+    ):
+        Network([Dense(3, 4, "tanh"), Dense(4, 1, output)], loss="bce")
+
+
+@pytest.mark.parametrize("output", ["identity", "sigmoid", "relu"])
+def test_cross_entropy_needs_a_softmax_output(output):
+    with pytest.raises(
+        ValueError,
+        match=rf"loss='cross_entropy' needs class probabilities that sum to 1 from the output "
+        rf"layer, but layers\[0\] has activation='{output}'; use a 'softmax' output layer",
+    ):
+        Network([Dense(3, 2, output)], loss="cross_entropy")
+
+
+def test_probability_outputs_and_user_activations_are_accepted():
+    from yieldlab.engine.activations import Activation, sigmoid, sigmoid_grad
+
+    assert Network([Dense(3, 2, "sigmoid")], loss="bce")._matched
+    assert not Network([Dense(3, 2, "softmax")], loss="log_loss")._matched  # bce, general
+    assert Network([Dense(3, 2, "softmax")], loss="cross_entropy")._matched
+    mine = Activation("my_sigmoid", sigmoid, sigmoid_grad)  # its range cannot be known
+    assert not Network([Dense(3, 1, mine)], loss="bce")._matched
+
+
+def test_cross_entropy_targets_must_sum_to_one_per_row(rng):
+    # the matched shortcut (value lse(z) - y.z, delta a - y) holds only for such rows
+    X = rng.normal(size=(4, 3))
+    net = Network([Dense(3, 3, "softmax")], loss="cross_entropy", random_state=0)
+    multi_label = np.array([[1.0, 0, 0], [1, 1, 0], [0, 1, 1], [0.5, 0.5, 0.5]])
+    with pytest.raises(
+        ValueError,
+        match=r"needs each row of Y to sum to 1 \(one-hot classes, or class probabilities\); "
+        r"row 1 sums to 2 \(3 such row\(s\)\): give one-hot or probability rows that sum to "
+        r"1, or, for several labels per row, use a 'sigmoid' output with loss='bce'",
+    ):
+        net.loss_and_gradients(X, multi_label)
+    with pytest.raises(ValueError, match="row 0 sums to 0.9"):
+        net.fit(X, np.full((4, 3), 0.3), validation_data=(X, np.eye(3)[[0, 1, 2, 0]]))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_probability_rows_rounded_to_the_dtype_are_accepted(rng, dtype):
+    from yieldlab.engine.losses import cross_entropy
+
+    X = rng.normal(size=(200, 3))
+    P = rng.dirichlet(np.ones(50), size=200).astype(dtype)  # rows sum to 1 up to rounding
+    net = Network([Dense(3, 50, "softmax")], loss="cross_entropy", random_state=0, dtype=dtype)
+    value, _ = net.loss_and_gradients(X, P)
+    tol = 1e-12 if dtype == "float64" else 1e-5
+    assert value == pytest.approx(cross_entropy(net.predict(X).astype(float), P), rel=tol)
+
+
+def test_text_in_the_targets_is_named():
+    with pytest.raises(
+        ValueError,
+        match=r"Y, row 2, column 0: 'c' is not a number; convert it to numbers first",
+    ):
+        make().fit(np.ones((3, 8)), np.array([["1"], ["2"], ["c"]]))
+    with pytest.raises(ValueError, match=r"X, row 0, column 7: 'n/a' is not a number"):
+        make().predict([["1"] * 7 + ["n/a"]])

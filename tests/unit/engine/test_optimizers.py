@@ -140,3 +140,12 @@ def test_step_adds_the_squared_gradient_to_square_sum(make):
     reference.step(w_ref, g1)
     reference.step(w_ref, g2)
     assert np.array_equal(w, w_ref)  # the sum does not change the update
+
+
+def test_check_parameters_compares_with_the_state():
+    opt = GradientDescent(0.1, momentum=0.9)
+    opt.check_parameters(np.zeros(3))  # no state yet: anything goes
+    opt.step(np.zeros(3), np.ones(3))
+    opt.check_parameters(np.zeros(3))
+    with pytest.raises(ValueError, match="GradientDescent optimizer holds its state .* for 3"):
+        opt.check_parameters(np.zeros(4))

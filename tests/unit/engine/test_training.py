@@ -181,3 +181,57 @@ def test_a_scalar_derivative_of_a_linear_activation_is_accepted(rng):
     X, y = regression_data(rng, n=50)
     history = Network([Dense(2, 1, half)], random_state=0).fit(X, y, epochs=20, random_state=0)
     assert history.loss[-1] < history.loss[0]
+
+
+def test_lbfgs_refuses_options_it_does_not_take(rng):
+    X, y = regression_data(rng, n=20)
+    with pytest.raises(
+        TypeError,
+        match=r"optimizer 'lbfgs' has no option 'momentun' \(did you mean 'momentum'\?\); it "
+        "takes no optimizer options",
+    ):
+        net().fit(X, y, optimizer="lbfgs", momentun=0.9)
+    with pytest.raises(
+        TypeError,
+        match=r"optimizer 'lbfgs' does not take the option 'beta1' \(an option of 'adam' and "
+        r"'adamw'\); remove it",
+    ):
+        net().fit(X, y, optimizer="lbfgs", beta1=0.8)
+
+
+def test_an_optimizer_holds_its_state_for_one_network(rng):
+    from yieldlab.engine import Adam
+
+    X, y = regression_data(rng, n=20)
+    opt = Adam(0.01)
+    small = Network([Dense(2, 3, "tanh"), Dense(3, 1)], random_state=0)
+    small.fit(X, y, optimizer=opt, epochs=1)
+    small.fit(X, y, optimizer=opt, epochs=1)  # the same network goes on from its state
+    assert opt.t == 2
+    with pytest.raises(
+        ValueError,
+        match=r"this Adam optimizer holds its state .* for 13 float64 parameters, but the "
+        r"network has 21 float64 parameters; use a new optimizer for each network, e.g. "
+        r"optimizer=Adam\(\.\.\.\), or call reset\(\) on this one first",
+    ):
+        Network([Dense(2, 5, "tanh"), Dense(5, 1)], random_state=0).fit(X, y, optimizer=opt)
+    with pytest.raises(ValueError, match="for 13 float64 parameters, but the network has 13 "):
+        Network([Dense(2, 3, "tanh"), Dense(3, 1)], dtype="float32").fit(X, y, optimizer=opt)
+    opt.reset()
+    Network([Dense(2, 5, "tanh"), Dense(5, 1)], random_state=0).fit(X, y, optimizer=opt)
+
+
+@pytest.mark.parametrize(
+    ("options", "reached"),
+    [
+        ({"optimizer": "lbfgs", "epochs": 3}, True),
+        ({"optimizer": "lbfgs", "epochs": 3, "tol": None}, True),  # still has its gtol
+        ({"optimizer": "adam", "epochs": 3}, True),
+        ({"optimizer": "adam", "epochs": 3, "tol": None}, False),  # every epoch asked for
+        ({"optimizer": "adam", "epochs": 500, "tol": 10.0, "patience": 2}, False),
+    ],
+)
+def test_history_says_whether_training_stopped_at_its_limit(rng, options, reached):
+    X, y = regression_data(rng, n=50)
+    history = net().fit(X, y, random_state=0, **options)
+    assert history.reached_limit is reached

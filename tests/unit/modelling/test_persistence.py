@@ -80,6 +80,7 @@ def test_every_candidate_round_trips(candidate, table, tmp_path):
     _same_predictions(model, load(tmp_path / "m.ylm"), X)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # short fits
 def test_our_estimators_round_trip_alone(tmp_path, rng):
     X = rng.uniform(1, 2, size=(30, 2))
     y = 3.0 * np.exp(-0.5 * X[:, 0]) + X[:, 1] + rng.normal(0, 0.01, 30)

@@ -3,6 +3,7 @@ force where there is one: leave-one-out refits, dropped-term refits), aliasing, 
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -267,6 +268,52 @@ def test_unconverged_refinement_is_reported(data, monkeypatch):
     X, y = data
     with pytest.warns(UserWarning, match="refinement did not converge"):
         LinearRegression().fit(X, y)
+
+
+def test_cholesky_on_nearly_collinear_terms_warns_with_the_condition_number(rng):
+    # singular values from 1 to 1e-9: the normal equations square the condition number
+    # beyond what double precision holds (their Cholesky factor still exists)
+    U = np.linalg.qr(rng.standard_normal((200, 6)))[0]
+    V = np.linalg.qr(rng.standard_normal((6, 6)))[0]
+    X = ((U - U.mean(axis=0)) * np.logspace(0, -9, 6)) @ V.T + 5.0
+    y = X @ rng.standard_normal(6) + 1e-3 * rng.standard_normal(200)
+    qr = LinearRegression().fit(X, y)
+    condition = qr.fit_statistics_["condition_number"]
+    assert condition > 1e8
+    message = (
+        f"LinearRegression: the normal equations (solver='cholesky') square the condition "
+        f"number of these terms ({condition:.1e}), so the coefficients and their standard "
+        "errors may have lost digits; use the default solver='auto'"
+    )
+    with pytest.warns(UserWarning, match=re.escape(message)):
+        cholesky = LinearRegression(solver="cholesky").fit(X, y)
+    assert cholesky.solver_ == "cholesky"
+    assert cholesky.fit_statistics_["condition_number"] == pytest.approx(condition, rel=1e-3)
+    assert np.max(np.abs(cholesky.coef_ - qr.coef_)) > 1e-3 * np.max(np.abs(qr.coef_))
+
+
+def test_cholesky_on_a_well_conditioned_design_stays_quiet(data):
+    X, y = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = LinearRegression(solver="cholesky").fit(X, y)
+    np.testing.assert_allclose(model.coef_, LinearRegression().fit(X, y).coef_, rtol=1e-10)
+
+
+def test_text_in_an_array_is_named_with_the_fix(data):
+    X, y = data
+    text = X.to_numpy().astype(str)
+    text[4, 2] = "fast"
+    with pytest.raises(
+        ValueError,
+        match=r"X, row 4, column 2: 'fast' is not a number; fix the value, or use AutoModel",
+    ):
+        LinearRegression().fit(text, y)
+    model = LinearRegression().fit(X.to_numpy(), y)
+    with pytest.raises(ValueError, match=r"X, row 4, column 2: 'fast' is not a number"):
+        model.predict(text)
+    numbers_as_text = X.to_numpy().astype(str)  # text that reads as numbers still fits
+    assert np.allclose(LinearRegression().fit(numbers_as_text, y).coef_, model.coef_)
 
 
 def test_auto_diagnostics_skip_the_second_pass_on_large_tables():

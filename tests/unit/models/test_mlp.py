@@ -8,6 +8,9 @@ import pytest
 
 from yieldlab import MLPClassifier, MLPRegressor
 
+# for the tests of what a fit gives, stopping at the default max_iter is not the point
+stops_at_max_iter = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
 
 def test_single_neuron_is_linear_regression(rng):
     X = rng.normal(size=(50, 3))
@@ -34,6 +37,7 @@ def test_alpha_weighs_the_penalty_as_scikit_learn_does(rng, n_outputs):
     assert np.allclose(weights, expected, atol=1e-6)
 
 
+@stops_at_max_iter
 def test_regressor_fits_a_response_surface(rng):
     X = rng.uniform(-1, 1, size=(200, 2))
     y = 80 - 10 * (X[:, 0] - 0.3) ** 2 - 5 * (X[:, 1] + 0.2) ** 2 + 3 * X[:, 0] * X[:, 1]
@@ -49,6 +53,7 @@ def test_regressor_fits_a_response_surface(rng):
     assert model.solver_ == "lbfgs"
 
 
+@stops_at_max_iter
 def test_target_scale_does_not_matter(rng):
     # inputs and target are standardised inside
     X = rng.uniform(0, 1e4, size=(100, 1))
@@ -87,6 +92,7 @@ def test_adam_path_with_early_stopping(rng):
     assert model.gradient_norms_.shape == (model.n_iter_, 3)
 
 
+@stops_at_max_iter
 def test_multi_output_regression(rng):
     X = rng.normal(size=(80, 2))
     Y = np.column_stack([X[:, 0] + X[:, 1], X[:, 0] - X[:, 1]])
@@ -95,6 +101,7 @@ def test_multi_output_regression(rng):
     assert model.score(X, Y) > 0.99
 
 
+@stops_at_max_iter
 def test_float32_training(rng):
     X = rng.normal(size=(100, 3)).astype(np.float32)
     y = X.sum(axis=1)
@@ -123,6 +130,7 @@ def test_multiclass_classifier_with_string_labels(rng):
     assert proba.shape == (300, 3) and np.allclose(proba.sum(axis=1), 1.0)
 
 
+@stops_at_max_iter
 def test_dataframe_columns_are_remembered(rng):
     X = pd.DataFrame(rng.normal(size=(40, 2)), columns=["temperature", "pressure"])
     model = MLPRegressor(hidden_layer_sizes=(4,), random_state=0).fit(X, X["temperature"])
@@ -159,3 +167,43 @@ def test_bad_data_is_located(rng):
         MLPRegressor().fit(np.ones((3, 1)), ["a", "b", "c"])
     with pytest.raises(ValueError, match="1 class"):
         MLPClassifier().fit(np.ones((3, 1)), [1, 1, 1])
+
+
+@pytest.mark.parametrize(
+    ("solver", "unit"), [("lbfgs", "iterations"), ("adam", "epochs"), ("sgd", "epochs")]
+)
+@pytest.mark.parametrize("estimator", [MLPRegressor, MLPClassifier])
+def test_stopping_at_max_iter_warns_as_scikit_learn_does(rng, estimator, solver, unit):
+    from sklearn.exceptions import ConvergenceWarning
+
+    X = rng.normal(size=(200, 3))
+    y = np.sin(X).sum(axis=1)
+    target = y if estimator is MLPRegressor else y > 0
+    with pytest.warns(
+        ConvergenceWarning,
+        match=rf"{estimator.__name__}: solver='{solver}' stopped at max_iter=3 {unit} before "
+        r"converging \(tol=0\.0001\); increase max_iter, or raise tol",
+    ):
+        model = estimator((20,), solver=solver, max_iter=3, random_state=0).fit(X, target)
+    assert model.n_iter_ == 3 and model.history_.reached_limit
+
+
+def test_a_converged_fit_does_not_warn(rng):
+    X = np.linspace(-2, 2, 40).reshape(-1, 1)
+    model = MLPRegressor((8,), max_iter=1000, random_state=0).fit(X, X.ravel() ** 2)
+    assert model.n_iter_ < 1000 and not model.history_.reached_limit
+    # without a tolerance every epoch is asked for: running them all is no failure
+    MLPRegressor((8,), solver="adam", max_iter=5, tol=None, random_state=0).fit(X, X.ravel())
+
+
+def test_text_in_an_array_is_named_with_the_fix(rng):
+    X = rng.normal(size=(6, 2)).astype(str)
+    X[3, 1] = "hot"
+    with pytest.raises(
+        ValueError,
+        match=r"X, row 3, column 1: 'hot' is not a number; fix the value, or use AutoModel, "
+        "which encodes text columns itself",
+    ):
+        MLPRegressor().fit(X, np.arange(6.0))
+    with pytest.raises(ValueError, match=r"X, row 3, column 1: 'hot' is not a number"):
+        MLPClassifier().fit(X, [0, 1] * 3)

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ...exceptions import DataError, FormulaError
-from .expression import evaluate, first_nonfinite
+from .expression import Binary, Node, evaluate, first_nonfinite
 from .problem import Problem
 from .response import Response
 
@@ -240,9 +240,18 @@ def check_start(
     return values
 
 
+def _powers_of(node: Node, name: str) -> bool:
+    """Whether ``node`` raises an expression of ``name`` to a power (``y**2``, ``y^0.5``)."""
+    if isinstance(node, Binary) and node.op == "**" and name in node.left.symbols():
+        return True
+    return any(_powers_of(child, name) for child in node.children())
+
+
 def transformed_target(response: Response, y: np.ndarray) -> np.ndarray:
     """The left side evaluated at ``y``; a DataError names the first row where it is not
-    finite (``log(y)`` of a negative ``y``)."""
+    finite (``log(y)`` of a negative ``y``), or where its inverse does not give ``y``
+    back (``y**2`` of a negative ``y`` inverts to the positive root), since predictions
+    are the inverse of the fitted left side."""
     z = response.transform(y)
     bad = np.flatnonzero(~np.isfinite(z))
     if bad.size:
@@ -251,6 +260,30 @@ def transformed_target(response: Response, y: np.ndarray) -> np.ndarray:
             f"the left side {response.describe()!r} is not finite at row {row} "
             f"({response.name}={float(y[row])!r}, {bad.size} rows in all); remove those rows or "
             "choose a transform defined for them"
+        )
+    if not response.transformed:
+        return z
+    # NOTE: a wrong branch is off by the size of y itself (or NaN); the loose tolerance
+    # leaves the rounding of a flat inverse (tanh(y) for large y) alone
+    back = response.untransform(z)
+    with np.errstate(invalid="ignore"):
+        wrong = ~(np.abs(back - y) <= 1e-3 * np.abs(y) + 1e-9 * np.max(np.abs(y)))
+    if wrong.any():
+        row = int(np.flatnonzero(wrong)[0])
+        name, left = response.name, response.describe()
+        if _powers_of(response.expression, name):
+            fix = (
+                f"a power of {name} inverts to the root >= 0 only: fit {name} itself, or shift "
+                f"it above 0 inside the power ({name} + c in place of {name}, with c > "
+                f"{-float(np.min(y)):g})"
+            )
+        else:
+            fix = f"remove those rows, or fit {name} itself or a transform one-to-one on them"
+        raise DataError(
+            f"the left side {left!r} cannot be inverted at row {row} ({name}="
+            f"{float(y[row])!r}, {int(wrong.sum())} rows in all): its value "
+            f"{float(z[row])!r} inverts to {name}={float(back[row])!r}, so predictions would "
+            f"be wrong there; {fix}"
         )
     return z
 

@@ -64,7 +64,9 @@ class FormulaModel(RegressorMixin, BaseEstimator):
 
     The left side may transform the response (``log(y)``, ``sqrt(y)``, ``1/y``...): the
     fit minimises the squared residuals on that scale, and :meth:`predict` returns the
-    response on its own scale by inverting the left side. Without a left side
+    response on its own scale by inverting the left side. It must invert back to every
+    observed response: a power such as ``y^2`` inverts to the root ``>= 0``, so it is
+    refused for a negative response (fit ``y`` itself, or shift it). Without a left side
     (``"b1*exp(-b2*x)"``), the formula is the model of ``y``.
 
     The fit uses the exact derivatives of the formula, a trust-region solver with
@@ -174,6 +176,9 @@ class FormulaModel(RegressorMixin, BaseEstimator):
             samples than parameters.
         ConvergenceError
             When no start gives a finite fit.
+        DataError
+            When the left side is not finite at a row of ``y`` (``log(y)`` of ``y <= 0``),
+            or does not invert back to it (``y^2`` of a negative ``y``), naming the row.
         """
         parsed = parse_formula(self.formula)
         response = Response(parsed)

@@ -291,6 +291,34 @@ def test_left_side_undefined_for_the_data():
         FormulaModel("log(y) = b1*x").fit(BOX_X[:3], [1.0, -3.0, 2.0])
 
 
+def test_a_power_on_the_left_side_of_a_negative_response_is_refused():
+    # y^2 inverts to the root >= 0: the fit went through, and every prediction had the
+    # wrong sign (R^2 = -56 on y)
+    t = np.linspace(0.1, 10.0, 30)
+    y = -np.sqrt(1.0 + t)
+    with pytest.raises(
+        DataError,
+        match=r"the left side 'y\^2' cannot be inverted at row 0 \(y=-1\.04880884817015\d*, 30 "
+        r"rows in all\): its value 1\.1 inverts to y=1\.04880884817015\d*, so predictions would "
+        r"be wrong there; a power of y inverts to the root >= 0 only: fit y itself, or shift "
+        r"it above 0 inside the power \(y \+ c in place of y, with c > 3\.31662\)",
+    ):
+        FormulaModel("y^2 = a + b*x").fit(t[:, None], y)
+    with pytest.raises(
+        DataError, match=r"'y\*\*3' cannot be inverted at row 0 .* inverts to y=nan"
+    ):
+        FormulaModel("y**3 = a + b*x").fit(t[:, None], -((1.0 + t) ** (1 / 3)))
+    with pytest.raises(DataError, match=r"'log\(y\^2\)' cannot be inverted at row 2"):
+        FormulaModel("log(y^2) = a + b*x").fit(t[:, None], np.r_[1.0, 2.0, -3.0, t[3:]])
+
+
+def test_a_power_on_the_left_side_of_a_positive_response_is_fitted():
+    t = np.linspace(0.1, 10.0, 30)
+    model = FormulaModel("y^2 = a + b*x").fit(t[:, None], np.sqrt(1.0 + 2.0 * t))
+    assert model.params_ == pytest.approx({"a": 1.0, "b": 2.0}, rel=1e-9)
+    assert model.predict(t[:3, None]) == pytest.approx(np.sqrt(1.0 + 2.0 * t[:3]), rel=1e-9)
+
+
 def test_too_few_samples():
     with pytest.raises(ValueError, match="X has 1 sample but the formula has 2 parameters"):
         FormulaModel(BOX).fit(BOX_X[:1], BOX_Y[:1])
