@@ -114,10 +114,15 @@ class AutoModel(RegressorMixin, BaseEstimator):
     leaderboard_ : DataFrame
         One row per candidate, best RMSE first: ``name, rmse`` (cross-validated),
         ``rmse_se, r2, log_likelihood`` (mean out-of-fold Gaussian log-likelihood after
-        calibration), ``fit_seconds`` (mean per fit), ``params`` (chosen
-        hyper-parameters), ``complexity``, ``splits`` (cross-validation splits it ran on),
-        ``status`` (``'ok'``, ``'skipped: ...'``, ``'failed: ...'``) and ``selected``; the
-        row ``blend`` when a blend was considered.
+        calibration), ``fit_seconds`` (mean per fit), ``params`` (hyper-parameters: of
+        the selected candidate, those of its refit on all rows, i.e. of
+        ``best_estimator_``; of the others, those chosen in most cross-validation splits),
+        ``complexity``, ``splits`` (cross-validation splits it ran on), ``status``
+        (``'ok'``, ``'skipped: ...'``, ``'failed: ...'``) and ``selected``; the row
+        ``blend`` when a blend was considered, whose ``params`` hold ``weights`` (of the
+        blend refitted on all rows, the one used when it is selected) and
+        ``fold_weights`` (those chosen most often within the cross-validation splits,
+        which its RMSE measures).
     cv_predictions_ : DataFrame
         Out-of-fold predictions of the selected candidate, one row per held-out row and
         repeat (index: row of ``X``): ``y, mean, std, lower, upper`` (calibrated 95%
@@ -288,6 +293,7 @@ class AutoModel(RegressorMixin, BaseEstimator):
         estimator, caught = _refit(search.estimators[best], Xe, y, encoder.feature_names_)
         calibrator = search.scored[best]["calibrator"]
         search.board["selected"] = search.board["name"] == best
+        describe_refit(search.board, best, estimator)
         for name in ("n_features_in_", "feature_names_in_"):
             self.__dict__.pop(name, None)
         self.__dict__.update(fitted_names)
@@ -336,6 +342,8 @@ class AutoModel(RegressorMixin, BaseEstimator):
                 results["blend"], status["blend"] = folds, "ok"
                 contenders = [*contenders, "blend"]
         board, scored = _leaderboard(results, status, estimators, y, fraction)
+        if "blend" in estimators:
+            _describe_blend(board, estimators["blend"])
         return _Search(splits, estimators, results, contenders, board, scored, fraction, y)
 
     def _choose(self, search: _Search, elapsed: float) -> str:
@@ -368,8 +376,9 @@ class AutoModel(RegressorMixin, BaseEstimator):
         """Refit the selected model on new data without a new selection (fast).
 
         For a campaign adding a few runs between selections: the selected candidate
-        (with its own light tuning) is refitted on all rows; the leaderboard, the
-        importances and the calibration of the last :meth:`fit` are kept.
+        (with its own light tuning) is refitted on all rows; the leaderboard (but for the
+        selected row's ``params``, now those of this refit), the importances and the
+        calibration of the last :meth:`fit` are kept.
 
         Parameters
         ----------
@@ -390,6 +399,8 @@ class AutoModel(RegressorMixin, BaseEstimator):
             self.__dict__.pop(name, None)
         self.__dict__.update(fitted_names)
         self.encoder_, self.best_estimator_, self.fit_warnings_ = encoder, estimator, caught
+        if isinstance(getattr(self, "leaderboard_", None), pd.DataFrame):
+            describe_refit(self.leaderboard_, self.best_name_, estimator)
         self.dropped_columns_ = encoder.dropped_frame()
         self._keep_training_data(frame, y, target_name)
         return self
@@ -536,6 +547,45 @@ def _mode(items: list[dict]) -> dict:
     """The most frequent dict (hyper-parameters chosen in most folds)."""
     keys = [repr(sorted(d.items())) for d in items]
     return items[max(range(len(items)), key=keys.count)] if items else {}
+
+
+def _blend_weights(weights: Any) -> dict:
+    return {str(k): round(float(w), 3) for k, w in weights if w > 0}
+
+
+def _describe_blend(board: pd.DataFrame, blend: Blend) -> None:
+    """The blend's ``params``: ``weights`` of the blend as it is refitted on all rows (chosen
+    on every out-of-fold prediction) and ``fold_weights``, those chosen most often within
+    the cross-validation splits (what its RMSE measured)."""
+    rows = board.index[board["name"] == "blend"]
+    if not len(rows):
+        return
+    names = [name for name, _ in blend.estimators]
+    folds = board.at[rows[0], "params"]
+    folds = folds.get("weights", {}) if isinstance(folds, dict) else {}
+    board.at[rows[0], "params"] = {
+        "weights": _blend_weights(zip(names, blend.weights, strict=True)),
+        "fold_weights": dict(folds),
+    }
+
+
+def describe_refit(board: pd.DataFrame, name: str, estimator: Any) -> None:
+    """Give the selected row the hyper-parameters of the model refitted on all rows (the
+    model used), not those chosen most often within the cross-validation splits."""
+    rows = board.index[board["name"] == name]
+    if not len(rows):
+        return
+    if isinstance(estimator, Blend) and hasattr(estimator, "members_"):
+        before = board.at[rows[0], "params"]
+        before = before if isinstance(before, dict) else {}
+        params = {"weights": _blend_weights((k, w) for k, _, w in estimator.members_)}
+        params.update((k, v) for k, v in before.items() if k != "weights")
+    else:
+        fitted = getattr(estimator, "params_", None)
+        if not isinstance(fitted, dict) or not fitted:
+            return
+        params = dict(fitted)
+    board.at[rows[0], "params"] = params
 
 
 def _leaderboard(results, status, estimators, y, test_fraction):

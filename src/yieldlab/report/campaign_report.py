@@ -158,7 +158,12 @@ def _overview(
         key["excluded"] = str(excluded)
     best = campaign.best() if (done["status"] == "done").any() else None
     if best is not None and len(best) and len(campaign.objectives) == 1:
-        key[f"best {first.name}"] = f"{float(best[first.name].iloc[0]):.4g}"
+        label = (
+            f"{first.name} closest to {first.value:g}"
+            if first.sense == "target"
+            else f"best {first.name}"
+        )
+        key[label] = f"{float(best[first.name].iloc[0]):.4g}"
         if optimum and first.name in optimum:
             key["true optimum"] = f"{optimum[first.name]:.4g}"
     elif best is not None and len(best):
@@ -173,6 +178,8 @@ def _overview(
     report.paragraph(f"Objectives: {goals}. Parameters: " + ", ".join(campaign.space.names) + ".")
     if best is not None and len(best):
         columns = ["experiment", *campaign.space.names, *[o.name for o in campaign.objectives]]
+        if "candidate" in best:  # a screen: the label of the candidate (a plate's well)
+            columns.insert(1, "candidate")
         several = len(campaign.objectives) > 1
         shown = _with_units(
             best[[*columns, "desirability"] if several else columns], campaign.space
@@ -212,12 +219,19 @@ def _experiments(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
     numeric = [p for p in campaign.space.numeric_names]
     first = campaign.objectives[0].name
     if numeric:
+        failed = int(done[first].isna().sum())
         report.figure(
             figures.experiments_plot(done, numeric, color=first),
-            caption=f"Experiments in the space of the numeric settings, coloured by {first}",
+            caption=f"Experiments in the space of the numeric settings, coloured by {first}"
+            + (
+                f"; grey crosses: the {failed} failed run(s), which have no result"
+                if failed
+                else ""
+            ),
         )
     columns = [
         "experiment",
+        "candidate",
         *campaign.space.names,
         *[o.name for o in campaign.objectives],
         "status",
@@ -225,7 +239,16 @@ def _experiments(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
         "source",
     ]
     shown = _with_units(done[[c for c in columns if c in done]], campaign.space)
-    report.table(shown, caption="All experiments run", index=False)
+    excluded = campaign.data.query("status == 'excluded'")
+    caption = "All experiments run"
+    if len(excluded):
+        caption += (
+            f" except the {len(excluded)} excluded from the models and the best result "
+            "(experiment "
+            + ", ".join(str(int(e)) for e in excluded["experiment"])
+            + "; see Changes to recorded experiments)"
+        )
+    report.table(shown, caption=caption, index=False)
 
 
 def _with_units(frame: pd.DataFrame, space: Any) -> pd.DataFrame:
@@ -371,6 +394,10 @@ def campaign_report(
             finished[first.name].reset_index(drop=True).rename(first.name),
             goodness=first.score,
             labels=[f"experiment {i}" for i in finished["experiment"]],
+            best_text=(
+                f"{first.name} closest to {first.value:g}" if first.sense == "target" else None
+            ),
+            log=[p.name for p in campaign.space if bool(getattr(p, "log", False))],
         )
     elif len(finished) < MIN_MODEL_RESULTS:
         report.section("Model")

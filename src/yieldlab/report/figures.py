@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FormatStrFormatter, LogLocator, NullFormatter
 
 __all__ = [
     "best_so_far_plot",
@@ -37,7 +38,12 @@ def _figure(width: float = 6.0, height: float = 4.2) -> tuple[Figure, object]:
 
 
 def parity_plot(
-    y: np.ndarray, mean: np.ndarray, std: np.ndarray | None = None, target: str = "y"
+    y: np.ndarray,
+    mean: np.ndarray,
+    std: np.ndarray | None = None,
+    target: str = "y",
+    lower: np.ndarray | None = None,
+    upper: np.ndarray | None = None,
 ) -> Figure:
     """Cross-validated predictions against measured values, with 95% intervals.
 
@@ -46,17 +52,24 @@ def parity_plot(
     y, mean : ndarray of shape (n_samples,)
         Measured values and out-of-fold predictions.
     std : ndarray of shape (n_samples,), optional
-        Predictive standard deviations; drawn as 95% error bars.
+        Predictive standard deviations; drawn as ``mean -/+ 1.96 std`` error bars unless
+        ``lower`` and ``upper`` are given.
     target : str
         Name of the response, for the axis labels.
+    lower, upper : ndarray of shape (n_samples,), optional
+        The 95% interval of each prediction (e.g. AutoModel's calibrated one), drawn as
+        error bars and counted in the title.
     """
     fig, ax = _figure(5.2, 5.0)
     y, mean = np.asarray(y, float), np.asarray(mean, float)
-    if std is not None:
-        ax.errorbar(
-            y, mean, yerr=Z95 * np.asarray(std, float), fmt="none", ecolor=GREY, alpha=0.5, lw=1
-        )
-        covered = np.abs(y - mean) <= Z95 * np.asarray(std, float)
+    if (lower is None or upper is None) and std is not None:
+        half = Z95 * np.asarray(std, float)
+        lower, upper = mean - half, mean + half
+    if lower is not None and upper is not None:
+        lower, upper = np.asarray(lower, float), np.asarray(upper, float)
+        yerr = np.vstack([np.maximum(mean - lower, 0.0), np.maximum(upper - mean, 0.0)])
+        ax.errorbar(y, mean, yerr=yerr, fmt="none", ecolor=GREY, alpha=0.5, lw=1)
+        covered = (lower <= y) & (y <= upper)
         ax.set_title(
             f"{100 * covered.mean():.0f}% of points inside their 95% interval", fontsize=10
         )
@@ -163,31 +176,52 @@ def profile_plots(
     ranges: dict[str, tuple[float, float]],
     target: str = "y",
     n: int = 80,
+    log: Sequence[str] | None = None,
 ) -> Figure:
     """One-factor profiles: the prediction along each input with a 95% band.
+
+    The panels share their y-axis, so that the effects of the inputs can be compared.
 
     Parameters
     ----------
     predict_std : callable
-        Maps a DataFrame of settings to ``(mean, std)``.
+        Maps a DataFrame of settings to ``(mean, std)`` (band ``mean -/+ 1.96 std``) or
+        to ``(mean, lower, upper)`` (the band itself, e.g. a calibrated interval).
     base : Series
         Settings the other inputs are held at.
     ranges : dict
         Input name -> (low, high) for every numeric input to profile.
+    log : collection of str, optional
+        Inputs drawn (and sampled) on a logarithmic axis.
     """
     names = list(ranges)
+    log = set(log or ())
     cols = min(3, len(names)) or 1
     rows = int(np.ceil(len(names) / cols)) or 1
     fig = Figure(figsize=(3.4 * cols, 2.8 * rows))
+    first = None
     for k, name in enumerate(names):
-        ax = fig.add_subplot(rows, cols, k + 1)
-        xs = np.linspace(*ranges[name], n)
+        ax = fig.add_subplot(rows, cols, k + 1, sharey=first)
+        first = first or ax
+        low, high = ranges[name]
+        logged = name in log and low > 0
+        xs = np.geomspace(low, high, n) if logged else np.linspace(low, high, n)
         grid = pd.DataFrame([base.to_dict()] * n)
         grid[name] = xs
-        mean, std = predict_std(grid)
-        mean, std = np.asarray(mean, float), np.asarray(std, float)
-        ax.fill_between(xs, mean - Z95 * std, mean + Z95 * std, color=BLUE, alpha=0.2, lw=0)
+        predicted = predict_std(grid)
+        mean = np.asarray(predicted[0], float)
+        if len(predicted) == 3:
+            lower, upper = (np.asarray(v, float) for v in predicted[1:])
+        else:
+            std = np.asarray(predicted[1], float)
+            lower, upper = mean - Z95 * std, mean + Z95 * std
+        ax.fill_between(xs, lower, upper, color=BLUE, alpha=0.2, lw=0)
         ax.plot(xs, mean, color=BLUE)
+        if logged:
+            ax.set_xscale("log")
+            ax.xaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
         ax.axvline(float(base[name]), color=ORANGE, lw=1, ls="--")
         ax.set_xlabel(name)
         ax.grid(True, alpha=0.3)
@@ -259,24 +293,41 @@ def best_so_far_plot(
 def experiments_plot(
     frame: pd.DataFrame, columns: Sequence[str], color: str | None = None
 ) -> Figure:
-    """Pairwise scatter of the experiments over up to four numeric settings."""
+    """Pairwise scatter of the experiments over up to four numeric settings.
+
+    With ``color``, the experiments are coloured by that column; those without a value
+    (failed runs) are drawn as grey crosses, so that every run is seen and the axes span
+    them all.
+    """
     columns = list(columns)[:4]
     k = len(columns)
     fig = Figure(figsize=(2.6 * max(k - 1, 1) + 1.0, 2.4 * max(k - 1, 1)))
     values = frame[color].to_numpy(float) if color else None
+    missing = np.zeros(len(frame), bool) if values is None else np.isnan(values)
+    ok = ~missing
     scatter = None
+
+    def failed(ax, x, y, transform=None) -> None:
+        if missing.any():
+            extra = {} if transform is None else {"transform": transform}
+            ax.scatter(x[missing], y[missing], marker="x", s=22, color=GREY, linewidth=1.0,
+                       label="failed (no result)", zorder=3, **extra)  # fmt: skip
+
     for i in range(1, k):
         for j in range(i):
             ax = fig.add_subplot(k - 1, k - 1, (i - 1) * (k - 1) + j + 1)
-            scatter = ax.scatter(
-                frame[columns[j]],
-                frame[columns[i]],
-                c=values,
-                s=14,
-                cmap="viridis",
-                edgecolor="black",
-                linewidth=0.3,
-            )
+            x, y = frame[columns[j]].to_numpy(float), frame[columns[i]].to_numpy(float)
+            if ok.any():
+                scatter = ax.scatter(
+                    x[ok],
+                    y[ok],
+                    c=None if values is None else values[ok],
+                    s=14,
+                    cmap="viridis" if values is not None else None,
+                    edgecolor="black",
+                    linewidth=0.3,
+                )
+            failed(ax, x, y)
             if i == k - 1:
                 ax.set_xlabel(columns[j])
             if j == 0:
@@ -284,16 +335,22 @@ def experiments_plot(
             ax.grid(True, alpha=0.3)
     if k == 1:
         ax = fig.add_subplot()
-        scatter = ax.scatter(
-            frame[columns[0]],
-            values if values is not None else np.zeros(len(frame)),
-            s=14,
-            c=values,
-            cmap="viridis",
-        )
+        x = frame[columns[0]].to_numpy(float)
+        if ok.any():
+            scatter = ax.scatter(
+                x[ok],
+                values[ok] if values is not None else np.zeros(int(ok.sum())),
+                s=14,
+                c=None if values is None else values[ok],
+                cmap="viridis" if values is not None else None,
+            )
+        # no value to place them at: along the bottom of the axes
+        failed(ax, x, np.full(len(x), 0.02), ax.get_xaxis_transform())
         ax.set_xlabel(columns[0])
     if color and scatter is not None:
         fig.colorbar(scatter, ax=fig.axes, label=color)
+    if missing.any() and fig.axes:
+        fig.axes[0].legend(fontsize=7, loc="best")
     return fig
 
 

@@ -60,7 +60,7 @@ def _data_section(report: HtmlReport, X: pd.DataFrame, y: pd.Series, model: Any)
 
 def _selection_section(report: HtmlReport, model: Any, y: pd.Series) -> None:
     report.section("Model selection")
-    board = model.leaderboard_
+    board = _leaderboard(model)
     if not getattr(model, "one_se", True):
         rule = "the lowest cross-validated RMSE"
     elif model.best_name_ == "blend":
@@ -79,6 +79,7 @@ def _selection_section(report: HtmlReport, model: Any, y: pd.Series) -> None:
         f"{model.best_name_!r} ({rule})."
     )
     report.table(board, caption="Leaderboard (cross-validated)", index=False)
+    report.paragraph(_params_note(board, model.best_name_), note=True)
     selected = board.loc[board["name"] == model.best_name_, "r2"] if "r2" in board else []
     if len(selected) and float(selected.iloc[0]) < 0:
         report.paragraph(
@@ -90,18 +91,81 @@ def _selection_section(report: HtmlReport, model: Any, y: pd.Series) -> None:
         )
     cv = getattr(model, "cv_predictions_", None)
     if cv is not None and len(cv):
-        std = cv.get("std")
-        report.figure(
-            figures.parity_plot(cv["y"], cv["mean"], std, target=str(y.name)),
-            caption="Cross-validated predictions vs measured values, with 95% "
-            "prediction intervals",
-            raster=len(cv) > 2000,
+        repeats = int(cv["repeat"].nunique()) if "repeat" in cv else 1
+        runs = _per_run(cv)
+        each = (
+            f"one point per run: its out-of-fold predictions averaged over the {repeats} "
+            "repeats of cross-validation (in each, a model fitted without the run predicted it)"
+            if repeats > 1
+            else "one point per run, predicted by a model fitted without it"
+        )
+        calibrated = {"lower", "upper"} <= set(runs.columns)
+        interval = (
+            "bars: its calibrated 95% interval for a new measurement (as yieldlab predict "
+            "gives it; the calibration was fitted on these same residuals, so about 95% of "
+            "the runs inside is expected by construction)"
+            if calibrated
+            else "bars: mean -/+ 1.96 predictive standard deviations"
         )
         report.figure(
-            figures.residual_plot(cv["y"], cv["mean"], target=str(y.name)),
-            caption="Residuals of the cross-validated predictions",
-            raster=len(cv) > 2000,
+            figures.parity_plot(
+                runs["y"],
+                runs["mean"],
+                runs.get("std"),
+                target=str(y.name),
+                lower=runs.get("lower"),
+                upper=runs.get("upper"),
+            ),
+            caption=f"Cross-validated predictions vs measured values: {each}; {interval}",
+            raster=len(runs) > 2000,
         )
+        report.figure(
+            figures.residual_plot(runs["y"], runs["mean"], target=str(y.name)),
+            caption=f"Residuals of the cross-validated predictions: {each}",
+            raster=len(runs) > 2000,
+        )
+
+
+def _leaderboard(model: Any) -> pd.DataFrame:
+    """The leaderboard whose selected row describes the model used (also for a model saved
+    before the leaderboard did so: the blend's weights were then those chosen most often
+    within the cross-validation splits)."""
+    from ..modelling.automodel import describe_refit
+
+    board = model.leaderboard_.copy()
+    board["params"] = [dict(p) if isinstance(p, dict) else p for p in board["params"]]
+    for row in board.index[board["name"] == "blend"]:
+        params = board.at[row, "params"]
+        if isinstance(params, dict) and "fold_weights" not in params:
+            board.at[row, "params"] = {"fold_weights": params.get("weights", {})}
+    describe_refit(board, model.best_name_, model.best_estimator_)
+    return board
+
+
+def _per_run(cv: pd.DataFrame) -> pd.DataFrame:
+    """The out-of-fold predictions of each run averaged over the repeats of
+    cross-validation (one row per run, in the order of the table)."""
+    columns = [c for c in ("y", "mean", "std", "lower", "upper") if c in cv]
+    return cv[columns].groupby(level=0, sort=True).mean()
+
+
+def _params_note(board: pd.DataFrame, selected: str) -> str:
+    """What the leaderboard's ``params`` are."""
+    text = "params: the hyper-parameters chosen most often within the cross-validation splits"
+    if selected != "blend":
+        text += (
+            f", but for the selected {selected!r}, those of its refit on all the runs (the "
+            "model used in the rest of this report)"
+        )
+    text += "."
+    if "blend" in set(board["name"]):
+        text += (
+            " For the blend, 'weights' are those of the blend refitted on all the runs"
+            + (" (the model used)" if selected == "blend" else "")
+            + ", chosen on every out-of-fold prediction; 'fold_weights' are those chosen "
+            "most often within the cross-validation splits, the blends its RMSE measures."
+        )
+    return text
 
 
 def coefficient_units(estimator: Any) -> str:
@@ -129,7 +193,22 @@ def _coefficients_section(report: HtmlReport, model: Any) -> None:
     if units:
         report.paragraph(f"The coefficients are {units}.", note=True)
     table = summary()
-    dof = getattr(getattr(best, "estimator_", best), "dof_resid_", np.inf)
+    inner = _fitted_least_squares(best)
+    dof = getattr(inner, "dof_resid_", np.inf)
+    alpha = getattr(inner, "alpha", 0.0)
+    if isinstance(alpha, int | float | np.number) and alpha > 0:
+        report.paragraph(
+            f"The fit is ridge-penalised (alpha = {float(alpha):.3g}): the "
+            "estimates are shrunk towards 0, so they are biased, and their standard errors, "
+            "p-values and intervals are approximate, not those of ordinary least squares"
+            + (
+                f"; the residual degrees of freedom are the effective {dof:.3g}"
+                if np.isfinite(dof)
+                else ""
+            )
+            + ".",
+            note=True,
+        )
     if not dof >= MIN_RESIDUAL_DOF:
         report.paragraph(
             f"{len(table)} terms leave {dof:.2g} residual degrees of freedom: standard "
@@ -140,12 +219,28 @@ def _coefficients_section(report: HtmlReport, model: Any) -> None:
         report.table(table[["estimate"]], caption=f"{model.best_name_}: estimates")
     else:
         report.table(table, caption=f"{model.best_name_}: estimates with 95% confidence intervals")
-    stats = getattr(best, "fit_statistics_", None)
+    stats = getattr(inner, "fit_statistics_", None)
     if stats:
-        shown = {k: v for k, v in stats.items() if isinstance(v, int | float | np.floating)}
+        shown = {
+            k: v
+            for k, v in stats.items()
+            if isinstance(v, int | float | np.number) and not isinstance(v, bool)
+        }
         report.table(
             pd.DataFrame({"value": pd.Series(shown, dtype=float)}), caption="Fit statistics"
         )
+
+
+def _fitted_least_squares(estimator: Any) -> Any:
+    """The fitted model holding the coefficient table's statistics: ``estimator`` itself or
+    the one it wraps (``estimator_``: a ridge response surface, a formula model in
+    :class:`~yieldlab.modelling.uncertainty.PredictiveStd`)."""
+    inner = estimator
+    for _ in range(4):
+        if hasattr(inner, "fit_statistics_") or hasattr(inner, "dof_resid_"):
+            return inner
+        inner = getattr(inner, "estimator_", None)
+    return estimator
 
 
 def _response_section(
@@ -155,6 +250,8 @@ def _response_section(
     y: pd.Series,
     goodness: Callable[[np.ndarray], np.ndarray] | None = None,
     labels: Sequence[Any] | None = None,
+    best_text: str | None = None,
+    log: Sequence[str] | None = None,
 ) -> None:
     numeric = _numeric_inputs(X)
     if not numeric:
@@ -163,11 +260,12 @@ def _response_section(
     importances = getattr(model, "importances_", None)
     order = numeric
     measured = importances is not None and importances["importance"].notna().any()
+    top_two: list[str] = []
     if measured:
-        ranked = [
-            c for c in importances.sort_values("importance", ascending=False).index if c in numeric
-        ]
+        ranking = importances.sort_values("importance", ascending=False).index
+        ranked = [c for c in ranking if c in numeric]
         order = ranked + [c for c in numeric if c not in ranked]
+        top_two = [str(c) for c in ranking[:2]]
     values = y.to_numpy(float)
     good = values if goodness is None else np.asarray(goodness(values), float)
     row = int(np.nanargmax(np.where(np.isnan(good), -np.inf, good)))
@@ -184,18 +282,24 @@ def _response_section(
     )
     report.paragraph(
         f"Each plot varies the inputs on its axes; the others are held at the settings of "
-        f"the experiment with the best {y.name} so far ({which}): {held}.",
+        f"the experiment with {best_text or f'the best {y.name} so far'} ({which}): {held}.",
         note=True,
     )
 
     def predict(frame: pd.DataFrame) -> np.ndarray:
         return model.predict(frame[X.columns])
 
-    def predict_std(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        return model.predict(frame[X.columns], return_std=True)
+    interval = callable(getattr(model, "predict_interval", None))
+
+    def predict_band(frame: pd.DataFrame) -> tuple[np.ndarray, ...]:
+        if not interval:
+            return model.predict(frame[X.columns], return_std=True)
+        bounds = np.asarray(model.predict_interval(frame[X.columns], level=0.95), float)
+        return model.predict(frame[X.columns]), bounds[:, 0], bounds[:, 1]
 
     if len(order) >= 2:
         a, b = order[0], order[1]
+        points, dots = _points_at_held_levels(X, base, numeric, unused)
         fig = figures.contour_plot(
             predict,
             base,
@@ -204,21 +308,54 @@ def _response_section(
             (X[a].min(), X[a].max()),
             (X[b].min(), X[b].max()),
             target=str(y.name),
-            points=X,
+            points=points,
             goodness=goodness,
         )
+        if not measured:
+            inputs = "first two numeric inputs"
+        elif sorted(top_two) == sorted([a, b]):
+            inputs = "two most important inputs"
+        else:
+            inputs = "two most important numeric inputs"
         report.figure(
             fig,
-            caption=f"Predicted {y.name} over the "
-            + ("two most important inputs" if measured else "first two numeric inputs")
-            + f" ({a}, {b}); star: predicted best, dots: experiments",
+            caption=f"Predicted {y.name} over the {inputs} ({a}, {b}), the other inputs held "
+            "at the settings above. Star: the best predicted point of this two-input slice, "
+            "with the other inputs at those settings (not the predicted optimum over all "
+            f"inputs). Dots: {dots}",
         )
     ranges = {c: (float(X[c].min()), float(X[c].max())) for c in order[:9]}
+    band = (
+        "95% interval for a new measurement (calibrated, as yieldlab predict gives)"
+        if interval
+        else "band of the prediction -/+ 1.96 predictive standard deviations (a new "
+        "measurement, not calibrated)"
+    )
     report.figure(
-        figures.profile_plots(predict_std, base, ranges, target=str(y.name)),
-        caption="One-factor profiles with 95% bands for the mean prediction "
+        figures.profile_plots(predict_band, base, ranges, target=str(y.name), log=log),
+        caption=f"One-factor profiles with the {band}; the panels share their {y.name} axis "
         "(dashed: the setting the others are held at)",
     )
+
+
+def _points_at_held_levels(
+    X: pd.DataFrame, base: pd.Series, numeric: list[str], unused: set
+) -> tuple[pd.DataFrame, str]:
+    """The experiments to draw on a contour slice: those at the held levels of the
+    categorical inputs, and how to say so."""
+    levels = [c for c in X.columns if c not in numeric and c not in unused and X[c].nunique() > 1]
+    keep = np.ones(len(X), bool)
+    for name in levels:
+        keep &= (X[name].astype(object) == base[name]).to_numpy()
+    if not levels:
+        return X, f"all {len(X)} experiments, whatever their other settings"
+    held = ", ".join(f"{name} = {base[name]}" for name in levels)
+    text = f"the {int(keep.sum())} experiments run at {held}, whatever their other "
+    text += "numeric settings"
+    others = len(X) - int(keep.sum())
+    if others:
+        text += f" (the {others} at other levels are not drawn)"
+    return X[keep], text
 
 
 def _importance_section(report: HtmlReport, model: Any) -> None:
@@ -257,9 +394,17 @@ def _network_section(report: HtmlReport, model: Any) -> None:
         return
     net = networks[0]
     report.section("Neural network training")
+    which = "first network of the ensemble"
+    for item in getattr(model.best_estimator_, "members_", None) or []:
+        if not (isinstance(item, tuple) and len(item) == 3):  # not a blend's member
+            continue
+        name, member, weight = item
+        if any(found is net for found in _find_networks(member)):
+            which += f" {name!r}, which carries a weight of {float(weight):.3g} in the blend"
+            break
     report.figure(
         figures.training_curve(net.loss_curve_, getattr(net, "validation_loss_curve_", None)),
-        caption="Training loss per epoch (first network of the ensemble)",
+        caption=f"Training loss per epoch ({which})",
     )
     report.figure(
         figures.gradient_norms_plot(net.gradient_norms_),
@@ -275,6 +420,8 @@ def add_model_sections(
     y: pd.Series,
     goodness: Callable[[np.ndarray], np.ndarray] | None = None,
     labels: Sequence[Any] | None = None,
+    best_text: str | None = None,
+    log: Sequence[str] | None = None,
 ) -> None:
     """Append the sections describing a fitted :class:`~yieldlab.AutoModel` to ``report``.
 
@@ -291,12 +438,17 @@ def add_model_sections(
     labels : sequence of str, optional
         What to call each row in the text (``'experiment 12'``, ``'line 7 of runs.csv'``);
         default its row number.
+    best_text : str, optional
+        What the best experiment is, after "the experiment with" (``'yield closest to
+        40'``); default ``'the best <y> so far'``.
+    log : sequence of str, optional
+        Inputs varied on a logarithmic scale (drawn on a log axis in the profiles).
     """
     _data_section(report, X, y, model)
     _selection_section(report, model, y)
     _importance_section(report, model)
     _coefficients_section(report, model)
-    _response_section(report, model, X, y, goodness, labels)
+    _response_section(report, model, X, y, goodness, labels, best_text, log)
     _network_section(report, model)
 
 

@@ -335,3 +335,30 @@ def test_predict_matches_columns_by_name_and_warns_when_a_constant_changes(rng):
     with pytest.warns(UserWarning, match=r"predictions at lot=1000000\.0 assume it changes"):
         model.predict(X.assign(lot=1e6).head(3))
     model.predict(X.assign(lot=7.0).head(3))  # the same value written as a float: no warning
+
+
+def test_the_leaderboard_gives_the_weights_of_the_blend_that_is_used():
+    # the blend refitted on all rows has other weights (and here another member: linear)
+    # than those chosen most often within the cross-validation splits
+    rng = np.random.default_rng(2)
+    X = rng.uniform(-1, 1, size=(30, 3))
+    y = np.sin(3 * X[:, 0]) + X[:, 1] ** 2 + rng.normal(0, 0.2, 30)
+    model = AutoModel(candidates=CHEAP, random_state=0).fit(X, y)
+    assert model.best_name_ == "blend"
+    params = model.leaderboard_.set_index("name").loc["blend", "params"]
+    used = {name: round(w, 3) for name, _, w in model.best_estimator_.members_}
+    assert params["weights"] == used
+    assert set(params["fold_weights"]) != set(used)  # kept, and named for what they are
+    assert sum(params["fold_weights"].values()) == pytest.approx(1.0, abs=1e-2)
+
+
+def test_the_selected_row_gives_the_hyper_parameters_of_the_refitted_model(rng):
+    X, y = _quadratic(rng, 30)
+    model = AutoModel(candidates=["linear", "response_surface"], random_state=0).fit(X, y)
+    board = model.leaderboard_.set_index("name")
+    assert model.best_name_ == "response_surface"
+    # alpha is per row times the rows: the refit on 30 rows, not a fold's 24
+    assert board.loc["response_surface", "params"] == model.best_estimator_.params_
+    model.refit(X[:25], y[:25])
+    board = model.leaderboard_.set_index("name")
+    assert board.loc["response_surface", "params"] == model.best_estimator_.params_

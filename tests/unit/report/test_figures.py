@@ -80,3 +80,47 @@ def test_other_figures_render():
         figures.pareto_plot(Y, front, ["yield", "cost"]),
     ]
     assert all(isinstance(fig, Figure) and fig.axes for fig in made)
+
+
+def test_parity_plot_draws_and_counts_the_intervals_it_is_given():
+    y = np.arange(10.0)
+    mean = y + 2.5  # outside mean -/+ 1.96, inside the wider calibrated interval
+    fig = figures.parity_plot(y, mean, np.ones(10), lower=mean - 3.0, upper=mean + 3.0)
+    assert fig.axes[0].get_title().startswith("100% of points")
+    fig = figures.parity_plot(y, mean, np.ones(10))
+    assert fig.axes[0].get_title().startswith("0% of points")
+
+
+def test_profiles_draw_the_band_they_are_given_on_a_shared_axis():
+    base = pd.Series({"a": 0.5, "b": 2.0})
+
+    def band(frame):
+        mean = frame["a"] + frame["b"]
+        return mean, mean - 5.0, mean + 7.0
+
+    fig = figures.profile_plots(band, base, {"a": (0.1, 1), "b": (1, 3)}, log=["a"])
+    ax = fig.axes[0]
+    vertices = ax.collections[0].get_paths()[0].vertices
+    assert np.isclose(vertices[:, 1].min(), 0.1 + 2.0 - 5.0)
+    assert np.isclose(vertices[:, 1].max(), 1.0 + 2.0 + 7.0)
+    assert ax.get_xscale() == "log" and fig.axes[1].get_xscale() == "linear"
+    assert fig.axes[1].get_shared_y_axes().joined(ax, fig.axes[1])
+
+
+def test_experiments_plot_draws_failed_runs_as_crosses():
+    frame = pd.DataFrame(
+        {"T": [60.0, 80.0, 100.0, 180.0], "t": [5.0, 10.0, 20.0, 90.0],
+         "yield": [10.0, 30.0, 20.0, np.nan]}
+    )  # fmt: skip
+    fig = figures.experiments_plot(frame, ["T", "t"], color="yield")
+    ax = fig.axes[0]
+    drawn = [c.get_offsets() for c in ax.collections]
+    assert sum(len(d) for d in drawn) == 4  # every run, the failed one too
+    assert np.allclose(drawn[-1], [[180.0, 90.0]])
+    assert ax.get_xlim()[1] >= 180.0 and ax.get_ylim()[1] >= 90.0
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["failed (no result)"]
+    # every run failed: drawn all the same, without a colour bar of nothing
+    fig = figures.experiments_plot(frame.assign(**{"yield": np.nan}), ["T", "t"], "yield")
+    assert len(fig.axes) == 1 and len(fig.axes[0].collections[0].get_offsets()) == 4
+    fig = figures.experiments_plot(frame, ["T"], color="yield")
+    assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == 4

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from html import unescape
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from yieldlab import AutoModel, Campaign, Maximize, Minimize, Space
 from yieldlab.experiments import make_design
@@ -36,7 +38,7 @@ def test_response_surface_report_has_coefficients_and_surfaces(rng):
     # the coefficient table names the quadratic terms; the surface and profiles are drawn
     assert "temperature^2" in html and "pressure^2" in html
     assert "Predicted yield over the two most important inputs" in html
-    assert "One-factor profiles with 95% bands" in html
+    assert "One-factor profiles with the 95% interval for a new measurement" in html
     assert "Neural network training" not in html
 
 
@@ -131,6 +133,13 @@ def test_campaign_report_ranks_the_settings_of_a_noisy_screen_by_the_model():
     cells = re.findall(r"<td>([^<]*)</td>", optimum)
     assert cells[:3] == ["A9", "80", "L2"]  # the well's label, then its settings
     assert abs(float(cells[3]) - 60) < 2  # the predicted mean; the process gives 60
+    # the tables of the runs name the well too
+    best = campaign.best()
+    for caption in ("Best experiment so far", "All experiments run"):
+        table = html.split(caption)[1].split("</table>")[0]
+        assert "<th>candidate</th>" in table
+    table = html.split("Best experiment so far")[1].split("</table>")[0]
+    assert f"<td>{best['candidate'].iloc[0]}</td>" in table
 
 
 def test_campaign_report_with_too_few_results_for_a_model_says_so():
@@ -238,6 +247,20 @@ def test_the_selection_text_of_a_blend_says_what_a_blend_is():
     html = model_report(model, X, y).render()
     assert "a weighted average of the candidates the data cannot tell apart" in html
     assert "the simplest within one standard error" not in html
+    # the leaderboard and the network's section give the weights of the blend used
+    used = {name: round(w, 3) for name, _, w in model.best_estimator_.members_}
+    text = unescape(html)
+    assert "For the blend, 'weights' are those of the blend refitted on all the runs" in text
+    assert f"{{'weights': {used}, 'fold_weights': " in text
+    weight = used["mlp_ensemble"]
+    assert f"'mlp_ensemble', which carries a weight of {weight:.3g} in the blend" in text
+    # a model saved when the leaderboard gave the most common fold weights as 'weights'
+    board = model.leaderboard_
+    row = board.index[board["name"] == "blend"][0]
+    folds = board.at[row, "params"]["fold_weights"]
+    board.at[row, "params"] = {"weights": folds}
+    text = unescape(model_report(model, X, y).render())
+    assert f"{{'weights': {used}, 'fold_weights': {folds}}}" in text
 
 
 def test_campaign_report_lists_pending_experiments_and_units():
@@ -270,6 +293,127 @@ def test_campaign_report_shows_exclusions_and_corrections_with_their_reasons():
     assert f"left out of the models and of the best result: {second}" in html
     assert f"yield: {float(yields[0] * 10)!r} -&gt; {float(yields[0])!r}" in html  # every digit
     assert "typed ten times too large" in html and "reactor leaked" in html
-    # the table of experiments run holds the five in use
+    # the table of experiments run holds the five in use, and says which one it leaves out
+    excluded = "All experiments run except the 1 excluded from the models and the best result"
+    assert f"{excluded} (experiment {second};" in html
     table = html.split("All experiments run")[1].split("</table>")[0]
     assert table.count("<tr>") == 5 and f"<td>{second}</td>" not in table
+
+
+# --- what the report's figures and captions show (a catalyst that matters most) ----------
+
+
+@pytest.fixture(scope="module")
+def catalyst_model():
+    local = np.random.default_rng(0)
+    n = 30
+    X = pd.DataFrame(
+        {"temperature": local.uniform(60, 110, n), "pressure": local.uniform(1, 5, n),
+         "catalyst": ["Pd", "Pt", "Ni"] * 10}
+    )  # fmt: skip
+    y = 60 - 0.02 * (X.temperature - 85) ** 2 - 1.5 * (X.pressure - 3.2) ** 2
+    y = (y + 25 * (X.catalyst == "Pt") + local.normal(0, 0.5, n)).rename("yield")
+    model = AutoModel(candidates=["response_surface"], random_state=0).fit(X, y)
+    assert model.importances_["importance"].idxmax() == "catalyst"
+    return model, X, y
+
+
+def spy_on(monkeypatch, name):
+    """Record the arguments of ``figures.<name>`` while still drawing the figure."""
+    from yieldlab.report import figures
+
+    calls, draw = [], getattr(figures, name)
+
+    def spy(*args, **kwargs):
+        calls.append((args, kwargs))
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(figures, name, spy)
+    return calls
+
+
+def test_profile_bands_are_the_calibrated_interval_that_predict_gives(catalyst_model, monkeypatch):
+    model, X, y = catalyst_model
+    calls = spy_on(monkeypatch, "profile_plots")
+    html = model_report(model, X, y).render()
+    band, base = calls[0][0][0], calls[0][0][1]
+    grid = pd.DataFrame([base.to_dict()] * 4).assign(temperature=[60.0, 75.0, 90.0, 105.0])
+    mean, lower, upper = band(grid)
+    interval = model.predict_interval(grid[X.columns], level=0.95)
+    assert np.allclose(lower, interval[:, 0]) and np.allclose(upper, interval[:, 1])
+    assert np.allclose(mean, model.predict(grid[X.columns]))
+    caption = "95% interval for a new measurement (calibrated, as yieldlab predict gives)"
+    assert caption in html and "bands for the mean prediction" not in html
+
+
+def test_parity_and_residual_plots_show_each_run_once(catalyst_model, monkeypatch):
+    model, X, y = catalyst_model
+    parity, residual = spy_on(monkeypatch, "parity_plot"), spy_on(monkeypatch, "residual_plot")
+    cv = model.cv_predictions_
+    assert cv["repeat"].nunique() == 3 and len(cv) == 3 * len(X)
+    html = model_report(model, X, y).render()
+    (measured, predicted, *_), kwargs = parity[0]
+    assert len(measured) == len(predicted) == len(X) == len(residual[0][0][0])
+    averaged = cv.groupby(level=0)[["mean", "lower", "upper"]].mean()
+    assert np.allclose(predicted, averaged["mean"])
+    # the bars are the calibrated intervals, not mean -/+ 1.96 std
+    assert np.allclose(kwargs["lower"], averaged["lower"])
+    assert np.allclose(kwargs["upper"], averaged["upper"])
+    assert "one point per run: its out-of-fold predictions averaged over the 3 repeats" in html
+
+
+def test_the_contour_says_what_its_star_is_and_draws_the_runs_at_the_held_level(
+    catalyst_model, monkeypatch
+):
+    model, X, y = catalyst_model
+    calls = spy_on(monkeypatch, "contour_plot")
+    html = model_report(model, X, y).render()
+    args, kwargs = calls[0]
+    held = args[1]["catalyst"]
+    assert held == "Pt"  # the best run's catalyst
+    points = kwargs["points"]
+    assert len(points) == 10 and (points["catalyst"] == "Pt").all()
+    assert "Star: the best predicted point of this two-input slice" in html
+    assert "Dots: the 10 experiments run at catalyst = Pt" in html
+    assert "(the 20 at other levels are not drawn)" in html
+    # the catalyst matters most, so the axes hold the two most important *numeric* inputs
+    assert "over the two most important numeric inputs (temperature, pressure)" in html
+
+
+def test_a_ridge_response_surface_shows_its_fit_statistics_and_its_penalty(catalyst_model):
+    model, X, y = catalyst_model
+    inner = model.best_estimator_.estimator_
+    assert not hasattr(model.best_estimator_, "fit_statistics_") and inner.alpha > 0
+    html = model_report(model, X, y).render()
+    table = html.split("Fit statistics")[1].split("</table>")[0]
+    r2 = inner.fit_statistics_["r2"]
+    shown = re.search(r"<th>r2</th>\s*<td>([^<]*)</td>", table).group(1)
+    assert float(shown) == pytest.approx(r2, rel=1e-3)
+    assert "<th>press</th>" in table and "<th>adj_r2</th>" in table
+    assert f"The fit is ridge-penalised (alpha = {inner.alpha:.3g})" in html
+    assert "p-values and intervals are approximate" in html
+
+
+def test_a_target_objective_is_reported_as_closest_to_the_target():
+    from yieldlab import Target
+
+    reactor = Reactor(noise=0.0, random_state=0)
+    campaign = Campaign(reactor.space, Target("yield", 40.0), random_state=0)
+    settings = make_design(reactor.space, 6, "lhs", rng=0)
+    yields = reactor(settings)["yield"].to_numpy()
+    campaign.add(settings.assign(**{"yield": yields}))
+    closest = yields[np.argmin(np.abs(yields - 40.0))]
+    html = campaign_report(campaign).render()
+    assert f"yield closest to 40<b>{closest:.4g}</b>" in html
+    assert "best yield" not in html
+
+
+def test_failed_runs_are_drawn_among_the_experiments():
+    reactor = Reactor(noise=0.0, random_state=0)
+    campaign = Campaign(reactor.space, Maximize("yield"), random_state=0)
+    settings = make_design(reactor.space, 6, "lhs", rng=0)
+    yields = reactor(settings)["yield"].to_numpy().copy()
+    yields[2] = np.nan  # the run failed
+    campaign.add(settings.assign(**{"yield": yields}))
+    html = campaign_report(campaign).render()
+    assert "grey crosses: the 1 failed run(s), which have no result" in html
