@@ -309,6 +309,35 @@ def _model_best(report: HtmlReport, campaign: Any, finished: pd.DataFrame) -> No
     report.table(
         _with_units(optimum.drop(columns="run"), campaign.space), caption=caption, index=False
     )
+    beyond = _beyond_measured(campaign.objectives, optimum, finished)
+    if beyond:
+        report.paragraph(
+            "Beyond every result measured: " + "; ".join(beyond) + ". The model extrapolates "
+            "there; run the setting before relying on it (an objective that cannot go below "
+            "0, such as a cost, is not known to the model as such).",
+            note=True,
+        )
+
+
+def _beyond_measured(objectives: list, optimum: pd.DataFrame, finished: pd.DataFrame) -> list:
+    """For each objective whose predicted mean at the optimum lies beyond the range of its
+    measured results by more than a quarter of that range, a phrase saying so (a cost
+    predicted at -4.0 when the costs measured run from 1.4 to 4.8). A little beyond the
+    best result is what an optimum is predicted to be; this far, it is an extrapolation."""
+    out = []
+    for o in objectives:
+        column = f"{o.name}_mean"
+        measured = pd.to_numeric(finished.get(o.name), errors="coerce").dropna()
+        if column not in optimum or measured.empty:
+            continue
+        value, low, high = float(optimum[column].iloc[0]), measured.min(), measured.max()
+        margin = 0.25 * (high - low)
+        if value < low - margin or value > high + margin:
+            side = (
+                f"below the lowest, {low:.4g}" if value < low else f"above the highest, {high:.4g}"
+            )
+            out.append(f"{o.name} is predicted at {value:.4g}, {side}")
+    return out
 
 
 def _pareto(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:

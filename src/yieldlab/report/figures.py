@@ -277,8 +277,21 @@ def best_so_far_plot(
     best = np.where(np.isfinite(best), best, np.nan)
     fig, ax = _figure(6.0, 3.8)
     runs = np.arange(1, len(values) + 1)
-    ax.scatter(runs, values, s=14, color=GREY, label="each experiment")
-    ax.step(runs, best, where="post", color=BLUE, lw=2, label="best so far")
+    # a result far out (a cost of 1,400 among costs of 1 to 5) would flatten the curve: the
+    # axis spans the final best and the results within Tukey's outer fences
+    final = np.isfinite(best) & (best == best[-1]) if len(best) else np.zeros(0, bool)
+    low, high = _robust_limits(values, final & (values == best))
+    if optimum is not None:
+        low, high = min(low, optimum), max(high, optimum)
+    shown = np.clip(values, low, high)
+    off = np.isfinite(values) & (shown != values)
+    ax.scatter(runs[~off], values[~off], s=14, color=GREY, label="each experiment")
+    if off.any():
+        ax.scatter(runs[off], shown[off], s=22, marker="^" if maximize else "v", color=GREY,
+                   label=f"off the scale ({int(off.sum())}), at the edge")  # fmt: skip
+    ax.step(runs, np.clip(best, low, high), where="post", color=BLUE, lw=2, label="best so far")
+    pad = 0.05 * (high - low) if high > low else 1.0
+    ax.set_ylim(low - pad, high + pad)
     if optimum is not None:
         ax.axhline(optimum, color=ORANGE, ls="--", lw=1.2, label="true optimum")
     if batches is not None:
@@ -366,10 +379,34 @@ def pareto_plot(Y: np.ndarray, front: np.ndarray, names: Sequence[str]) -> Figur
     Y = np.asarray(Y, float)
     front = np.asarray(front, bool)
     fig, ax = _figure(5.6, 4.4)
-    ax.scatter(Y[~front, 0], Y[~front, 1], s=16, color=GREY, label="dominated")
+    # dominated runs far out (a cost of 1,400 among costs of 1 to 5) would flatten the
+    # front to a line: the axes span the front and the runs within Tukey's outer fences,
+    # and the others are drawn at the edge, counted on the plot
+    limits = [_robust_limits(Y[:, j], front) for j in range(2)]
+    shown = np.column_stack([np.clip(Y[:, j], *limits[j]) for j in range(2)])
+    off = (shown != Y).any(axis=1)
+    ax.scatter(shown[~front & ~off, 0], shown[~front & ~off, 1], s=16, color=GREY,
+               label="dominated")  # fmt: skip
+    if off.any():
+        ax.scatter(shown[off, 0], shown[off, 1], s=22, marker=">", color=GREY,
+                   label=f"dominated, off the scale ({int(off.sum())}), at the edge")  # fmt: skip
     order = np.argsort(Y[front, 0])
     ax.plot(Y[front, 0][order], Y[front, 1][order], "-o", color=ORANGE, ms=5, label="Pareto front")
+    for j, (low, high) in enumerate(limits):
+        pad = 0.05 * (high - low) if high > low else 1.0
+        (ax.set_xlim if j == 0 else ax.set_ylim)(low - pad, high + pad)
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
     ax.legend(fontsize=8)
     return fig
+
+
+def _robust_limits(values: np.ndarray, front: np.ndarray) -> tuple[float, float]:
+    """The range of the values marked by ``front`` (always shown) and of the others within
+    Tukey's outer fences."""
+    finite = np.isfinite(values)
+    q1, q3 = np.percentile(values[finite], [25, 75]) if finite.any() else (0.0, 0.0)
+    fence = 3.0 * (q3 - q1) if q3 > q1 else np.inf  # no spread: no outliers either
+    inside = finite & (((values >= q1 - fence) & (values <= q3 + fence)) | front)
+    kept = values[inside] if inside.any() else values[finite]
+    return (float(kept.min()), float(kept.max())) if kept.size else (0.0, 1.0)

@@ -124,3 +124,30 @@ def test_experiments_plot_draws_failed_runs_as_crosses():
     assert len(fig.axes) == 1 and len(fig.axes[0].collections[0].get_offsets()) == 4
     fig = figures.experiments_plot(frame, ["T"], color="yield")
     assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == 4
+
+
+def test_pareto_plot_is_not_flattened_by_one_dominated_run_far_out():
+    # yields 40-90 at costs 1.4-4.8, and one failed-ish run at a cost of 1,408
+    yields = np.array([40.0, 55.0, 62.0, 70.0, 78.0, 85.0, 90.0, 30.0])
+    costs = np.array([1.4, 1.9, 2.5, 3.0, 3.6, 4.2, 4.8, 1408.0])
+    front = np.array([True, True, True, True, True, True, True, False])
+    ax = figures.pareto_plot(np.column_stack([yields, costs]), front, ["yield", "cost"]).axes[0]
+    low, high = ax.get_ylim()
+    assert high < 6.0 and low > 1.0  # the front's scale, not 0 to 1,408
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "dominated, off the scale (1), at the edge" in labels
+    # nothing far out: the axes span every run, with no such entry
+    ax = figures.pareto_plot(np.column_stack([yields[:7], costs[:7]]), front[:7], ["y", "c"])
+    assert not any("off the scale" in t.get_text() for t in ax.axes[0].get_legend().get_texts())
+
+
+def test_best_so_far_is_not_flattened_by_a_first_result_far_out():
+    costs = np.array([1408.0, 4.8, 3.6, np.nan, 2.5, 1.9, 1.4])  # one failed run
+    ax = figures.best_so_far_plot(costs, maximize=False, label="cost").axes[0]
+    low, high = ax.get_ylim()
+    assert 1.0 < low < 1.4 and 4.8 < high < 6.0
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "off the scale (1), at the edge" in labels
+    # the true optimum stays in view
+    ax = figures.best_so_far_plot([40.0, 55.0, 62.0], optimum=85.0).axes[0]
+    assert ax.get_ylim()[1] > 85.0

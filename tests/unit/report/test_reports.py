@@ -417,3 +417,18 @@ def test_failed_runs_are_drawn_among_the_experiments():
     campaign.add(settings.assign(**{"yield": yields}))
     html = campaign_report(campaign).render()
     assert "grey crosses: the 1 failed run(s), which have no result" in html
+
+
+def test_a_predicted_optimum_far_beyond_every_result_is_flagged():
+    from yieldlab.report.campaign_report import _beyond_measured
+
+    objectives = [Maximize("yield"), Minimize("cost")]
+    finished = pd.DataFrame({"yield": [40.0, 70.0, 95.0], "cost": [1.4, 3.0, 4.8]})
+    # a little beyond the best is what an optimum is: no note
+    near = pd.DataFrame({"yield_mean": [97.0], "cost_mean": [1.2]})
+    assert _beyond_measured(objectives, near, finished) == []
+    # a negative cost, far below every cost measured (1.4 to 4.8): an extrapolation
+    far = pd.DataFrame({"yield_mean": [97.0], "cost_mean": [-4.0]})
+    assert _beyond_measured(objectives, far, finished) == [
+        "cost is predicted at -4, below the lowest, 1.4"
+    ]
