@@ -287,8 +287,9 @@ def _model_best(report: HtmlReport, campaign: Any, finished: pd.DataFrame) -> No
     report.paragraph(
         "Measured results scatter, and the best measurement is often a lucky one. The model "
         f"predicts the mean {names} of the process at each setting from every result near "
-        "it, so its ranking averages the noise out; 'mean' and 'std' are the predicted mean "
-        "and its standard deviation, the measurement noise not included."
+        "it, so its ranking averages the noise out; the columns ending in '_mean' and "
+        "'_std' are the predicted mean and its standard deviation, the measurement noise not "
+        "included."
     )
     report.table(
         _with_units(ranked, campaign.space),
@@ -433,6 +434,15 @@ def campaign_report(
         report.paragraph(
             f"The model of {first.name} is fitted from {MIN_MODEL_RESULTS} results on; "
             f"this campaign has {len(finished)}.",
+            note=True,
+        )
+    elif finished[first.name].nunique() < 2:
+        report.section("Model")
+        report.paragraph(
+            f"No model of {first.name}: every one of the {len(finished)} results is "
+            f"{finished[first.name].iloc[0]:g}, so there is nothing for a model to learn "
+            "yet (no setting has shown an effect). Try settings farther apart, or check "
+            "that the measurement responds.",
             note=True,
         )
     return report

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -146,6 +147,10 @@ class HtmlReport:
             if pd.api.types.is_float_dtype(formatted[column]):
                 formatted[column] = formatted[column].map(
                     lambda v: "" if pd.isna(v) else f"{v:.{digits}g}"
+                )
+            elif formatted[column].dtype == object:  # numbers among text (a summary table)
+                formatted[column] = formatted[column].map(
+                    lambda v: f"{v:.{digits}g}" if isinstance(v, float | np.floating) else v
                 )
         body = formatted.to_html(index=index, escape=True, border=0, na_rep="")
         if caption:

@@ -53,3 +53,15 @@ def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         report.write(tmp_path / "report.html")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_numbers_among_text_are_rounded_like_the_rest():
+    # a summary table of a numeric and a categorical column has an object column
+    import pandas as pd
+
+    report = HtmlReport("t")
+    report.section("s")
+    report.table(pd.DataFrame({"value": [146.906409, "Pd", 3]}), index=False)
+    text = report.render()
+    assert "<td>146.9</td>" in text and "<td>Pd</td>" in text and "<td>3</td>" in text
+    assert "146.906409" not in text

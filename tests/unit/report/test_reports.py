@@ -432,3 +432,11 @@ def test_a_predicted_optimum_far_beyond_every_result_is_flagged():
     assert _beyond_measured(objectives, far, finished) == [
         "cost is predicted at -4, below the lowest, 1.4"
     ]
+
+
+def test_a_campaign_whose_results_are_all_equal_says_why_it_has_no_model():
+    space = Space.from_candidates(pd.DataFrame({"T": [60.0, 70.0, 80.0, 90.0, 100.0, 110.0]}))
+    campaign = Campaign(space, Maximize("yield"), random_state=0)
+    campaign.add(pd.DataFrame({"T": [60.0, 70.0, 80.0, 90.0, 100.0, 110.0], "yield": 5.0}))
+    html = campaign_report(campaign, campaign_model(campaign)).render()
+    assert "No model of yield: every one of the 6 results is 5, so there is nothing" in html
