@@ -238,9 +238,18 @@ def _experiments(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
         "batch",
         "source",
     ]
-    shown = _with_units(done[[c for c in columns if c in done]], campaign.space)
+    shown = done[[c for c in columns if c in done]]
+    history = campaign.history()
+    corrected = set(history.loc[history["action"] == "correct", "experiment"].astype(int))
+    if corrected:  # values changed after they were recorded: the history has the old ones
+        shown = shown.assign(
+            corrected=["yes" if int(e) in corrected else "" for e in shown["experiment"]]
+        )
+    shown = _with_units(shown, campaign.space)
     excluded = campaign.data.query("status == 'excluded'")
     caption = "All experiments run"
+    if corrected:
+        caption += " (corrected: values changed after recording, see the changes below)"
     if len(excluded):
         caption += (
             f" except the {len(excluded)} excluded from the models and the best result "

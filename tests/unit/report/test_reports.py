@@ -440,3 +440,17 @@ def test_a_campaign_whose_results_are_all_equal_says_why_it_has_no_model():
     campaign.add(pd.DataFrame({"T": [60.0, 70.0, 80.0, 90.0, 100.0, 110.0], "yield": 5.0}))
     html = campaign_report(campaign, campaign_model(campaign)).render()
     assert "No model of yield: every one of the 6 results is 5, so there is nothing" in html
+
+
+def test_corrected_experiments_are_marked_in_the_table_of_runs():
+    space = Space.from_candidates(pd.DataFrame({"T": [60.0, 70.0, 80.0]}))
+    campaign = Campaign(space, Maximize("yield"), random_state=0)
+    campaign.add(pd.DataFrame({"T": [60.0, 70.0, 80.0], "yield": [50.0, 600.0, 70.0]}))
+    campaign.correct(2, {"yield": 60.0}, "typed ten times too large")
+    html = campaign_report(campaign).render()
+    table = html.split("All experiments run")[1].split("</table>")[0]
+    assert "corrected: values changed after recording" in table
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.DOTALL)
+    rows = [row for row in rows if "<td>" in row]  # the data rows
+    marks = [re.findall(r"<td>([^<]*)</td>", row)[-1] for row in rows]
+    assert marks == ["", "yes", ""]
