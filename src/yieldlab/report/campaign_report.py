@@ -248,8 +248,6 @@ def _experiments(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
     shown = _with_units(shown, campaign.space)
     excluded = campaign.data.query("status == 'excluded'")
     caption = "All experiments run"
-    if corrected:
-        caption += " (corrected: values changed after recording, see the changes below)"
     if len(excluded):
         caption += (
             f" except the {len(excluded)} excluded from the models and the best result "
@@ -257,6 +255,8 @@ def _experiments(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
             + ", ".join(str(int(e)) for e in excluded["experiment"])
             + "; see Changes to recorded experiments)"
         )
+    if corrected:
+        caption += "; corrected: values changed after recording (see the changes below)"
     report.table(shown, caption=caption, index=False)
 
 
