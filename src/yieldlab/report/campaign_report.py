@@ -369,7 +369,11 @@ def _pareto(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
         caption=f"{first.name} against {second.name}: the experiments no other "
         "experiment beats on both",
     )
-    report.table(campaign.pareto(), caption="Non-dominated experiments", index=False)
+    report.table(
+        _with_units(campaign.pareto(), campaign.space),
+        caption="Non-dominated experiments",
+        index=False,
+    )
 
 
 def campaign_report(

@@ -67,6 +67,8 @@ def test_campaign_report_with_two_objectives_draws_the_pareto_front():
     # every non-dominated experiment is in the table; the best yield is on the front
     assert np.isclose(front["yield"].max(), measured["yield"].max())
     assert "Non-dominated experiments" in html
+    table = html.split("Non-dominated experiments")[1].split("</table>")[0]
+    assert "<th>temperature [°C]</th>" in table  # with the parameters' units
     # the overview's figure is the best desirability, not a yield that is not the best
     assert "best desirability" in html and "best yield" not in html
     assert "(largest desirability)" in html
