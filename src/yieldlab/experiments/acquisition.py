@@ -427,17 +427,22 @@ def _apart(
     z, value = maximizer.maximize(f, rng, exclude)
     if getattr(maximizer, "candidates", None) is not None or len(exclude) == 0:
         return z, value
-    if np.abs(exclude - z).max(axis=1).min() >= _APART:
+    if _gap(z[None, :], exclude)[0] >= _APART:
         return z, value
 
     def far(Z: np.ndarray) -> np.ndarray:
-        near = np.abs(Z[:, None, :] - exclude[None, :, :]).max(axis=2).min(axis=1) < _APART
-        return np.where(near, -np.inf, f(Z))
+        return np.where(_gap(Z, exclude) < _APART, -np.inf, f(Z))
 
     moved, moved_value = maximizer.maximize(far, rng, exclude)
-    if np.abs(exclude - moved).max(axis=1).min() < _APART:
+    if _gap(moved[None, :], exclude)[0] < _APART:
         return z, value  # nothing farther is feasible (a tiny space): keep the pick
     return moved, moved_value
+
+
+def _gap(Z: np.ndarray, exclude: np.ndarray) -> np.ndarray:
+    """For each row of ``Z``, its distance to the nearest row of ``exclude`` (the largest
+    difference in any encoded coordinate)."""
+    return np.abs(Z[:, None, :] - exclude[None, :, :]).max(axis=2).min(axis=1)
 
 
 def stacked_picks(picks: list[np.ndarray]) -> np.ndarray:
@@ -454,7 +459,7 @@ def _thompson_pick(posterior, maximizer, score, rng, exclude, rank) -> np.ndarra
         raise NoSettingLeft("no setting is left for a Thompson pick")
     if getattr(maximizer, "candidates", None) is None and len(exclude):
         # apart from the batch so far, as the other picks (see _apart)
-        far = np.abs(pool[:, None, :] - exclude[None, :, :]).max(axis=2).min(axis=1) >= _APART
+        far = _gap(pool, exclude) >= _APART
         pool = pool[far] if far.any() else pool
     g = score(posterior.sample(pool, 1, rng)[0])
     return pool[int(np.argmax(np.where(np.isfinite(g), g, -np.inf)))]
