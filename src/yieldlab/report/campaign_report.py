@@ -441,6 +441,7 @@ def campaign_report(
                 f"{first.name} closest to {first.value:g}" if first.sense == "target" else None
             ),
             log=[p.name for p in campaign.space if bool(getattr(p, "log", False))],
+            allowed=campaign.candidates,
         )
     elif len(finished) < MIN_MODEL_RESULTS:
         report.section("Model")

@@ -120,6 +120,7 @@ def contour_plot(
     points: pd.DataFrame | None = None,
     n: int = 60,
     goodness: Callable[[np.ndarray], np.ndarray] | None = None,
+    allowed: pd.DataFrame | None = None,
 ) -> Figure:
     """Predicted response over two inputs, the others held at ``base``.
 
@@ -137,6 +138,10 @@ def contour_plot(
     goodness : callable, optional
         Maps responses to "larger is better" (``-y`` for a response to minimize); the star
         marks the setting where it is largest. Default: the response itself.
+    allowed : DataFrame, optional
+        The only settings that can be run in this slice (the wells of a plate at the held
+        settings, columns as ``base``): the star marks the best of those inside the
+        ranges, not a point of the grid between them. Default: the best point of the grid.
     """
     xs = np.linspace(*x_range, n)
     ys = np.linspace(*y_range, n)
@@ -159,15 +164,37 @@ def contour_plot(
             linewidth=0.5,
             zorder=3,
         )
-    # the star marks the predicted best: the largest response unless told otherwise
-    good = z if goodness is None else np.asarray(goodness(z.ravel()), float).reshape(z.shape)
-    best = np.unravel_index(np.nanargmax(good), z.shape)
-    ax.scatter(
-        [gx[best]], [gy[best]], marker="*", s=160, color=ORANGE, edgecolor="black", zorder=4
-    )
+    ranges = {x_name: x_range, y_name: y_range}
+    star = _best_setting(predict, goodness, grid, z, allowed, ranges)
+    ax.scatter(*star, marker="*", s=160, color=ORANGE, edgecolor="black", zorder=4)
     ax.set_xlabel(x_name)
     ax.set_ylabel(y_name)
     return fig
+
+
+def _best_setting(
+    predict: Callable[[pd.DataFrame], np.ndarray],
+    goodness: Callable[[np.ndarray], np.ndarray] | None,
+    grid: pd.DataFrame,
+    z: np.ndarray,
+    allowed: pd.DataFrame | None,
+    ranges: dict[str, tuple[float, float]],
+) -> list[list[float]]:
+    """Where the contour's star goes, ``([x], [y])``: the best of the ``allowed`` settings
+    inside the ``ranges`` of the two axes, or (none given, or none inside) the best point
+    of the grid."""
+    rate = (lambda v: v) if goodness is None else goodness  # larger is better
+    rows, values = grid, z.ravel()
+    if allowed is not None:
+        inside = np.ones(len(allowed), bool)
+        for name, (low, high) in ranges.items():
+            value = allowed[name].to_numpy(float)
+            inside &= (value >= low) & (value <= high)
+        if inside.any():
+            rows = allowed[inside].reset_index(drop=True)
+            values = np.asarray(predict(rows), float)
+    best = int(np.nanargmax(np.asarray(rate(values), float)))
+    return [[float(rows[name].iloc[best])] for name in ranges]
 
 
 def profile_plots(

@@ -252,6 +252,7 @@ def _response_section(
     labels: Sequence[Any] | None = None,
     best_text: str | None = None,
     log: Sequence[str] | None = None,
+    allowed: pd.DataFrame | None = None,
 ) -> None:
     numeric = _numeric_inputs(X)
     if not numeric:
@@ -299,30 +300,17 @@ def _response_section(
 
     if len(order) >= 2:
         a, b = order[0], order[1]
-        points, dots = _points_at_held_levels(X, base, numeric, unused)
-        fig = figures.contour_plot(
-            predict,
-            base,
-            a,
-            b,
-            (X[a].min(), X[a].max()),
-            (X[b].min(), X[b].max()),
-            target=str(y.name),
-            points=points,
-            goodness=goodness,
-        )
         if not measured:
             inputs = "first two numeric inputs"
         elif sorted(top_two) == sorted([a, b]):
             inputs = "two most important inputs"
         else:
             inputs = "two most important numeric inputs"
+        fig, caption = _contour(predict, X, y, base, (a, b), unused, goodness, allowed)
         report.figure(
             fig,
             caption=f"Predicted {y.name} over the {inputs} ({a}, {b}), the other inputs held "
-            "at the settings above. Star: the best predicted point of this two-input slice, "
-            "with the other inputs at those settings (not the predicted optimum over all "
-            f"inputs). Dots: {dots}",
+            f"at the settings above. {caption}",
         )
     ranges = {c: (float(X[c].min()), float(X[c].max())) for c in order[:9]}
     band = (
@@ -336,6 +324,67 @@ def _response_section(
         caption=f"One-factor profiles with the {band}; the panels share their {y.name} axis "
         "(dashed: the setting the others are held at)",
     )
+
+
+def _contour(
+    predict: Callable[[pd.DataFrame], np.ndarray],
+    X: pd.DataFrame,
+    y: pd.Series,
+    base: pd.Series,
+    axes: tuple[str, str],
+    unused: set,
+    goodness: Callable[[np.ndarray], np.ndarray] | None,
+    allowed: pd.DataFrame | None,
+) -> tuple[Any, str]:
+    """The contour of the response over the inputs ``axes`` (the others held at ``base``)
+    and what its star and dots are."""
+    a, b = axes
+    ranges = [(X[name].min(), X[name].max()) for name in axes]
+    points, dots = _points_at_held_levels(X, base, _numeric_inputs(X), unused)
+    star = (
+        "Star: the best predicted point of this two-input slice, with the other inputs at "
+        "those settings (not the predicted optimum over all inputs)."
+    )
+    wells = None if allowed is None else _allowed_at(allowed, X, base, axes, unused)
+    inside = np.ones(0, bool)
+    if wells is not None:
+        inside = np.ones(len(wells), bool)
+        for name, (low, high) in zip(axes, ranges, strict=True):
+            inside &= ((wells[name] >= low) & (wells[name] <= high)).to_numpy()
+    if inside.any():  # a screen: the star is one of its rows, which can be run
+        star = (
+            f"Star: the best predicted of the {int(inside.sum())} candidate rows in this "
+            "slice (at the settings above, within the range drawn), the only settings of it "
+            "that can be run (not the predicted optimum over all inputs)."
+        )
+        if not inside.all():
+            star += (
+                f" The {int((~inside).sum())} other rows of the slice lie beyond the runs' "
+                "range drawn and are not compared."
+            )
+    fig = figures.contour_plot(
+        predict, base, a, b, *ranges, target=str(y.name), points=points,
+        goodness=goodness, allowed=wells,
+    )  # fmt: skip
+    return fig, f"{star} Dots: {dots}"
+
+
+def _allowed_at(
+    allowed: pd.DataFrame, X: pd.DataFrame, base: pd.Series, axes: tuple[str, str], unused: set
+) -> pd.DataFrame:
+    """The rows of ``allowed`` (a screen's candidates) at the settings ``base`` holds every
+    input at but those of ``axes`` (the inputs left out of the model do not count), typed as
+    the model's inputs ``X``."""
+    rows = allowed[list(X.columns)].reset_index(drop=True)
+    keep = np.ones(len(rows), bool)
+    for name in X.columns:
+        if name in axes or name in unused:
+            continue
+        if pd.api.types.is_numeric_dtype(X[name]):  # a value read back may differ at 1e-16
+            keep &= np.isclose(rows[name].to_numpy(float), float(base[name]), rtol=1e-9)
+        else:
+            keep &= (rows[name].astype(object) == base[name]).to_numpy()
+    return rows[keep].astype(X.dtypes.to_dict()).reset_index(drop=True)
 
 
 def _points_at_held_levels(
@@ -422,6 +471,7 @@ def add_model_sections(
     labels: Sequence[Any] | None = None,
     best_text: str | None = None,
     log: Sequence[str] | None = None,
+    allowed: pd.DataFrame | None = None,
 ) -> None:
     """Append the sections describing a fitted :class:`~yieldlab.AutoModel` to ``report``.
 
@@ -443,12 +493,15 @@ def add_model_sections(
         40'``); default ``'the best <y> so far'``.
     log : sequence of str, optional
         Inputs varied on a logarithmic scale (drawn on a log axis in the profiles).
+    allowed : DataFrame, optional
+        The only settings that can be run (a screen's candidate rows, a column per input):
+        the contour's star marks the best of them, not a point between them.
     """
     _data_section(report, X, y, model)
     _selection_section(report, model, y)
     _importance_section(report, model)
     _coefficients_section(report, model)
-    _response_section(report, model, X, y, goodness, labels, best_text, log)
+    _response_section(report, model, X, y, goodness, labels, best_text, log, allowed)
     _network_section(report, model)
 
 

@@ -49,6 +49,28 @@ def test_contour_marks_the_predicted_minimum_of_a_response_to_minimize():
     assert np.allclose(star, [0.3, -0.2], atol=0.03)
 
 
+def test_the_contour_star_of_a_screen_is_its_best_row_inside_the_axes():
+    base = pd.Series({"a": 0.0, "b": 0.0})
+
+    def predict(frame):
+        return -((frame["a"] - 0.3) ** 2) - (frame["b"] + 0.2) ** 2
+
+    # the rows that can be run: none at the grid's best (0.3, -0.2); the best of all, at
+    # (0.3, -1.5), lies below the range drawn
+    allowed = pd.DataFrame({"a": [-0.5, 0.0, 0.5, 0.3], "b": [0.5, 0.5, 0.5, -1.5]})
+    fig = figures.contour_plot(predict, base, "a", "b", (-1, 1), (-1, 1), allowed=allowed)
+    ax = fig.axes[0]
+    star = ax.collections[-1].get_offsets()[0]
+    assert np.allclose(star, [0.5, 0.5])
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 <= star[0] <= x1 and y0 <= star[1] <= y1
+    # a response to minimize: the lowest row inside
+    fig = figures.contour_plot(
+        predict, base, "a", "b", (-1, 1), (-1, 1), goodness=lambda z: -z, allowed=allowed
+    )
+    assert np.allclose(fig.axes[0].collections[-1].get_offsets()[0], [-0.5, 0.5])
+
+
 def test_profiles_hold_other_inputs_at_base():
     base = pd.Series({"a": 0.5, "b": 2.0})
     seen = []

@@ -320,15 +320,19 @@ def catalyst_model():
     return model, X, y
 
 
-def spy_on(monkeypatch, name):
-    """Record the arguments of ``figures.<name>`` while still drawing the figure."""
+def spy_on(monkeypatch, name, drawn=None):
+    """Record the arguments of ``figures.<name>`` while still drawing the figure (appended
+    to ``drawn`` when given)."""
     from yieldlab.report import figures
 
     calls, draw = [], getattr(figures, name)
 
     def spy(*args, **kwargs):
         calls.append((args, kwargs))
-        return draw(*args, **kwargs)
+        fig = draw(*args, **kwargs)
+        if drawn is not None:
+            drawn.append(fig)
+        return fig
 
     monkeypatch.setattr(figures, name, spy)
     return calls
@@ -456,3 +460,51 @@ def test_corrected_experiments_are_marked_in_the_table_of_runs():
     rows = [row for row in rows if "<td>" in row]  # the data rows
     marks = [re.findall(r"<td>([^<]*)</td>", row)[-1] for row in rows]
     assert marks == ["", "yes", ""]
+
+
+# --- the contour of a screen ---------------------------------------------------------------
+
+
+def plate_campaign():
+    """A screen of 40 wells (5 temperatures x 4 concentrations x 2 ligands), 20 of them run;
+    the yield is best at 85 degrees, between two of the plate's temperatures."""
+    wells = pd.DataFrame(
+        [(t, c, ligand) for t in np.arange(60.0, 101, 10) for c in (0.1, 0.2, 0.5, 1.0)
+         for ligand in ("L1", "L2")],
+        columns=["temperature", "conc", "ligand"],
+    ).set_axis([f"W{i}" for i in range(40)])  # fmt: skip
+    true = 50 - 0.05 * (wells.temperature - 85) ** 2 + 10 * (wells.ligand == "L2")
+    true += 20 * wells.conc
+    campaign = Campaign(
+        Space.from_candidates(wells), Maximize("yield"), candidates=wells, random_state=0
+    )
+    run = wells.sample(20, random_state=1)
+    noise = np.random.default_rng(0).normal(0, 1, len(run))
+    campaign.add(run.assign(**{"yield": true[run.index] + noise}))
+    return campaign, wells
+
+
+def test_the_contour_star_of_a_screen_is_a_well_of_the_plate_in_its_slice(monkeypatch):
+    campaign, wells = plate_campaign()
+    done = campaign.data
+    model = AutoModel(candidates=["response_surface"], random_state=0).fit(
+        done[campaign.space.names], done["yield"]
+    )
+    drawn = []
+    calls = spy_on(monkeypatch, "contour_plot", drawn)
+    html = campaign_report(campaign, model).render()
+    base, x_name, y_name = calls[0][0][1:4]
+    assert {x_name, y_name} == {"temperature", "conc"} and base["ligand"] == "L2"
+    ax = drawn[0].axes[0]
+    star = ax.collections[-1].get_offsets()[0]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    assert x0 <= star[0] <= x1 and y0 <= star[1] <= y1
+    # the star is a well at the held ligand (the grid's best, 85 degrees, is no well) ...
+    slice_ = wells[wells["ligand"] == "L2"]
+    on_plate = (slice_[x_name] == star[0]) & (slice_[y_name] == star[1])
+    assert on_plate.sum() == 1
+    # ... the best predicted of them
+    predicted = model.predict(slice_[campaign.space.names])
+    assert predicted[on_plate.to_numpy()][0] == pytest.approx(predicted.max())
+    assert "Star: the best predicted of the 20 candidate rows in this slice" in html
+    assert "Star: the best predicted point of this two-input slice" not in html
