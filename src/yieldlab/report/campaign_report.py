@@ -221,7 +221,7 @@ def _experiments(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
     if numeric:
         failed = int(done[first].isna().sum())
         report.figure(
-            figures.experiments_plot(done, numeric, color=first),
+            figures.experiments_plot(done, numeric, color=first, log=_logged(campaign.space)),
             caption=f"Experiments in the space of the numeric settings, coloured by {first}"
             + (
                 f"; grey crosses: the {failed} failed run(s), which have no result"
@@ -258,6 +258,11 @@ def _experiments(report: HtmlReport, campaign: Any, done: pd.DataFrame) -> None:
     if corrected:
         caption += "; corrected: values changed after recording (see the changes below)"
     report.table(shown, caption=caption, index=False)
+
+
+def _logged(space: Any) -> list[str]:
+    """The parameters declared with ``log=True``: every figure draws them on a log axis."""
+    return [p.name for p in space if bool(getattr(p, "log", False))]
 
 
 def _with_units(frame: pd.DataFrame, space: Any) -> pd.DataFrame:
@@ -440,7 +445,7 @@ def campaign_report(
             best_text=(
                 f"{first.name} closest to {first.value:g}" if first.sense == "target" else None
             ),
-            log=[p.name for p in campaign.space if bool(getattr(p, "log", False))],
+            log=_logged(campaign.space),
             allowed=campaign.candidates,
         )
     elif len(finished) < MIN_MODEL_RESULTS:

@@ -120,6 +120,7 @@ def contour_plot(
     points: pd.DataFrame | None = None,
     n: int = 60,
     goodness: Callable[[np.ndarray], np.ndarray] | None = None,
+    log: Sequence[str] | None = None,
     allowed: pd.DataFrame | None = None,
 ) -> Figure:
     """Predicted response over two inputs, the others held at ``base``.
@@ -138,13 +139,16 @@ def contour_plot(
     goodness : callable, optional
         Maps responses to "larger is better" (``-y`` for a response to minimize); the star
         marks the setting where it is largest. Default: the response itself.
+    log : collection of str, optional
+        Inputs drawn (and sampled) on a logarithmic axis.
     allowed : DataFrame, optional
         The only settings that can be run in this slice (the wells of a plate at the held
         settings, columns as ``base``): the star marks the best of those inside the
         ranges, not a point of the grid between them. Default: the best point of the grid.
     """
-    xs = np.linspace(*x_range, n)
-    ys = np.linspace(*y_range, n)
+    log = set(log or ())
+    xs = _samples(x_range, n, x_name in log)
+    ys = _samples(y_range, n, y_name in log)
     gx, gy = np.meshgrid(xs, ys)
     grid = pd.DataFrame([base.to_dict()] * gx.size)
     grid[x_name] = gx.ravel()
@@ -169,7 +173,17 @@ def contour_plot(
     ax.scatter(*star, marker="*", s=160, color=ORANGE, edgecolor="black", zorder=4)
     ax.set_xlabel(x_name)
     ax.set_ylabel(y_name)
+    for name, axis in ((x_name, ax.xaxis), (y_name, ax.yaxis)):
+        if name in log and np.min(grid[name]) > 0:
+            _log_axis(ax, axis)
     return fig
+
+
+def _samples(limits: tuple[float, float], n: int, logged: bool) -> np.ndarray:
+    """``n`` values over ``limits``: evenly spaced, or evenly on the log scale when
+    ``logged`` (and the values are positive), so a log axis shows them evenly."""
+    low, high = limits
+    return np.geomspace(low, high, n) if logged and low > 0 else np.linspace(low, high, n)
 
 
 def _best_setting(
@@ -195,6 +209,16 @@ def _best_setting(
             values = np.asarray(predict(rows), float)
     best = int(np.nanargmax(np.asarray(rate(values), float)))
     return [[float(rows[name].iloc[best])] for name in ranges]
+
+
+def _log_axis(ax: object, axis: object) -> None:
+    """Put ``axis`` (``ax.xaxis`` or ``ax.yaxis``) on the log scale, ticked in plain numbers
+    at 1, 2 and 5 times the powers of 10 (a range within one decade may hold no power of 10
+    to tick)."""
+    (ax.set_xscale if axis is ax.xaxis else ax.set_yscale)("log")
+    axis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FormatStrFormatter("%g"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def profile_plots(
@@ -232,7 +256,7 @@ def profile_plots(
         first = first or ax
         low, high = ranges[name]
         logged = name in log and low > 0
-        xs = np.geomspace(low, high, n) if logged else np.linspace(low, high, n)
+        xs = _samples((low, high), n, logged)
         grid = pd.DataFrame([base.to_dict()] * n)
         grid[name] = xs
         predicted = predict_std(grid)
@@ -245,10 +269,7 @@ def profile_plots(
         ax.fill_between(xs, lower, upper, color=BLUE, alpha=0.2, lw=0)
         ax.plot(xs, mean, color=BLUE)
         if logged:
-            ax.set_xscale("log")
-            ax.xaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
-            ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
-            ax.xaxis.set_minor_formatter(NullFormatter())
+            _log_axis(ax, ax.xaxis)
         ax.axvline(float(base[name]), color=ORANGE, lw=1, ls="--")
         ax.set_xlabel(name)
         ax.grid(True, alpha=0.3)
@@ -331,15 +352,19 @@ def best_so_far_plot(
 
 
 def experiments_plot(
-    frame: pd.DataFrame, columns: Sequence[str], color: str | None = None
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    color: str | None = None,
+    log: Sequence[str] | None = None,
 ) -> Figure:
     """Pairwise scatter of the experiments over up to four numeric settings.
 
     With ``color``, the experiments are coloured by that column; those without a value
     (failed runs) are drawn as grey crosses, so that every run is seen and the axes span
-    them all.
+    them all. The settings named in ``log`` are drawn on a logarithmic axis.
     """
     columns = list(columns)[:4]
+    logged = {c for c in (log or ()) if c in columns and (frame[c].to_numpy(float) > 0).all()}
     k = len(columns)
     fig = Figure(figsize=(2.6 * max(k - 1, 1) + 1.0, 2.4 * max(k - 1, 1)))
     values = frame[color].to_numpy(float) if color else None
@@ -372,6 +397,9 @@ def experiments_plot(
                 ax.set_xlabel(columns[j])
             if j == 0:
                 ax.set_ylabel(columns[i])
+            for name, axis in ((columns[j], ax.xaxis), (columns[i], ax.yaxis)):
+                if name in logged:
+                    _log_axis(ax, axis)
             ax.grid(True, alpha=0.3)
     if k == 1:
         ax = fig.add_subplot()
@@ -387,6 +415,8 @@ def experiments_plot(
         # no value to place them at: along the bottom of the axes
         failed(ax, x, np.full(len(x), 0.02), ax.get_xaxis_transform())
         ax.set_xlabel(columns[0])
+        if columns[0] in logged:
+            _log_axis(ax, ax.xaxis)
     if color and scatter is not None:
         fig.colorbar(scatter, ax=fig.axes, label=color)
     if missing.any() and fig.axes:

@@ -306,7 +306,7 @@ def _response_section(
             inputs = "two most important inputs"
         else:
             inputs = "two most important numeric inputs"
-        fig, caption = _contour(predict, X, y, base, (a, b), unused, goodness, allowed)
+        fig, caption = _contour(predict, X, y, base, (a, b), unused, goodness, log, allowed)
         report.figure(
             fig,
             caption=f"Predicted {y.name} over the {inputs} ({a}, {b}), the other inputs held "
@@ -334,6 +334,7 @@ def _contour(
     axes: tuple[str, str],
     unused: set,
     goodness: Callable[[np.ndarray], np.ndarray] | None,
+    log: Sequence[str] | None,
     allowed: pd.DataFrame | None,
 ) -> tuple[Any, str]:
     """The contour of the response over the inputs ``axes`` (the others held at ``base``)
@@ -364,7 +365,7 @@ def _contour(
             )
     fig = figures.contour_plot(
         predict, base, a, b, *ranges, target=str(y.name), points=points,
-        goodness=goodness, allowed=wells,
+        goodness=goodness, log=log, allowed=wells,
     )  # fmt: skip
     return fig, f"{star} Dots: {dots}"
 
@@ -492,7 +493,8 @@ def add_model_sections(
         What the best experiment is, after "the experiment with" (``'yield closest to
         40'``); default ``'the best <y> so far'``.
     log : sequence of str, optional
-        Inputs varied on a logarithmic scale (drawn on a log axis in the profiles).
+        Inputs varied on a logarithmic scale (drawn on a log axis in every figure that
+        puts them on an axis).
     allowed : DataFrame, optional
         The only settings that can be run (a screen's candidate rows, a column per input):
         the contour's star marks the best of them, not a point between them.

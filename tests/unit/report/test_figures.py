@@ -71,6 +71,30 @@ def test_the_contour_star_of_a_screen_is_its_best_row_inside_the_axes():
     assert np.allclose(fig.axes[0].collections[-1].get_offsets()[0], [-0.5, 0.5])
 
 
+def test_a_logarithmic_input_gets_a_log_axis_in_the_contour_and_the_experiments():
+    base = pd.Series({"conc": 0.1, "T": 50.0})
+
+    def predict(frame):
+        return np.log(frame["conc"]) + frame["T"] / 10
+
+    fig = figures.contour_plot(predict, base, "T", "conc", (20, 80), (0.01, 10), log=["conc"])
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and ax.get_xscale() == "linear"
+    assert 0.01 <= ax.collections[-1].get_offsets()[0][1] <= 10  # the star on the plot
+    fig = figures.contour_plot(predict, base, "conc", "T", (0.01, 10), (20, 80), log=["conc"])
+    assert fig.axes[0].get_xscale() == "log" and fig.axes[0].get_yscale() == "linear"
+    frame = pd.DataFrame(
+        {"T": [20.0, 50.0, 80.0], "conc": [0.01, 0.3, 10.0], "t": [1.0, 2.0, 3.0],
+         "yield": [10.0, 30.0, 20.0]}
+    )  # fmt: skip
+    fig = figures.experiments_plot(frame, ["T", "conc", "t"], color="yield", log=["conc"])
+    # panels: (T, conc), (T, t), (conc, t) as (x, y); the third cell is empty
+    scales = [(ax.get_xscale(), ax.get_yscale()) for ax in fig.axes[:3]]
+    assert scales == [("linear", "log"), ("linear", "linear"), ("log", "linear")]
+    fig = figures.experiments_plot(frame, ["conc"], color="yield", log=["conc"])
+    assert fig.axes[0].get_xscale() == "log"
+
+
 def test_profiles_hold_other_inputs_at_base():
     base = pd.Series({"a": 0.5, "b": 2.0})
     seen = []

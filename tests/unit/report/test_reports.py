@@ -462,7 +462,7 @@ def test_corrected_experiments_are_marked_in_the_table_of_runs():
     assert marks == ["", "yes", ""]
 
 
-# --- the contour of a screen ---------------------------------------------------------------
+# --- the contour of a screen, and parameters on a log scale ------------------------------
 
 
 def plate_campaign():
@@ -508,3 +508,32 @@ def test_the_contour_star_of_a_screen_is_a_well_of_the_plate_in_its_slice(monkey
     assert predicted[on_plate.to_numpy()][0] == pytest.approx(predicted.max())
     assert "Star: the best predicted of the 20 candidate rows in this slice" in html
     assert "Star: the best predicted point of this two-input slice" not in html
+
+
+def test_a_parameter_on_a_log_scale_gets_a_log_axis_in_every_figure(monkeypatch):
+    from yieldlab import Real
+
+    space = Space([Real("T", 20, 80), Real("conc", 0.01, 10, log=True)])
+    campaign = Campaign(space, Maximize("yield"), random_state=0)
+    runs = make_design(space, 12, "lhs", rng=0)
+    yields = 40 + runs["T"] / 4 + 5 * np.log10(runs["conc"])
+    campaign.add(runs.assign(**{"yield": yields.to_numpy()}))
+    done = campaign.data
+    model = AutoModel(candidates=["response_surface"], random_state=0).fit(
+        done[space.names], done["yield"]
+    )
+    drawn = {name: [] for name in ("contour_plot", "experiments_plot", "profile_plots")}
+    for name, figures_drawn in drawn.items():
+        spy_on(monkeypatch, name, figures_drawn)
+    campaign_report(campaign, model).render()
+    (contour,), (experiments,), (profiles,) = drawn.values()
+    ax = contour.axes[0]
+    scales = {ax.get_xlabel(): ax.get_xscale(), ax.get_ylabel(): ax.get_yscale()}
+    assert scales == {"T": "linear", "conc": "log"}
+    ax = experiments.axes[0]  # conc over T
+    assert (ax.get_xlabel(), ax.get_xscale(), ax.get_ylabel(), ax.get_yscale()) == (
+        "T", "linear", "conc", "log"
+    )  # fmt: skip
+    assert {ax.get_xlabel(): ax.get_xscale() for ax in profiles.axes} == {
+        "T": "linear", "conc": "log"
+    }  # fmt: skip
