@@ -23,6 +23,11 @@ from .objectives import Objective
 __all__ = ["Desirability", "as_objectives", "is_failed", "score"]
 
 
+# the weight of a tie-break in Desirability.ranking: far below any difference of
+# desirability that matters, far above rounding
+_TIE = 1e-6
+
+
 class Desirability:
     """Several objectives combined into one overall desirability ``D`` in ``[0, 1]``.
 
@@ -97,6 +102,50 @@ class Desirability:
                 ramp = o._ramp(o.values(results), low, high)
             total += w * np.nan_to_num(np.maximum(ramp - 1.0, 0.0), nan=0.0, posinf=0.0)
         return total / self.weights.sum()
+
+    def average(self, results: Any, reference: Any = None) -> np.ndarray:
+        """The weighted arithmetic mean of the individual desirabilities (NaN for a failed
+        run). Ranks settings whose overall desirability ties: the geometric mean is 0
+        wherever one objective is rated 0 (with bounds taken from the results, the runs that
+        are worst in it, or all runs when they all measured the same value), and then a run
+        better in every other objective must still come first.
+
+        Examples
+        --------
+        >>> from yieldlab.experiments.objectives import Maximize, Target
+        >>> D = Desirability([Maximize("yield"), Target("purity", 98)])
+        >>> results = pd.DataFrame({"yield": [50.0, 75.0], "purity": [95.0, 95.0]})
+        >>> D.score(results).tolist(), D.average(results).tolist()
+        ([0.0, 0.0], [0.0, 0.5])
+        """
+        d = self.individual(results, reference).to_numpy(dtype=float)
+        return d @ self.weights / self.weights.sum()
+
+    def ranking(self, results: Any, reference: Any = None) -> np.ndarray:
+        """One number per row that orders results best first (NaN for a failed run): the
+        overall desirability where it is above 0, and :meth:`shortfall` (negated) where it
+        is 0; ties broken by :meth:`beyond` where it is above 0 and by :meth:`average`
+        where it is 0, so a result at least as good in every objective never ranks below
+        another.
+
+        Examples
+        --------
+        >>> from yieldlab.experiments.objectives import Maximize, Minimize, Target
+        >>> D = Desirability([Maximize("yield"), Minimize("cost"), Target("purity", 98)])
+        >>> results = pd.DataFrame(
+        ...     {"yield": [50.0, 75.0, 60.0], "cost": [3.0, 1.0, 2.0], "purity": 95.0}
+        ... )
+        >>> int(np.argmax(D.ranking(results)))
+        1
+        """
+        overall = self.score(results, reference)
+        # NOTE: the tie-breaks are scaled far below any difference of desirability or of
+        # shortfall that means something, so they only order what would tie
+        return np.where(
+            overall > 0,
+            overall + _TIE * self.beyond(results, reference),
+            -self.shortfall(results, reference) + _TIE * self.average(results, reference),
+        )
 
     def shortfall(self, results: Any, reference: Any = None) -> np.ndarray:
         """How far from acceptable the values lie: the weighted mean over the objectives of

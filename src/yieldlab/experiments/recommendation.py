@@ -35,9 +35,6 @@ from .space import Space
 __all__ = ["RANKING_COLUMNS", "predicted_gain", "predicted_optimum", "ranked_runs"]
 
 _N_INCUMBENTS = 5  # settings run whose neighbourhoods the maximizer's pool searches
-# weight of the tie-break among equally desirable settings (see _scored): far below any
-# difference of desirability that matters, far above rounding
-_BEYOND = 1e-6
 
 
 def _scored(
@@ -57,11 +54,7 @@ def _scored(
         # bounds taken from the results rate every mean beyond the best measured 1: among
         # such settings, the farther beyond wins; where every mean is rated 0 (a bound not
         # reached), the one closest to acceptable
-        score = np.where(
-            overall > 0,
-            overall + _BEYOND * desirability.beyond(means, reference),
-            -desirability.shortfall(means, reference),
-        )
+        score = desirability.ranking(means, reference)
     columns = {}
     for i, name in enumerate(names):
         columns[f"{name}_mean"], columns[f"{name}_std"] = mean[:, i], std[:, i]

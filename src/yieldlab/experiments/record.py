@@ -418,8 +418,8 @@ class CampaignRecord:
         The largest score of a single objective; for several objectives the largest
         desirability (added as column ``desirability``), and while every result has
         desirability 0 (a bound no result has reached), the one closest to acceptable
-        (:meth:`~.desirability.Desirability.shortfall`). Raises CampaignError without
-        results.
+        (:meth:`~.desirability.Desirability.ranking`: a result at least as good in every
+        objective is never passed over for another). Raises CampaignError without results.
         """
         done = self.data.query("status == 'done'").reset_index(drop=True)
         if len(done) == 0:
@@ -433,9 +433,7 @@ class CampaignRecord:
         else:
             combined = Desirability(self.objectives)
             done["desirability"] = combined.score(done)
-            score = np.where(
-                done["desirability"] > 0, done["desirability"], -combined.shortfall(done)
-            )
+            score = combined.ranking(done)
         return done.iloc[[int(np.nanargmax(np.where(np.isnan(score), -np.inf, score)))]]
 
     def pareto(self) -> pd.DataFrame:

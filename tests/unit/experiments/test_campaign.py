@@ -255,6 +255,28 @@ def test_a_bound_no_result_has_reached_is_still_approached(objectives):
     assert campaign.best()["desirability"].iloc[0] > 0  # an acceptable result was found
 
 
+def test_the_best_result_is_never_one_that_another_beats_in_every_objective():
+    # every purity the same (rated 0 with bounds taken from the results): every overall
+    # desirability is 0, and best() named the first row, the worst in yield and in cost
+    space = Space([Real("x", 0, 1)])
+    objectives = [Maximize("yield", 0, 100), Minimize("cost", weight=0.5), Target("purity", 98)]
+    results = pd.DataFrame(
+        {
+            "x": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6],
+            "yield": [50, 60, 70, 55, 65, 75.0],
+            "cost": [3.0, 2.5, 2.0, 2.8, 2.2, 1.0],
+            "purity": 95.0,
+        }
+    )
+    campaign = Campaign(space, objectives, random_state=0)
+    campaign.add(results)
+    best = campaign.best().iloc[0]
+    assert best["desirability"] == 0 and best["x"] == 0.6  # highest yield, lowest cost
+    # a purity nearer the target still comes first, whatever yield and cost
+    campaign.add(pd.DataFrame({"x": [0.7], "yield": [51.0], "cost": [2.9], "purity": [95.5]}))
+    assert campaign.best()["x"].iloc[0] == 0.7
+
+
 def test_picks_of_a_batch_are_apart_even_where_the_model_is_certain():
     # noise-free and converged: the fantasies left three picks 1e-5 apart, one experiment
     space = Space([Real("x", 0, 1), Real("z", 0, 1)])
