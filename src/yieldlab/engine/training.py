@@ -20,6 +20,7 @@ from scipy.optimize import minimize
 
 from .._validation import check_positive, check_rng
 from ..exceptions import DivergenceError
+from .network_checks import as_input, as_target
 from .optimizers import Optimizer, check_no_options, get_optimizer
 
 if TYPE_CHECKING:
@@ -185,12 +186,12 @@ def train(
     if optimizer == "lbfgs":
         check_no_options(optimizer, optimizer_options)
     rng = check_rng(random_state)
-    X = network._as_input(X)
-    Y = network._as_target(Y, X.shape[0])
+    X = as_input(network, X)
+    Y = as_target(network, Y, X.shape[0])
     X_val = Y_val = None
     if validation_data is not None:
-        X_val = network._as_input(validation_data[0], "X_val")
-        Y_val = network._as_target(validation_data[1], X_val.shape[0])
+        X_val = as_input(network, validation_data[0], "X_val")
+        Y_val = as_target(network, validation_data[1], X_val.shape[0])
     elif validation_fraction > 0:
         n_val = max(1, round(validation_fraction * X.shape[0]))
         if n_val >= X.shape[0]:
