@@ -51,7 +51,8 @@ import numpy as np
 
 from .._validation import check_choice, check_finite, check_numeric, check_positive
 from ..exceptions import DivergenceError
-from .least_squares import LeastSquaresFit, solve_normal_equations
+from .least_squares import LeastSquaresFit
+from .normal_equations import solve_normal_equations
 from .optimizers import GradientDescent
 from .refinement import solve_orthogonal
 
