@@ -13,14 +13,16 @@ in three ways (``solver``):
     with columns scaled to about unit norm (``Z = (X - mean) / s``, ``b = c / s``), by Cholesky,
     plus steps of iterative refinement. One BLAS ``syrk`` pass of ``n_samples *
     n_features**2`` flops: the fastest closed form. It squares the condition number, so
-    ``'auto'`` uses it only on large, well-conditioned problems.
+    ``'auto'`` uses it only on large, well-conditioned problems
+    (:mod:`yieldlab.engine.normal_equations`).
 ``'qr'`` and ``'svd'``
     Householder QR (or the SVD) of the centred, scaled design, then iterative refinement of
     the solution *and* the residual (Björck's augmented system) with residuals computed in
     double-double arithmetic (:mod:`yieldlab.engine.extended`). Each step shrinks the error
     by about ``cond * 2**-53``, so the answer converges to the least-squares solution of the
     float64 data to the last digit or so, for scaled condition numbers up to ~1e14 (the
-    NIST Filip polynomial has 1e15 unscaled, 4e9 centred and scaled).
+    NIST Filip polynomial has 1e15 unscaled, 4e9 centred and scaled)
+    (:mod:`yieldlab.engine.refinement`).
 ``'gd'``
     The notes' gradient descent with a bias, ``w <- w - eta dC/dw`` (the sign fixed as in
     ERRATA), on standardised columns with ``eta = 1/L`` (see :func:`gradient_descent`).
@@ -51,7 +53,8 @@ import numpy as np
 
 from .._validation import check_choice, check_finite, check_numeric, check_positive
 from ..exceptions import DivergenceError
-from .least_squares import LeastSquaresFit, solve_normal_equations
+from .least_squares import LeastSquaresFit
+from .normal_equations import solve_normal_equations
 from .optimizers import GradientDescent
 from .refinement import solve_orthogonal
 

@@ -17,6 +17,10 @@ All weights live in one flat vector ``parameters`` (first every ``W_l``, then ev
 ``b_l``), all gradients in ``gradients``; each layer holds views into them. An optimizer
 then updates the whole network with a few vectorised operations, and L-BFGS sees the plain
 vector it expects.
+
+This module holds the passes and the parameter layout; what a network accepts (layers that
+chain, an output its loss can read, the data) is checked by
+:mod:`yieldlab.engine.network_checks`, once, where user input enters.
 """
 
 from __future__ import annotations
@@ -26,19 +30,17 @@ from typing import Any
 
 import numpy as np
 
-from .._validation import check_matrix, check_numeric, check_rng
+from .._validation import check_rng
 from .activations import ACTIVATIONS
 from .layers import Dense
-from .losses import LOSSES, Loss, get_loss
+from .losses import Loss, get_loss
+from .network_checks import as_input, as_target, check_layers, check_output
 from .training import History, train
 
 __all__ = ["Network"]
 
 Array = np.ndarray
 DTYPES = {"float64": np.float64, "float32": np.float32}
-# the output activations whose values a built-in cross-entropy loss can take as probabilities
-# (the categorical one needs them to sum to 1 over the units)
-PROBABILITY_OUTPUTS = {"bce": ("sigmoid", "softmax"), "cross_entropy": ("softmax",)}
 
 
 class _Workspace:
@@ -121,29 +123,7 @@ class Network:
         random_state: Any = None,
         dtype: Any = "float64",
     ) -> None:
-        layers = list(layers) if isinstance(layers, Sequence) else layers
-        if not isinstance(layers, list) or not layers:
-            raise ValueError("Network: layers must be a non-empty list of Dense layers")
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Dense):
-                raise TypeError(f"Network: layers[{i}]={layer!r} is not a Dense layer")
-            if i and layer.n_in != layers[i - 1].n_out:
-                raise ValueError(
-                    f"Network: layers[{i}] has n_in={layer.n_in} but layers[{i - 1}] has "
-                    f"n_out={layers[i - 1].n_out}; they must match"
-                )
-        if len({id(layer) for layer in layers}) != len(layers):
-            raise ValueError("Network: the same Dense object appears twice; create one per layer")
-        for i, layer in enumerate(layers):
-            # NOTE: a layer's W and b are views into its network's parameters; a second
-            # network would rebind them, and the first would then read and train the second's
-            if layer.network is not None:
-                raise ValueError(
-                    f"Network: layers[{i}]={layer!r} already belongs to another Network (its "
-                    "weights are views of that network's parameters); build new Dense layers "
-                    "for each network, or pass copy.deepcopy(layers)"
-                )
-        self.layers = layers
+        self.layers = layers = check_layers(layers)
         self.loss = get_loss(loss)
         key = np.dtype(dtype).name
         if key not in DTYPES:
@@ -154,37 +134,8 @@ class Network:
         # the shortcut delta_L = (a_L - y) / N holds only for the built-in matched pair
         matched = self.loss.matched_activation
         self._matched = matched is not None and layers[-1].activation is ACTIVATIONS[matched]
-        if layers[-1].activation is ACTIVATIONS["softmax"] and layers[-1].n_out == 1:
-            raise ValueError(
-                "Network: a softmax over one output unit is always 1; use 'sigmoid' for one "
-                "probability, or one unit per class with softmax"
-            )
-        self._check_probability_output()
+        check_output(layers, self.loss)
         self._build(check_rng(random_state))
-
-    def _check_probability_output(self) -> None:
-        """Refuse a cross-entropy loss over a built-in output activation whose values are
-        not probabilities (a user's own activation may well produce them: not judged)."""
-        name = next((k for k, v in LOSSES.items() if v is self.loss), None)
-        allowed = PROBABILITY_OUTPUTS.get(name)
-        output = self.layers[-1].activation
-        built_in = any(output is act for act in ACTIVATIONS.values())
-        if allowed is None or not built_in or output.name in allowed:
-            return
-        where = f"layers[{len(self.layers) - 1}] has activation={output.name!r}"
-        if name == "bce":
-            # NOTE: bce clips p to [1e-12, 1 - 1e-12]: outside (0, 1) its value is flat while
-            # its gradient is ~1e11, so training would report a loss near 0 and diverge
-            raise ValueError(
-                f"Network: loss='bce' needs probabilities from the output layer, but {where}, "
-                "whose values can fall outside (0, 1); use a 'sigmoid' output layer (one "
-                "probability per output), or loss='mse' for measured values"
-            )
-        raise ValueError(
-            f"Network: loss='cross_entropy' needs class probabilities that sum to 1 from the "
-            f"output layer, but {where}; use a 'softmax' output layer (one unit per class), "
-            "or a 'sigmoid' output with loss='bce' for independent labels"
-        )
 
     # --- construction --------------------------------------------------------------------
 
@@ -342,45 +293,6 @@ class Network:
 
     # --- public conveniences -------------------------------------------------------------
 
-    def _as_input(self, X: Any, name: str = "X") -> Array:
-        X = check_matrix(name, X, n_columns=self.n_inputs, dtype=self.dtype)
-        return np.ascontiguousarray(X)
-
-    def _as_target(self, Y: Any, n: int) -> Array:
-        Y = check_numeric("Y", Y, dtype=self.dtype)
-        if Y.ndim == 1 and self.n_outputs == 1:
-            Y = Y[:, None]
-        Y = check_matrix("Y", Y, n_columns=self.n_outputs, dtype=self.dtype)
-        if Y.shape[0] != n:
-            raise ValueError(f"Y has {Y.shape[0]} rows but X has {n}; they must match")
-        name = self.loss.name
-        if name in ("bce", "cross_entropy") and (Y.min() < 0 or Y.max() > 1):
-            raise ValueError(
-                f"loss={name!r} needs targets that are probabilities, between 0 and 1; Y "
-                f"runs from {Y.min():g} to {Y.max():g} (for measured values use loss='mse')"
-            )
-        if self.loss is LOSSES["cross_entropy"]:
-            self._check_rows_sum_to_one(Y)
-        return np.ascontiguousarray(Y)
-
-    def _check_rows_sum_to_one(self, Y: Array) -> None:
-        """The softmax + cross-entropy shortcut (value ``lse(z) - y.z``, delta ``a - y``)
-        holds only when every row of ``Y`` sums to 1: refuse other rows."""
-        # NOTE: the sum of a row rounded to the network's dtype is off by about its length
-        # times eps (float32: 1e-7 per unit); 1e-6 more leaves room for rounded probabilities
-        tol = 1e-6 + Y.shape[1] * float(np.finfo(self.dtype).eps)
-        sums = Y.sum(axis=1, dtype=np.float64)
-        off = np.flatnonzero(np.abs(sums - 1.0) > tol)
-        if off.size:
-            row = int(off[0])
-            raise ValueError(
-                f"loss='cross_entropy' with a softmax output needs each row of Y to sum to 1 "
-                f"(one-hot classes, or class probabilities); row {row} sums to "
-                f"{sums[row]:.7g} ({off.size} such row(s)): give one-hot or probability rows "
-                "that sum to 1, or, for several labels per row, use a 'sigmoid' output with "
-                "loss='bce'"
-            )
-
     def predict(self, X: Any) -> Array:
         """Network output for every row of ``X``.
 
@@ -392,7 +304,7 @@ class Network:
         -------
         ndarray of shape (n_samples, n_outputs)
         """
-        X = self._as_input(X)
+        X = as_input(self, X)
         chunk = 8192
         if X.shape[0] <= chunk:
             return self.forward(X, _Workspace(self, X.shape[0])).copy()
@@ -422,8 +334,8 @@ class Network:
         grads : list of (ndarray of shape (n_out, n_in), ndarray of shape (n_out,))
             ``grads[i] == (dC/dW_i, dC/db_i)``, copies.
         """
-        X = self._as_input(X)
-        Y = self._as_target(Y, X.shape[0])
+        X = as_input(self, X)
+        Y = as_target(self, Y, X.shape[0])
         ws = _Workspace(self, X.shape[0])
         self.forward(X, ws)
         value = self.backward(X, Y, ws, l2)

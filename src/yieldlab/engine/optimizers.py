@@ -4,6 +4,10 @@ Every rule moves *against* the gradient (ERRATA: the notes' ``w -> w + eta dC/dw
 wrong sign). The optimizers work on the network's flat parameter vector in place, with
 preallocated buffers, so a step costs a handful of vectorised operations whatever the
 number of layers.
+
+The base class, the rules and the name table (:data:`OPTIMIZERS`, :func:`get_optimizer`)
+stay in one module, as in tinygrad's ``nn/optim.py``: each rule reads against the
+bookkeeping it relies on, and the option checks read the rules' signatures.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
-"""Training loops: mini-batch descent with early stopping, and full-batch L-BFGS.
+"""Training: :func:`train`, its :class:`History`, and mini-batch descent with early stopping.
 
+:func:`train` checks the options and data once, holds out the validation rows, and hands
+full-batch L-BFGS to :mod:`yieldlab.engine.lbfgs`; the first-order optimizers run here.
 Stochastic (mini-batch) gradient descent applies the optimizer's rule to one random batch
 at a time (ERRATA: the notes' "SGD"); the loss averages over the batch, so the learning
 rate does not depend on the batch size. Each epoch shuffles the rows once into a
 preallocated buffer and walks through it in contiguous slices: no Python work per sample
-and no copies per batch.
+and no copies per batch. A monitor stops the epochs when the (validation) loss stops
+improving, and a guard stops a diverging run with a message that names the learning rate.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy.optimize import minimize
 
 from .._validation import check_positive, check_rng
 from ..exceptions import DivergenceError
+from .lbfgs import train_lbfgs
+from .network_checks import as_input, as_target
 from .optimizers import Optimizer, check_no_options, get_optimizer
 
 if TYPE_CHECKING:
@@ -89,12 +93,7 @@ def _check_options(
 _BLOWUP = 1e3
 
 
-def _diverged(epoch: int, value: float, optimizer: Optimizer | None) -> DivergenceError:
-    if optimizer is None:
-        return DivergenceError(
-            f"training diverged at iteration {epoch}: the loss became {value:.3g}; scale the "
-            "inputs and targets, or use a smaller l2 or another optimizer"
-        )
+def _diverged(epoch: int, value: float, optimizer: Optimizer) -> DivergenceError:
     lr = optimizer.learning_rate
     return DivergenceError(
         f"training diverged at epoch {epoch}: the loss became {value:.3g}; the learning rate "
@@ -185,38 +184,69 @@ def train(
     if optimizer == "lbfgs":
         check_no_options(optimizer, optimizer_options)
     rng = check_rng(random_state)
-    X = network._as_input(X)
-    Y = network._as_target(Y, X.shape[0])
-    X_val = Y_val = None
-    if validation_data is not None:
-        X_val = network._as_input(validation_data[0], "X_val")
-        Y_val = network._as_target(validation_data[1], X_val.shape[0])
-    elif validation_fraction > 0:
-        n_val = max(1, round(validation_fraction * X.shape[0]))
-        if n_val >= X.shape[0]:
-            raise ValueError(
-                f"validation_fraction={validation_fraction!r} leaves no training rows out of "
-                f"{X.shape[0]}; use a smaller fraction or more data"
-            )
-        order = rng.permutation(X.shape[0])
-        X_val, Y_val = X[order[:n_val]], Y[order[:n_val]]
-        X, Y = np.ascontiguousarray(X[order[n_val:]]), np.ascontiguousarray(Y[order[n_val:]])
-    if early_stopping and X_val is None:
+    X = as_input(network, X)
+    Y = as_target(network, Y, X.shape[0])
+    X, Y, validation = _hold_out(network, X, Y, validation_data, validation_fraction, rng)
+    if early_stopping and validation is None:
         raise ValueError(
             "early_stopping=True needs validation rows; set validation_fraction (e.g. 0.1) "
             "or pass validation_data"
         )
-    history = History()
     if optimizer == "lbfgs":
-        _train_lbfgs(network, X, Y, epochs, l2, tol, history, callback)
-        if X_val is not None:
-            history.val_loss.append(_loss(network, X_val, Y_val))
+        history = History()
+        train_lbfgs(network, X, Y, epochs, l2, tol, history, callback)
+        if validation is not None:
+            history.val_loss.append(_loss(network, *validation))
         return history
     opt = get_optimizer(optimizer, learning_rate, **optimizer_options)
     opt.check_parameters(network.parameters)
     opt.decay_size = network.n_weights
     loop = _EpochLoop(network, X, Y, min(batch_size, X.shape[0]), l2, shuffle, rng)
     monitor = _Monitor(patience, tol, early_stopping, network)
+    return _descend(loop, opt, monitor, epochs, validation, callback)
+
+
+def _hold_out(
+    network: Network,
+    X: Array,
+    Y: Array,
+    validation_data: tuple[Any, Any] | None,
+    validation_fraction: float,
+    rng: np.random.Generator,
+) -> tuple[Array, Array, tuple[Array, Array] | None]:
+    """The training rows and the validation rows: ``validation_data`` (checked), else a
+    random ``validation_fraction`` of the rows, else None."""
+    if validation_data is not None:
+        X_val = as_input(network, validation_data[0], "X_val")
+        Y_val = as_target(network, validation_data[1], X_val.shape[0])
+        return X, Y, (X_val, Y_val)
+    if validation_fraction <= 0:
+        return X, Y, None
+    n_val = max(1, round(validation_fraction * X.shape[0]))
+    if n_val >= X.shape[0]:
+        raise ValueError(
+            f"validation_fraction={validation_fraction!r} leaves no training rows out of "
+            f"{X.shape[0]}; use a smaller fraction or more data"
+        )
+    order = rng.permutation(X.shape[0])
+    X_val, Y_val = X[order[:n_val]], Y[order[:n_val]]
+    X, Y = np.ascontiguousarray(X[order[n_val:]]), np.ascontiguousarray(Y[order[n_val:]])
+    return X, Y, (X_val, Y_val)
+
+
+def _descend(
+    loop: _EpochLoop,
+    opt: Optimizer,
+    monitor: _Monitor,
+    epochs: int,
+    validation: tuple[Array, Array] | None,
+    callback: Callable[[int, History], bool | None] | None,
+) -> History:
+    """Epochs of mini-batch descent, until ``epochs``, the monitor or the callback stops
+    them; a diverging run restores the starting weights and raises."""
+    network, X, Y = loop.network, loop.X, loop.Y
+    early_stopping = monitor.keep_best
+    history = History()
     start = network.parameters.copy()
     with np.errstate(over="ignore", invalid="ignore"):
         # on about 1,024 rows spread over the data (sorted data: not the first ones): the
@@ -234,8 +264,8 @@ def train(
         history.loss.append(value)
         history.grad_norms.append(norms)
         watched = value
-        if X_val is not None:
-            watched = _loss(network, X_val, Y_val)
+        if validation is not None:
+            watched = _loss(network, *validation)
             history.val_loss.append(watched)
         stop = monitor.update(epoch, watched if early_stopping else value)
         if callback is not None and callback(epoch, history):
@@ -334,60 +364,3 @@ class _EpochLoop:
             step(params, grads, sq_sum)
         per_layer = np.array([sq_sum[s].sum() for s in network.weight_slices])
         return total / Xs.shape[0], np.sqrt(per_layer / len(self.starts))
-
-
-def _train_lbfgs(
-    network: Network,
-    X: Array,
-    Y: Array,
-    max_iter: int,
-    l2: float,
-    tol: float | None,
-    history: History,
-    callback: Callable | None,
-) -> None:
-    """Minimise the full-batch loss over the flat parameter vector with L-BFGS-B."""
-    ws = network.workspace(X.shape[0])
-    params = network.parameters
-    state: dict[str, Any] = {"value": math.inf}
-
-    def fun(theta: Array) -> tuple[float, Array]:
-        params[...] = theta
-        network.forward(X, ws)
-        value = network.backward(X, Y, ws, l2)
-        state["value"] = value
-        if not math.isfinite(value):
-            # L-BFGS backs off from a non-finite trial point by itself
-            return math.inf, np.zeros_like(theta, dtype=np.float64)
-        return value, network.gradients.astype(np.float64)
-
-    def record(intermediate_result: Any) -> None:
-        history.loss.append(float(intermediate_result.fun))
-        history.grad_norms.append(network.gradient_norms())
-        if callback is not None and callback(history.n_epochs - 1, history):
-            raise StopIteration
-
-    gtol = 1e-5 if tol is None else min(1e-5, tol)
-    result = minimize(
-        fun,
-        params.astype(np.float64),
-        jac=True,
-        method="L-BFGS-B",
-        callback=record,
-        options={
-            "maxiter": max_iter,
-            "maxfun": 2 * max_iter + 20,
-            "gtol": gtol,
-            "ftol": 1e3 * np.finfo(float).eps,
-        },
-    )
-    params[...] = result.x
-    final = _loss(network, X, Y) if X.shape[0] else math.inf
-    if not math.isfinite(final):
-        raise _diverged(history.n_epochs, final, None)
-    if not history.loss:
-        history.loss.append(final)
-        history.grad_norms.append(network.gradient_norms())
-    history.best_epoch = history.n_epochs - 1
-    history.stop_reason = str(result.message)
-    history.reached_limit = result.status == 1  # SciPy: iteration or evaluation limit

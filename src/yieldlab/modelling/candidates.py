@@ -35,8 +35,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._validation import check_rng
 from ..models._data import standardize
+from ..models._perceptron import LBFGS_MAX_ROWS
 from ..models.linear import AliasingWarning, LinearRegression
-from ..models.mlp import LBFGS_MAX_ROWS, MLPRegressor
+from ..models.mlp import MLPRegressor
 from ..models.response_surface import (
     ResponseSurface,
     drop_aliased_powers,

@@ -36,7 +36,7 @@ from sklearn.model_selection import KFold
 from threadpoolctl import threadpool_limits
 
 from .._validation import check_choice
-from ..models.mlp import LBFGS_MAX_ROWS
+from ..models._perceptron import LBFGS_MAX_ROWS
 from .candidates import (
     DEFAULT_CANDIDATES,
     LARGE_NETWORK,
