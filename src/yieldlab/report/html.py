@@ -150,7 +150,11 @@ class HtmlReport:
                 )
             elif formatted[column].dtype == object:  # numbers among text (a summary table)
                 formatted[column] = formatted[column].map(
-                    lambda v: f"{v:.{digits}g}" if isinstance(v, float | np.floating) else v
+                    lambda v: (
+                        ("" if np.isnan(v) else f"{v:.{digits}g}")
+                        if isinstance(v, float | np.floating)
+                        else v
+                    )
                 )
         body = formatted.to_html(index=index, escape=True, border=0, na_rep="")
         if caption:

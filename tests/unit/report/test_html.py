@@ -65,3 +65,16 @@ def test_numbers_among_text_are_rounded_like_the_rest():
     text = report.render()
     assert "<td>146.9</td>" in text and "<td>Pd</td>" in text and "<td>3</td>" in text
     assert "146.906409" not in text
+
+
+def test_cells_that_do_not_apply_in_a_summary_are_left_empty():
+    # describe(include="all") of a numeric and a categorical column: the categorical row's
+    # mean and the numeric row's count of levels are NaN among text; they printed 'nan'
+    import pandas as pd
+
+    frame = pd.DataFrame({"T": [60.0, 80.0, 100.0], "catalyst": ["Pd", "Ni", "Pd"]})
+    report = HtmlReport("t")
+    report.section("s")
+    report.table(frame.describe(include="all").T[["unique", "mean", "max"]])
+    text = report.render()
+    assert "nan" not in text.lower() and "<td>80</td>" in text and "<td>2</td>" in text
