@@ -38,7 +38,7 @@ import pandas as pd
 from ..exceptions import DataError
 from .parameters import _check_ends
 
-__all__ = ["OBJECTIVE_TYPES", "Maximize", "Minimize", "Objective", "Target"]
+__all__ = ["OBJECTIVE_TYPES", "Maximize", "Minimize", "Objective", "RangeWarning", "Target"]
 
 
 def _optional_number(owner: str, argument: str, value: Any) -> float | None:
@@ -139,6 +139,25 @@ class Objective:
                 + _number_hint(value)
             )
         return y
+
+    def far_outside(self, y: Any) -> np.ndarray:
+        """Boolean array: which values lie beyond the declared bounds by more than their
+        distance ``high - low`` (a yield of 950 where 0 to 100 is declared: a typo, or a
+        fraction typed as a percentage). False everywhere unless both bounds are given:
+        a bound taken from the results says nothing about which values are plausible, and a
+        cost may well run far past the ``high`` beyond which it is merely unacceptable.
+
+        Examples
+        --------
+        >>> Maximize("yield", 0, 100).far_outside([95.0, 150.0, 950.0, -120.0]).tolist()
+        [False, False, True, True]
+        """
+        y = np.asarray(y, dtype=float)
+        if self.low is None or self.high is None:
+            return np.zeros(y.shape, bool)
+        width = self.high - self.low
+        with np.errstate(invalid="ignore"):
+            return (y > self.high + width) | (y < self.low - width)
 
     def is_failed(self, results: Any) -> np.ndarray:
         """Boolean array: which runs failed (the value is NaN)."""
@@ -346,6 +365,32 @@ class Target(Objective):
         out = super().to_dict()
         out["value"] = self.value
         return out
+
+
+class RangeWarning(UserWarning):
+    """A result lies far outside the bounds declared for its objective
+    (:meth:`Objective.far_outside`); it was recorded as given.
+
+    Attributes
+    ----------
+    row : int
+        The row of the results.
+    experiment : int
+        The experiment it was recorded as.
+    objective : Objective
+    value : float
+    """
+
+    def __init__(self, row: int, experiment: int, objective: Objective, value: float) -> None:
+        self.row, self.experiment = row, experiment
+        self.objective, self.value = objective, value
+        super().__init__(
+            f"results, row {row}, column {objective.name!r}: {value:g} lies far outside the "
+            f"range {objective.low:g} to {objective.high:g} declared for {objective!r}; "
+            f"recorded as given (experiment {experiment}). If it is a typo, or a fraction "
+            "typed for a percentage, replace it with correct("
+            f"{experiment}, {{{objective.name!r}: <value>}}, reason=...)"
+        )
 
 
 OBJECTIVE_TYPES: dict[str, type[Objective]] = {

@@ -25,6 +25,7 @@ import pandas as pd
 from .._files import check_output_file
 from ..exceptions import CampaignError, SpaceError, StoreError, YieldlabError
 from .desirability import Desirability
+from .objectives import RangeWarning
 from .pareto import objective_matrix
 from .pareto import pareto_mask as _pareto_mask
 from .results import (
@@ -208,6 +209,10 @@ class CampaignRecord:
                 NearMatchWarning(int(kept[matcher.near[0][0]]), pending, len(matcher.near)),
                 stacklevel=2,
             )
+        for j, o in enumerate(self.objectives):
+            for row in np.flatnonzero(o.far_outside(Y[:, j])):
+                far = RangeWarning(int(kept[row]), int(recorded[row]), o, float(Y[row, j]))
+                warnings.warn(far, stacklevel=2)
         data = self.data
         if repeats:
             warn_repeats(
