@@ -141,23 +141,26 @@ class Objective:
         return y
 
     def far_outside(self, y: Any) -> np.ndarray:
-        """Boolean array: which values lie beyond the declared bounds by more than their
-        distance ``high - low`` (a yield of 950 where 0 to 100 is declared: a typo, or a
-        fraction typed as a percentage). False everywhere unless both bounds are given:
-        a bound taken from the results says nothing about which values are plausible, and a
-        cost may well run far past the ``high`` beyond which it is merely unacceptable.
+        """Boolean array: which values lie on the good side of the declared bounds, beyond
+        the fully desirable one by more than their distance ``high - low`` (a yield of 950
+        where 0 to 100 is declared: a typo). False everywhere unless both bounds are given,
+        and for a target: the bounds are the desirability's, not physical limits, so a value
+        on the bad side (a purity of 80 where 95 to 100 is acceptable, a cost far past the
+        ``high`` beyond which it is unacceptable) is no sign of a typo.
 
         Examples
         --------
         >>> Maximize("yield", 0, 100).far_outside([95.0, 150.0, 950.0, -120.0]).tolist()
-        [False, False, True, True]
+        [False, False, True, False]
         """
         y = np.asarray(y, dtype=float)
-        if self.low is None or self.high is None:
+        if self.low is None or self.high is None or self.sense == "target":
             return np.zeros(y.shape, bool)
         width = self.high - self.low
         with np.errstate(invalid="ignore"):
-            return (y > self.high + width) | (y < self.low - width)
+            if self.sense == "max":
+                return y > self.high + width
+            return y < self.low - width
 
     def is_failed(self, results: Any) -> np.ndarray:
         """Boolean array: which runs failed (the value is NaN)."""
@@ -368,7 +371,7 @@ class Target(Objective):
 
 
 class RangeWarning(UserWarning):
-    """A result lies far outside the bounds declared for its objective
+    """A result lies far beyond the fully desirable bound declared for its objective
     (:meth:`Objective.far_outside`); it was recorded as given.
 
     Attributes
@@ -385,10 +388,10 @@ class RangeWarning(UserWarning):
         self.row, self.experiment = row, experiment
         self.objective, self.value = objective, value
         super().__init__(
-            f"results, row {row}, column {objective.name!r}: {value:g} lies far outside the "
+            f"results, row {row}, column {objective.name!r}: {value:g} lies far beyond the "
             f"range {objective.low:g} to {objective.high:g} declared for {objective!r}; "
-            f"recorded as given (experiment {experiment}). If it is a typo, or a fraction "
-            "typed for a percentage, replace it with correct("
+            f"recorded as given (experiment {experiment}). If it is a typo, replace it with "
+            "correct("
             f"{experiment}, {{{objective.name!r}: <value>}}, reason=...)"
         )
 

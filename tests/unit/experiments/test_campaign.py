@@ -526,13 +526,14 @@ def test_a_result_far_outside_its_declared_range_is_recorded_with_a_warning():
     space = Space([Real("x", 0, 1)])
     campaign = Campaign(space, [Maximize("yield", 0, 100), Minimize("cost", high=5)])
     results = pd.DataFrame(
-        {"x": [0.1, 0.5, 0.9], "yield": [50.0, 950.0, 60.0], "cost": [2.0, 300.0, 1.0]}
+        {"x": [0.1, 0.5, 0.9], "yield": [50.0, 950.0, -20.0], "cost": [2.0, 300.0, 1.0]}
     )
     with pytest.warns(RangeWarning) as caught:
         campaign.add(results)
-    # only the yield: a cost past the bound it is unacceptable beyond is no typo
+    # only the 950: a value on the bad side of desirability bounds (a cost past the bound it
+    # is unacceptable beyond, a yield below 0 on a ramp from 0) is no sign of a typo
     assert len(caught) == 1
     warning = caught[0].message
     assert (warning.row, warning.experiment, warning.value) == (1, 2, 950.0)
-    assert "row 1, column 'yield': 950 lies far outside the range 0 to 100" in str(warning)
-    assert campaign.data["yield"].tolist() == [50.0, 950.0, 60.0]  # recorded as given
+    assert "row 1, column 'yield': 950 lies far beyond the range 0 to 100" in str(warning)
+    assert campaign.data["yield"].tolist() == [50.0, 950.0, -20.0]  # recorded as given
