@@ -33,6 +33,7 @@ from .selection import (
     fold_rmse,
     make_splits,
     one_standard_error,
+    replicate_groups,
     resolve_candidates,
     standard_error,
 )
@@ -318,7 +319,7 @@ class AutoModel(RegressorMixin, BaseEstimator):
         """Cross-validate the candidates (and their blend); score them."""
         n, p = Xe.shape
         repeats = auto_repeats(n) if self.repeats == "auto" else int(self.repeats)
-        splits = make_splits(n, self.cv, repeats, seed)
+        splits = make_splits(n, self.cv, repeats, seed, replicate_groups(Xe))
         estimators = dict(resolve_candidates(self.candidates, seed))
         n_train = int(np.mean([s.train.size for s in splits]))
         tasks = [(k, est, estimated_seconds(est, n_train, p)) for k, est in estimators.items()]

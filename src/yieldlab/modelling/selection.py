@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import KFold
+from sklearn.utils.metadata_routing import get_routing_for_object
 from threadpoolctl import threadpool_limits
 
 from .._validation import check_choice
@@ -61,6 +62,7 @@ __all__ = [
     "make_splits",
     "one_standard_error",
     "paired_standard_error",
+    "replicate_groups",
     "resolve_candidates",
     "standard_error",
 ]
@@ -113,31 +115,99 @@ def auto_repeats(n_samples: int) -> int:
     return int(np.clip(round(250 / max(n_samples, 1)), 1, 3))
 
 
-def make_splits(n_samples: int, cv: Any, repeats: int, seed: int) -> list[Split]:
+def replicate_groups(X: np.ndarray) -> np.ndarray:
+    """The setting of each row: rows with identical inputs (replicates) share a label.
+
+    Labels count the distinct rows in the order they first appear, so a table without
+    replicates gets ``0, 1, ..., n_samples - 1``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+
+    Examples
+    --------
+    >>> replicate_groups(np.array([[2.0, 1.0], [0.0, 5.0], [2.0, 1.0], [1.0, 1.0]])).tolist()
+    [0, 1, 0, 2]
+    """
+    X = np.asarray(X)
+    if X.shape[0] == 0:
+        return np.zeros(0, dtype=int)
+    _, first, inverse = np.unique(
+        X.reshape(X.shape[0], -1), axis=0, return_index=True, return_inverse=True
+    )
+    rank = np.empty(first.size, dtype=int)
+    rank[np.argsort(first)] = np.arange(first.size)
+    return rank[inverse.ravel()]
+
+
+def make_splits(
+    n_samples: int, cv: Any, repeats: int, seed: int, groups: np.ndarray | None = None
+) -> list[Split]:
     """The splits: ``repeats`` shuffled K-folds (``cv`` an int), or those of a splitter.
+
+    With ``groups`` (:func:`replicate_groups`) the K-fold deals out settings, not rows:
+    the replicates of a setting are held out together, so the held-out error is that of
+    predicting a new setting. (Replicates on both sides would measure how well a model
+    repeats a setting it has seen: on 10 settings run 4 times, a cross-validated RMSE of
+    0.58 against 5.3 at new settings.) With fewer distinct settings than ``cv``, there are
+    as many folds as settings (leave one setting out); when every row has the same inputs,
+    rows are dealt out. Without replicates the folds are exactly those of plain K-fold.
 
     Parameters
     ----------
     n_samples : int
     cv : int or cross-validation splitter (an object with ``split``)
+        A splitter is used as it is, given ``groups`` when it takes them (``GroupKFold``).
     repeats : int
         Ignored for a splitter.
     seed : int
+    groups : ndarray of shape (n_samples,), optional
+        Labels ``0 .. n_groups - 1``; None treats every row as its own setting.
 
     Returns
     -------
     list of Split
+
+    Examples
+    --------
+    >>> groups = np.repeat(np.arange(4), 3)  # 4 settings, 3 replicates each
+    >>> splits = make_splits(12, 5, 1, seed=0, groups=groups)
+    >>> len(splits), all(set(groups[s.train]).isdisjoint(groups[s.test]) for s in splits)
+    (4, True)
     """
+    dummy = np.zeros((n_samples, 1))
     if not isinstance(cv, int | np.integer):
-        dummy = np.zeros((n_samples, 1))
+        extra = {"groups": groups} if groups is not None and _takes_groups(cv) else {}
         return [Split(0, k, np.asarray(a), np.asarray(b)) for k, (a, b) in
-                enumerate(cv.split(dummy))]  # fmt: skip
+                enumerate(cv.split(dummy, **extra))]  # fmt: skip
+    labels = np.arange(n_samples) if groups is None else np.asarray(groups)
+    n_groups = int(labels.max()) + 1 if labels.size else 0
+    if n_groups < 2:  # one setting: nothing to hold out but rows
+        labels, n_groups = np.arange(n_samples), n_samples
     splits = []
     for r in range(repeats):
-        folds = KFold(int(cv), shuffle=True, random_state=(seed + 7919 * r) % 2**32)
-        for k, (train, test) in enumerate(folds.split(np.zeros((n_samples, 1)))):
-            splits.append(Split(r, k, train, test))
+        folds = KFold(min(int(cv), n_groups), shuffle=True,
+                      random_state=(seed + 7919 * r) % 2**32)  # fmt: skip
+        # NOTE: KFold returns sorted indices, so with one row per setting (labels 0..n-1)
+        # these are exactly the row folds of KFold on the rows
+        for k, (_, test) in enumerate(folds.split(np.zeros((n_groups, 1)))):
+            held = np.zeros(n_groups, dtype=bool)
+            held[test] = True
+            splits.append(Split(r, k, np.flatnonzero(~held[labels]), np.flatnonzero(held[labels])))
     return splits
+
+
+def _takes_groups(splitter: Any) -> bool:
+    """Whether a scikit-learn splitter's ``split`` uses ``groups`` (GroupKFold, ...)."""
+    try:
+        return bool(get_routing_for_object(splitter).consumes("split", ["groups"]))
+    except Exception:  # not a scikit-learn splitter: call it as it is
+        return False
 
 
 def fit_fold(

@@ -10,7 +10,7 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.model_selection import ShuffleSplit
+from sklearn.model_selection import GroupKFold, KFold, ShuffleSplit
 
 from yieldlab.modelling import selection
 from yieldlab.modelling.candidates import MLPEnsemble, RidgeResponseSurface
@@ -22,6 +22,7 @@ from yieldlab.modelling.selection import (
     make_splits,
     one_standard_error,
     paired_standard_error,
+    replicate_groups,
     standard_error,
 )
 from yieldlab.modelling.uncertainty import PredictiveStd, blend_folds, greedy_weights
@@ -72,6 +73,69 @@ def test_splits_are_seeded_disjoint_and_cover_every_row():
 def test_a_splitter_is_used_as_given():
     splits = make_splits(20, ShuffleSplit(3, test_size=0.25, random_state=0), 4, seed=0)
     assert [(s.repeat, s.fold, s.test.size) for s in splits] == [(0, 0, 5), (0, 1, 5), (0, 2, 5)]
+
+
+def test_replicate_groups_number_the_settings_in_order_of_first_appearance():
+    X = np.array([[1.0, 2.0], [0.0, 0.0], [1.0, 2.0], [1.0, 2.5], [0.0, 0.0]])
+    assert replicate_groups(X).tolist() == [0, 1, 0, 2, 1]
+    assert replicate_groups(np.array([[3.0], [1.0], [2.0]])).tolist() == [0, 1, 2]
+
+
+@pytest.mark.parametrize(("n", "cv"), [(23, 5), (40, 5), (60, 10), (7, 2)])
+def test_without_replicates_the_folds_are_those_of_plain_kfold(rng, n, cv):
+    # grouping identical rows must not change a single fold of a table without replicates
+    groups = replicate_groups(rng.normal(size=(n, 3)))
+    splits = make_splits(n, cv, 3, seed=11, groups=groups)
+    expected = [
+        (r, k, train, test)
+        for r in range(3)
+        for k, (train, test) in enumerate(
+            KFold(cv, shuffle=True, random_state=11 + 7919 * r).split(np.zeros((n, 1)))
+        )
+    ]
+    assert len(splits) == len(expected)
+    for s, (r, k, train, test) in zip(splits, expected, strict=True):
+        assert (s.repeat, s.fold) == (r, k)
+        assert np.array_equal(s.train, train) and np.array_equal(s.test, test)
+    assert all(
+        np.array_equal(a.test, b.test)
+        for a, b in zip(splits, make_splits(n, cv, 3, seed=11), strict=True)
+    )
+
+
+def test_the_replicates_of_a_setting_are_held_out_together(rng):
+    # 10 settings run 4 times, in shuffled order, plus 6 single runs
+    groups = replicate_groups(
+        rng.permutation(np.r_[np.repeat(np.arange(10.0), 4), 10 + np.arange(6.0)])[:, None]
+    )
+    splits = make_splits(groups.size, 5, 3, seed=2, groups=groups)
+    assert len(splits) == 15
+    for s in splits:
+        assert set(groups[s.train]).isdisjoint(groups[s.test])
+    for r in range(3):
+        tests = np.concatenate([s.test for s in splits if s.repeat == r])
+        assert sorted(tests.tolist()) == list(range(groups.size))
+    again = make_splits(groups.size, 5, 3, seed=2, groups=groups)
+    assert all(np.array_equal(a.test, b.test) for a, b in zip(splits, again, strict=True))
+
+
+def test_fewer_settings_than_folds_leave_one_setting_out():
+    groups = np.repeat(np.arange(3), 4)
+    splits = make_splits(12, 5, 2, seed=0, groups=groups)
+    assert [(s.repeat, s.fold) for s in splits] == [(r, k) for r in (0, 1) for k in range(3)]
+    assert all(np.unique(groups[s.test]).size == 1 for s in splits)
+    # one setting in all rows: nothing to hold out but rows
+    splits = make_splits(6, 5, 1, seed=0, groups=np.zeros(6, dtype=int))
+    assert len(splits) == 5 and sum(s.test.size for s in splits) == 6
+
+
+def test_a_group_splitter_is_given_the_settings_and_others_are_not():
+    groups = np.repeat(np.arange(4), 2)
+    splits = make_splits(8, GroupKFold(2), 3, seed=0, groups=groups)
+    assert all(set(groups[s.train]).isdisjoint(groups[s.test]) for s in splits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # KFold warns when it is given groups it ignores
+        assert len(make_splits(8, KFold(4), 3, seed=0, groups=groups)) == 4
 
 
 def test_auto_repeats_scale_down_with_rows():
