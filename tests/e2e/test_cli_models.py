@@ -467,3 +467,51 @@ def test_model_report_names_the_best_run_by_its_line_and_holds_only_used_inputs(
     found = json.loads(result.stdout)
     assert found["fixed"] == {} and set(found["settings"]) == {"a", "b"}
     assert found["settings"]["a"] == pytest.approx(x[:, 0].max(), rel=1e-3)
+
+
+def test_fit_names_an_infinite_cell_and_every_column_with_empty_cells(tmp_path):
+    runs = reactor_table()
+    runs.loc[1, "temperature"] = np.inf
+    runs.to_csv(tmp_path / "inf.csv", index=False)
+    assert_user_error(
+        run_cli("fit", "inf.csv", "-t", "yield", cwd=tmp_path),
+        "inf.csv, line 3, column 'temperature': 'inf' is not a finite number",
+        "replace it with the measured value, or delete the row",
+    )
+    runs = reactor_table()
+    runs.loc[3, "pressure"] = np.nan
+    runs.loc[7, "temperature"] = np.nan
+    runs.to_csv(tmp_path / "gaps.csv", index=False)
+    assert_user_error(
+        run_cli("fit", "gaps.csv", "-t", "yield", cwd=tmp_path),
+        "gaps.csv: 2 columns have empty cells",
+        "line 9, column 'temperature' (an input): 1 empty cell(s)",
+        "line 5, column 'pressure' (an input): 1 empty cell(s)",
+    )
+
+
+def test_optimize_suggests_the_target_quoted_for_the_shell(tmp_path):
+    runs = reactor_table().rename(columns={"yield": "yield (%)"})
+    runs.to_csv(tmp_path / "runs.csv", index=False)
+    result = run_cli("fit", "runs.csv", "-t", "yield (%)", "--cv", "3", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert_user_error(
+        run_cli("optimize", "runs.ylm", "--maximize", "yield", cwd=tmp_path),
+        "use --maximize 'yield (%)'",
+    )
+
+
+def test_fit_says_when_the_coefficients_are_ridge_shrunk_and_not_testable(tmp_path):
+    runs = pd.DataFrame({"temperature": [60.0, 70, 80, 90, 100], "time": [1.0, 4, 2, 5, 3]})
+    runs["yield"] = (40 + 0.3 * runs["temperature"] - 2 * (runs["time"] - 3) ** 2
+                     + [0.5, -0.3, 0.2, -0.6, 0.1])  # fmt: skip
+    runs.to_csv(tmp_path / "tiny.csv", index=False)
+    result = run_cli("fit", "tiny.csv", "-t", "yield", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    if load(tmp_path / "tiny.ylm").best_name_ != "response_surface":
+        pytest.skip("another model was selected")
+    assert "6 terms on 5 runs leave" in result.stderr and "Add runs" in result.stderr
+    out = " ".join(result.stdout.split())
+    assert "The coefficients are ridge-shrunk" in out
+    assert "only the estimates are shown" in out
+    assert "p_value" not in out

@@ -22,6 +22,7 @@ from .app import (
     console,
     frame_table,
     print_json,
+    shell,
 )
 from .sheets import write_sheet
 
@@ -194,25 +195,102 @@ def fit(
     if callable(summary):
         units = coefficient_units(model.best_estimator_)
         title = f"Coefficients ({units})" if units else "Coefficients"
-        console.print(frame_table(summary(), title=title, index=True))
+        table, notes = _coefficients(model.best_estimator_, summary())
+        console.print(frame_table(table, title=title, index=True))
+        for note in notes:
+            console.print(note, highlight=False, markup=False)
     console.print(frame_table(model.importances_, title="Which inputs matter", index=True))
     console.print(f"Model saved to {out}", highlight=False)
 
 
+def _coefficients(estimator, table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The coefficient table as ``yieldlab report`` shows it, and the notes that go with
+    it: a ridge penalty (the estimates are shrunk, unlike those of an ordinary
+    least-squares tool such as JMP or Minitab), aliased terms, and too few residual degrees
+    of freedom for standard errors, p-values and intervals (only the estimates are kept)."""
+    from ..report.model_report import MIN_RESIDUAL_DOF
+
+    inner = estimator
+    for _ in range(4):  # the least-squares fit inside a wrapper (the ridge response surface)
+        if hasattr(inner, "dof_resid_") or getattr(inner, "estimator_", None) is None:
+            break
+        inner = inner.estimator_
+    notes = []
+    alpha = getattr(inner, "alpha", 0.0)
+    dof = getattr(inner, "dof_resid_", np.inf)
+    if isinstance(alpha, int | float | np.number) and alpha > 0:
+        notes.append(
+            f"The coefficients are ridge-shrunk (alpha = {float(alpha):.3g}): biased towards "
+            "0, so they differ from an ordinary least-squares fit (JMP, Minitab), and their "
+            "standard errors and p-values are approximate"
+            + (f" (effective residual degrees of freedom {dof:.3g})" if np.isfinite(dof) else "")
+            + "."
+        )
+    aliased = [str(t) for t in table.attrs.get("aliased", [])]
+    if aliased:
+        notes.append(f"Aliased, not separately estimable (see the warning): {', '.join(aliased)}.")
+    if not dof >= MIN_RESIDUAL_DOF:
+        notes.append(
+            f"{len(table)} terms leave {dof:.2g} residual degrees of freedom: standard "
+            "errors, p-values and intervals would mean nothing, so only the estimates are "
+            "shown; add runs, or fit a smaller model."
+        )
+        table = table[["estimate"]]
+    return table, notes
+
+
 def _check_empty_cells(frame: pd.DataFrame, target: str, data: Path) -> None:
-    """Name the first empty cell of the target or of an input that is not empty throughout
-    (such a column is left out of the model anyway), by its line in the file."""
+    """Name the empty cells of the target and of every input that is not empty throughout
+    (such a column is left out of the model anyway), by their lines in the file, all in one
+    message; then the infinite numbers."""
+    columns = [target, *[c for c in frame.columns if c != target]]
+    kept = [c for c in columns if c == target or not frame[c].isna().all()]
+    _check_cells(frame, kept, data, "fill it in or delete the row", target=target)
+
+
+def _check_cells(
+    frame: pd.DataFrame, columns: list, data: Path, fix: str, target: str | None = None
+) -> None:
+    """Refuse empty cells (every such column named in one message, each with the line of
+    its first empty cell) and infinite numbers in ``columns`` of ``frame``."""
     from ..modelling.tables import line_of
 
-    for column in [target, *[c for c in frame.columns if c != target]]:
-        empty = frame[column].isna().to_numpy()
-        if empty.any() and (column == target or not empty.all()):
-            row = int(np.flatnonzero(empty)[0])
-            what = "the target" if column == target else "an input"
+    def what(column) -> str:
+        if target is None:
+            return ""
+        return " (the target)" if column == target else " (an input)"
+
+    empty = []
+    for column in columns:
+        blank = frame[column].isna().to_numpy()
+        if blank.any():
+            empty.append((column, line_of(frame, int(np.flatnonzero(blank)[0])), blank.sum()))
+    if len(empty) == 1:
+        column, line, count = empty[0]
+        raise UserError(
+            f"{data}, line {line}, column {column!r}{what(column)} is empty ({count} empty "
+            f"cell(s) in that column); {fix}"
+        )
+    if empty:
+        cells = "; ".join(
+            f"line {line}, column {column!r}{what(column)}: {count} empty cell(s)"
+            for column, line, count in empty
+        )
+        raise UserError(
+            f"{data}: {len(empty)} columns have empty cells (the first of each named): "
+            f"{cells}; fill them in or delete the rows"
+        )
+    for column in columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        values = frame[column].to_numpy(dtype=float)
+        infinite = np.isinf(values)
+        if infinite.any():
+            row = int(np.flatnonzero(infinite)[0])
             raise UserError(
-                f"{data}, line {line_of(frame, row)}, column {column!r} ({what}) is empty "
-                f"({int(empty.sum())}"
-                " empty cell(s) in that column); fill it in or delete the row"
+                f"{data}, line {line_of(frame, row)}, column {column!r}: '{values[row]:g}' is "
+                f"not a finite number ({int(infinite.sum())} such cell(s) in that column); "
+                "replace it with the measured value, or delete the row"
             )
 
 
@@ -275,15 +353,8 @@ def predict(
     frame = read_table(data)
     if getattr(model, "impute", None) is None:  # a model fitted by 'yieldlab fit'
         unused = {name for name, _ in getattr(getattr(model, "encoder_", None), "dropped_", [])}
-        for column in [c for c in _inputs(model, frame).columns if c not in unused]:
-            empty = frame[column].isna().to_numpy()
-            if empty.any():
-                row = int(np.flatnonzero(empty)[0])
-                raise UserError(
-                    f"{data}, line {line_of(frame, row)}, column {column!r} is empty "
-                    f"({int(empty.sum())} empty cell(s) in that column); fill it in: the model "
-                    "needs every input"
-                )
+        used = [c for c in _inputs(model, frame).columns if c not in unused]
+        _check_cells(frame, used, data, "fill it in: the model needs every input")
     try:
         mean, std = model.predict(_inputs(model, frame), return_std=True)
         bounds = model.predict_interval(_inputs(model, frame), level=level)
@@ -366,7 +437,7 @@ def optimize(
     if target is not None and response != target:
         raise UserError(
             f"the model predicts {target!r}, not {response!r}; use "
-            f"--{'maximize' if maximize else 'minimize'} {target}"
+            f"--{'maximize' if maximize else 'minimize'} {shell(target)}"
         )
     inputs = [str(c) for c in model.feature_names_in_]
     # columns 'fit' left out (constant, an identifier): not settings to optimize

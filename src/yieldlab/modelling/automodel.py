@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from .._validation import check_choice, check_positive, check_rng, check_scale
 from ..exceptions import DataError
+from ..models.response_surface import AliasingWarning
 from .candidates import complexity
 from .encoding import IMPUTE, TableEncoder, as_frame, check_target
 from .importance import importance_table
@@ -138,7 +139,9 @@ class AutoModel(RegressorMixin, BaseEstimator):
     encoder_ : TableEncoder
     n_splits_ : int
     fit_warnings_ : list of str
-        Warnings of the final refit (e.g. aliased terms).
+        Warnings of the final refit. Those of aliased terms (a copied or derived column)
+        and of too few runs for the selected model's terms are also given as an
+        :class:`~yieldlab.models.AliasingWarning` by :meth:`fit`.
     training_inputs_ : DataFrame
         The rows the model was fitted on, as given (before encoding): the data range
         that :func:`yieldlab.experiments.find_optimum` and the report work within.
@@ -292,6 +295,9 @@ class AutoModel(RegressorMixin, BaseEstimator):
         search = self._search(Xe, y, encoder, seed)
         best = self._choose(search, time.perf_counter() - start)
         estimator, caught = _refit(search.estimators[best], Xe, y, encoder.feature_names_)
+        for message in estimability_warnings(estimator):  # a wrapper may have silenced it
+            warnings.warn(f"the selected model {best!r}: {message}", AliasingWarning,
+                          stacklevel=2)  # fmt: skip
         calibrator = search.scored[best]["calibrator"]
         search.board["selected"] = search.board["name"] == best
         describe_refit(search.board, best, estimator)
@@ -537,11 +543,34 @@ def _target_name(y: Any) -> str | None:
 
 
 def _refit(estimator: Any, X: np.ndarray, y: np.ndarray, columns: list[str]):
-    """A clone of ``estimator`` fitted on all rows, and the warnings it raised."""
+    """A clone of ``estimator`` fitted on all rows, and the warnings it raised (with those
+    of the least-squares fits inside it that a wrapper kept to itself)."""
     with warnings.catch_warnings(record=True) as caught, threadpool_limits(1):
         warnings.simplefilter("always")
         fitted = clone(estimator).fit(pd.DataFrame(X, columns=columns), y)
-    return fitted, list(dict.fromkeys(str(w.message) for w in caught))
+    messages = [str(w.message) for w in caught] + estimability_warnings(fitted)
+    return fitted, list(dict.fromkeys(messages))
+
+
+def estimability_warnings(estimator: Any) -> list[str]:
+    """The :class:`~yieldlab.models.AliasingWarning` messages of the least-squares fits in
+    ``estimator`` (itself, the model a wrapper holds in ``estimator_``, the members of a
+    blend): aliased terms and too few residual degrees of freedom. A wrapper such as the
+    ridge response surface silences them while it fits, so they are read back here."""
+    found, stack = [], [estimator]
+    while stack:
+        inner = stack.pop()
+        found += [
+            message
+            for message in (getattr(inner, "alias_warning_", None),
+                            getattr(inner, "dof_warning_", None))
+            if isinstance(message, str)
+        ]  # fmt: skip
+        if isinstance(inner, Blend):
+            stack += [member for _, member, _ in getattr(inner, "members_", [])]
+        if getattr(inner, "estimator_", None) is not None:
+            stack.append(inner.estimator_)
+    return found
 
 
 def _mode(items: list[dict]) -> dict:

@@ -211,7 +211,10 @@ def _format_relation(weights: np.ndarray, names: list[str], fit_intercept: bool)
             continue
         sign = "-" if w < 0 else "+"
         value = f"{abs(w):.6g}"
-        term = value if (fit_intercept and j == 0) else f"{value}*{names[j]}"
+        if fit_intercept and j == 0:
+            term = value
+        else:
+            term = names[j] if value == "1" else f"{value}*{names[j]}"
         parts.append(f"{sign} {term}")
     if not parts:
         return "0"
@@ -219,7 +222,9 @@ def _format_relation(weights: np.ndarray, names: list[str], fit_intercept: bool)
     return text[2:] if text.startswith("+ ") else "-" + text[2:]
 
 
-def alias_message(fit, names: list[str], constant: dict[str, float], model: str) -> str | None:
+def alias_message(
+    fit, names: list[str], constant: dict[str, float], model: str, alpha: float = 0.0
+) -> str | None:
     """The warning text naming the aliased terms of ``fit`` (None when there are none).
 
     Parameters
@@ -231,6 +236,9 @@ def alias_message(fit, names: list[str], constant: dict[str, float], model: str)
         Input columns that are constant (name -> value), reported as such.
     model : str
         Estimator name for the message.
+    alpha : float, default=0.0
+        The ridge penalty of the fit the message is about: with ``alpha > 0`` the aliased
+        terms are not set to 0 but share the effect, and are reported as not estimable.
     """
     aliased = [names[j] for j in np.flatnonzero(fit.aliased)]
     if not aliased and not constant:
@@ -250,6 +258,14 @@ def alias_message(fit, names: list[str], constant: dict[str, float], model: str)
             relation = _format_relation(w, names, fit.fit_intercept)
             notes.append(f"{names[j]!r} = {relation}")
     what = "set to 0" if fit.solver != "svd" else "given minimum-norm values"
+    if alpha > 0:
+        return (
+            f"{model}: {len(aliased)} aliased term(s) {aliased} ({'; '.join(notes)}). With "
+            f"the ridge penalty (alpha={alpha:.3g}) each such term shares the effect with the "
+            "terms it is aliased with, so none of their estimates is separately "
+            "meaningful: their std_error, t and p are NaN. Remove the aliased terms or "
+            "columns, or add runs that separate them"
+        )
     return (
         f"{model}: {len(aliased)} aliased term(s) {aliased} {what}, with std_error NaN "
         f"({'; '.join(notes)}). Remove the aliased terms or columns, or add runs that "

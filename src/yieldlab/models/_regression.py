@@ -11,7 +11,12 @@ of mean predictions and prediction intervals. Subclasses say how the design is b
 Aliased terms (linear combinations of earlier terms, as with a constant column, a copied
 column or too few distinct runs) are never dropped silently: an :class:`AliasingWarning`
 names them and how they depend on the others, their coefficient is 0 and their standard
-error NaN, and every other number is that of the model without them.
+error NaN, and every other number is that of the model without them. With a ridge penalty
+the aliased terms keep the share of the effect the penalty gives them, but neither they nor
+the terms they are aliased with are separately estimable: their standard errors, t and p are
+NaN in :meth:`~LeastSquaresRegressor.summary`. A fit that leaves less than one residual
+degree of freedom (as many terms as runs, fitted with a ridge penalty) warns too, and its
+summary gives only the estimates (as without a penalty, where they are NaN anyway).
 """
 
 from __future__ import annotations
@@ -41,6 +46,9 @@ INTERVAL_KINDS = ("confidence", "prediction")
 # tables, where leverage and PRESS matter; above it they cost a second pass over the data
 # and predicted R^2 equals R^2 to many digits anyway
 AUTO_DIAGNOSTICS_MAX_ROWS = 20_000
+# below one residual degree of freedom (a ridge fit with as many terms as runs) the residual
+# variance, and with it every standard error, t, p-value and interval, is not estimable
+MIN_RESIDUAL_DOF = 1.0
 
 
 class AliasingWarning(UserWarning):
@@ -109,7 +117,15 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
             max_iter=getattr(self, "max_iter", 100_000), tol=getattr(self, "tol", 1e-10),
             finite=finite,
         )  # fmt: skip
-        self._warn(fit, term_names, X, feature_names)
+        aliases = fit
+        if self.alpha > 0 and n_samples >= n_terms:
+            # NOTE: the ridge solve is full rank whatever the design; the unpenalised QR
+            # finds the terms the data cannot separate (a copied column, too few runs)
+            aliases = fit_least_squares(
+                D, y, fit_intercept=fit_intercept, solver="qr", X_tail=D_tail,
+                diagnostics=False, finite=True,
+            )  # fmt: skip
+        self._warn(aliases, term_names, X, feature_names)
         pure = None
         if self._diagnostics(n_samples):
             pure = pure_error(X, y)
@@ -117,6 +133,7 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
             # the same answer whichever solver ran (QR computes them anyway)
             fit = replace(fit, residuals=None, leverage=None)
         self._store(fit, y, term_names, pure)
+        self.aliased_terms_ = [term_names[j] for j in np.flatnonzero(aliases.aliased)]
 
     def _warn(self, fit, term_names: list[str], X: np.ndarray, feature_names: list[str]):
         """Aliased terms (naming constant input columns) and unconverged solvers."""
@@ -125,7 +142,12 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
         if fit.fit_intercept and fit.aliased.any():  # a pass over X, only when needed
             same = np.flatnonzero(np.all(X[:1] == X, axis=0))
             constant = {feature_names[j]: float(X[0, j]) for j in same}
-        message = alias_message(fit, term_names, constant, name)
+        coded = " (in coded units)" if getattr(self, "coded", False) else ""
+        message = alias_message(fit, term_names, constant, name + coded, float(self.alpha))
+        self.alias_warning_ = message
+        # a ridge fit's aliased terms share the effect with those they are aliased with:
+        # none of them is separately estimable
+        self._not_estimable_ = _related_terms(fit, term_names) if self.alpha > 0 else []
         if message is not None:
             warnings.warn(message, AliasingWarning, stacklevel=4)
         if fit.solver in ("qr", "svd") and not fit.converged:
@@ -171,6 +193,17 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
         self.leverage_ = fit.leverage
         self.fit_statistics_ = statistics
         self._pure_error_ = pure
+        self.dof_warning_ = None
+        # (without a penalty every such number is NaN already: no warning needed)
+        if self.alpha > 0 and self.dof_resid_ < MIN_RESIDUAL_DOF:
+            self.dof_warning_ = (
+                f"{type(self).__name__}: {len(term_names)} terms on {y.shape[0]} runs leave "
+                f"{self.dof_resid_:.2g} residual degrees of freedom (the model interpolates "
+                "the runs), so its standard errors, t, p-values and intervals cannot be "
+                "estimated: summary() gives only the estimates. Add runs, or fit a smaller "
+                "model (fewer terms, a lower degree)"
+            )
+            warnings.warn(self.dof_warning_, AliasingWarning, stacklevel=4)
         self._factor_ = {"center": fit.center, "scale": fit.scale, "cov_factor": fit.cov_factor}
 
     # ----------------------------------------------------------------------- prediction
@@ -247,15 +280,22 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
             Indexed by term name, columns ``estimate, std_error, t, p_value, ci_low,
             ci_high``; ``attrs`` holds :attr:`fit_statistics_`, the aliased terms and the
             level. With ``alpha > 0`` (ridge) the estimates are biased and the tests are
-            approximate (Wald tests with the sandwich covariance).
+            approximate (Wald tests with the sandwich covariance); the terms aliased with
+            one another, and every term when less than one residual degree of freedom is
+            left, have NaN standard errors, t, p and intervals: they are not estimable.
         """
         check_is_fitted(self)
         std_error = np.sqrt(np.diag(self.covariance_))
+        if self.dof_resid_ < MIN_RESIDUAL_DOF:
+            std_error = np.full_like(std_error, np.nan)
+        for term in getattr(self, "_not_estimable_", []):
+            std_error[self.term_names_.index(term)] = np.nan
         table = coefficient_table(
             self.term_names_, self._params(), std_error, self.dof_resid_, level
         )
         table.attrs.update(self.fit_statistics_)
-        table.attrs.update({"aliased": list(self.aliased_terms_), "level": level})
+        aliased = [*self.aliased_terms_, *getattr(self, "_not_estimable_", [])]
+        table.attrs.update({"aliased": list(dict.fromkeys(aliased)), "level": level})
         return table
 
     def anova(self) -> pd.DataFrame:
@@ -281,6 +321,17 @@ class LeastSquaresRegressor(RegressorMixin, BaseEstimator):
             bool(self.fit_intercept),
             self.aliased_terms_,
         )
+
+
+def _related_terms(fit, term_names: list[str]) -> list[str]:
+    """The aliased terms of ``fit`` and every term they are a combination of (not the
+    intercept)."""
+    related = set(np.flatnonzero(fit.aliased))
+    for weights in fit.alias_relations.values():
+        scale = np.max(np.abs(weights)) if weights.size else 0.0
+        related |= {int(k) for k in np.flatnonzero(np.abs(weights) > 1e-9 * scale)}
+    related.discard(0 if fit.fit_intercept else -1)
+    return [term_names[k] for k in sorted(related)]
 
 
 def check_int(name: str, value, minimum: int) -> int:

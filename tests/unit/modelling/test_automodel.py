@@ -386,3 +386,21 @@ def test_the_selected_row_gives_the_hyper_parameters_of_the_refitted_model(rng):
     model.refit(X[:25], y[:25])
     board = model.leaderboard_.set_index("name")
     assert board.loc["response_surface", "params"] == model.best_estimator_.params_
+
+
+def test_a_copied_column_warns_through_the_ridge_response_surface():
+    from yieldlab import AliasingWarning
+
+    rng = np.random.default_rng(7)
+    X = pd.DataFrame({"temperature": rng.uniform(60, 110, 11).round(1),
+                      "time": rng.uniform(1, 5, 11).round(2)})  # fmt: skip
+    X["temp_F"] = 32 + 1.8 * X["temperature"]
+    y = 40 + 0.3 * X["temperature"] - 2 * (X["time"] - 3) ** 2 + rng.normal(0, 1, 11)
+    # 11 runs for 10 terms: the response surface is ridge-penalised
+    model = AutoModel(candidates=["response_surface"], random_state=0, importance=False)
+    with pytest.warns(AliasingWarning, match="the selected model 'response_surface'.*temp_F"):
+        model.fit(X, y)
+    assert any("'temp_F' = temperature" in message for message in model.fit_warnings_)
+    assert model.best_estimator_.params_["alpha"] > 0
+    summary = model.best_estimator_.summary()
+    assert np.isnan(summary.loc[["temperature", "temp_F"], "p_value"]).all()

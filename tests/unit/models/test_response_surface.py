@@ -183,3 +183,42 @@ def test_products_of_indicators_of_one_categorical_are_left_out():
     assert (0, 2, 0) not in kept and (0, 0, 2) not in kept  # squares of indicators
     assert {(1, 1, 0), (1, 0, 1), (2, 0, 0)} <= kept  # continuous x indicator, x^2
     assert len(kept) == 6
+
+
+def _copied_column_table(n: int = 20) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(7)
+    X = pd.DataFrame({"temperature": rng.uniform(60, 110, n).round(1),
+                      "time": rng.uniform(1, 5, n).round(2)})  # fmt: skip
+    X["temp_F"] = 32 + 1.8 * X["temperature"]
+    y = 40 + 0.3 * X["temperature"] - 2 * (X["time"] - 3) ** 2 + rng.normal(0, 1, n)
+    return X, y.to_numpy()
+
+
+def test_a_ridge_fit_names_a_copied_column_and_tests_none_of_the_copies():
+    X, y = _copied_column_table()
+    model = ResponseSurface(coded=True, alpha=4.0, solver="cholesky", skip_aliased_powers=True)
+    with pytest.warns(AliasingWarning, match=r"'temp_F' = temperature.*ridge penalty"):
+        model.fit(X, y)
+    assert "temp_F" in model.aliased_terms_
+    summary = model.summary()
+    # the ridge splits the effect between the copies: neither is tested as if alone
+    assert summary.loc["temperature", "estimate"] == pytest.approx(
+        summary.loc["temp_F", "estimate"]
+    )
+    for term in ("temperature", "temp_F", "temp_F^2", "temperature^2"):
+        assert np.isnan(summary.loc[term, ["std_error", "t", "p_value", "ci_low"]]).all()
+    assert {"temperature", "temp_F"} <= set(summary.attrs["aliased"])
+    assert np.isfinite(summary.loc["time^2", "p_value"])
+    assert model.alias_warning_ is not None
+
+
+def test_a_ridge_fit_with_as_many_terms_as_runs_warns_and_gives_only_estimates():
+    X = pd.DataFrame({"temperature": [60.0, 70, 80, 90, 100], "time": [1.0, 4, 2, 5, 3]})
+    y = 40 + 0.3 * X["temperature"] - 2 * (X["time"] - 3) ** 2 + [0.5, -0.3, 0.2, -0.6, 0.1]
+    model = ResponseSurface(coded=True, alpha=0.0025, solver="cholesky")
+    with pytest.warns(AliasingWarning, match="6 terms on 5 runs leave .* Add runs"):
+        model.fit(X, y)
+    assert model.dof_resid_ < 1
+    summary = model.summary()
+    assert np.isfinite(summary["estimate"]).all()
+    assert summary[["std_error", "t", "p_value", "ci_low", "ci_high"]].isna().all().all()
