@@ -420,8 +420,8 @@ def test_an_out_keeps_results_of_cancelled_and_unknown_experiments(tmp_path):
     assert_user_error(
         result,
         "s.csv holds results not recorded in c.db: experiment(s) 3, 4 (pending); experiment(s)"
-        " 1, 2 (cancelled, or not of this campaign); write the new sheet under another name "
-        "(-o), or move s.csv away first",
+        " 1, 2 (cancelled); write the new sheet under another name (-o), or move s.csv away "
+        "first",
     )
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "s.csv"), sheet)
     # a result typed into a row without an id, the rest recorded: still refused
@@ -433,8 +433,8 @@ def test_an_out_keeps_results_of_cancelled_and_unknown_experiments(tmp_path):
     result = run_cli("design", "c.db", "-n", "2", "--out", "s.xlsx", cwd=tmp_path)
     assert_user_error(
         result,
-        "s.xlsx holds results not recorded in c.db: experiment(s) 1, 2, 99 (cancelled, or not "
-        "of this campaign); line(s) 4 (no experiment id);",
+        "s.xlsx holds results not recorded in c.db: experiment(s) 1, 2 (cancelled); "
+        "experiment(s) 99 (not of this campaign); line(s) 4 (no experiment id);",
     )
     status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
     assert status["counts"] == {"cancelled": 4}  # nothing planned by the refused calls

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .app import UserError, shell, write_atomically, write_csv
+from .app import UserError, shell, shell_command, write_atomically, write_csv
 
 __all__ = ["check_sheet_name", "check_unrecorded", "default_name", "lab_sheet", "write_sheet"]
 
@@ -106,18 +106,29 @@ def write_sheet(frame: pd.DataFrame, path: Path) -> Path:
 
 def check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:
     """Refuse to write a new sheet over ``out`` when it holds a result (a value in an
-    objective column) the campaign has not recorded, whatever became of its experiment
-    (pending, cancelled, not of this campaign, no id): it would be lost. A file that is not
-    a sheet at all is refused too; a sheet whose results are all recorded may be replaced.
+    objective column) the campaign has not recorded as it stands, whatever became of its
+    experiment (pending, cancelled, not of this campaign, no id), or a value of a recorded
+    experiment that differs from the one recorded (typed in again, or a sheet of another
+    campaign whose ids overlap): it would be lost. A file that is not a sheet at all is
+    refused too; a sheet whose results are all recorded, with the values it holds, may be
+    replaced.
 
     Raises
     ------
     UserError
-        Naming the experiments (or lines without an id) whose results would be lost.
+        Naming the experiments (or lines without an id) whose results would be lost, with
+        the values that differ, and the fix.
     """
-    from ..experiments.sheet_results import unrecorded_results
+    from ..experiments.sheet_results import plain, unrecorded_results
 
-    found = unrecorded_results(out, campaign.data, [o.name for o in campaign.objectives])
+    found = unrecorded_results(
+        out,
+        campaign.data,
+        campaign.names,
+        campaign.space.names,
+        campaign.history(),
+        campaign.cancelled()["experiment"],
+    )
     if not found:
         return
     if not found.sheet:
@@ -125,14 +136,25 @@ def check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:
             f"{out} exists and is not a sheet of this campaign (no 'experiment' column); give "
             "another name (-o) or delete it"
         )
-    if not (found.unknown or found.no_id):
+    record = f"yieldlab record {shell(campaign_path)} {shell(out)}"
+    if not (found.cancelled or found.unknown or found.no_id or found.differs):
         raise UserError(
             f"{out} holds results of experiment(s) {', '.join(map(str, found.pending))} that "
-            "are not recorded yet; record them first (yieldlab record "
-            f"{shell(campaign_path)} {shell(out)}) "
-            "or write the new sheet under another name (-o)"
+            f"are not recorded yet; record them first ({record}) or write the new sheet under "
+            "another name (-o)"
+        )
+    fix = f"write the new sheet under another name (-o), or move {out} away first"
+    if found.differs:
+        first = found.differs[0]
+        correct = shell_command(
+            "yieldlab", "correct", campaign_path, first.experiment,
+            f"{first.name}={plain(first.sheet)}", "--reason", "REASON",
+        )  # fmt: skip
+        several = len({d.experiment for d in found.differs}) > 1
+        fix = (
+            f"if the sheet's value{'s are' if several else ' is'} right, correct the campaign "
+            f"({'e.g. ' if several else ''}{correct}); otherwise " + fix
         )
     raise UserError(
-        f"{out} holds results not recorded in {campaign_path}: {found.described()}; write the "
-        f"new sheet under another name (-o), or move {out} away first"
+        f"{out} holds results not recorded in {campaign_path}: {found.described()}; {fix}"
     )
