@@ -67,3 +67,37 @@ def test_an_out_keeps_the_sheet_of_another_campaign_whose_ids_overlap(tmp_path):
     result = run_cli("design", "b.db", "-n", "2", "--out", "b.csv", cwd=tmp_path)
     assert_user_error(result, "b.csv holds results not recorded in b.db: line 2, experiment 1: "
                       "temperature 99.5 (recorded: ")  # fmt: skip
+
+
+def test_recording_a_sheet_again_names_what_is_recorded_and_what_differs(tmp_path):
+    sheet = recorded(tmp_path)
+    result = run_cli("record", "c.db", "s.csv", cwd=tmp_path)
+    assert_user_error(
+        result,
+        "s.csv: experiment(s) 1-4 are already recorded with the values of this sheet; this "
+        "sheet was recorded before",
+    )
+    was = float(sheet.loc[1, "yield"])
+    sheet.loc[1, "yield"] = 66.6  # re-integrated after recording
+    sheet.loc[4] = sheet.loc[0].copy()  # and a replicate of experiment 1, without an id
+    sheet.loc[4, ["experiment", "yield"]] = [None, 70.5]
+    sheet.to_csv(tmp_path / "s.csv", index=False)
+    result = run_cli("record", "c.db", "s.csv", cwd=tmp_path)
+    assert_user_error(
+        result,
+        "s.csv: experiment(s) 1, 3-4 are already recorded with the values of this sheet; "
+        f"experiment 2 is recorded with yield {was}, the sheet says 66.6 (line 3); to change "
+        "the recorded values: yieldlab correct c.db 2 yield=66.6 --reason REASON; to record "
+        "the other rows, delete those of the experiments already recorded",
+    )
+    status = json.loads(run_cli("status", "c.db", "--json", cwd=tmp_path).stdout)
+    assert status["counts"] == {"done": 4}
+    # the sheet of another campaign: its ids are not this campaign's
+    sheet.assign(experiment=[7, 8, 9, 10, None]).to_csv(tmp_path / "other.csv", index=False)
+    result = run_cli("record", "c.db", "other.csv", cwd=tmp_path)
+    assert_user_error(
+        result,
+        "other.csv: experiment(s) 7-10 are not experiments of c.db (its experiments are 1-4); "
+        "is it the sheet of another campaign? To record the rows here all the same, clear "
+        "their experiment id",
+    )

@@ -15,7 +15,14 @@ import pandas as pd
 
 from .app import UserError, shell, shell_command, write_atomically, write_csv
 
-__all__ = ["check_sheet_name", "check_unrecorded", "default_name", "lab_sheet", "write_sheet"]
+__all__ = [
+    "check_sheet",
+    "check_sheet_name",
+    "check_unrecorded",
+    "default_name",
+    "lab_sheet",
+    "write_sheet",
+]
 
 # the formats a sheet for the lab is written in, by the ending of its name
 SHEET_SUFFIXES = (".csv", ".xlsx")
@@ -158,3 +165,92 @@ def check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:
     raise UserError(
         f"{out} holds results not recorded in {campaign_path}: {found.described()}; {fix}"
     )
+
+
+def check_sheet(table: pd.DataFrame, campaign, path: Path, campaign_path: Path) -> None:
+    """Refuse a sheet to record in which no result is filled in (most likely sent back
+    unfilled: an empty cell records a failed run, so every planned run would become a
+    failure), or that names experiments already recorded (the sheet recorded before,
+    perhaps with a value changed since) or not of this campaign.
+
+    Raises
+    ------
+    UserError
+        Naming the experiments, for one recorded otherwise its values, and the fix
+        (``yieldlab correct`` for a value changed).
+    """
+    from ..experiments.sheet_results import compare_rows, plain
+
+    names = [o.name for o in campaign.objectives if o.name in table.columns]
+    if len(table) and names and table[names].isna().all().all():
+        raise UserError(
+            f"{path}: no result is filled in (the column(s) {names} are empty); type in the "
+            "measured values first (an empty cell records that run as failed)"
+        )
+    if "experiment" not in table or not names:
+        return
+    found = compare_rows(
+        table,
+        campaign.data,
+        campaign.names,
+        campaign.space.names,
+        campaign.history(),
+        campaign.cancelled()["experiment"],
+    )
+    if found.unknown:
+        known = campaign.data["experiment"]
+        held = f"its experiments are {id_ranges(known)}" if len(known) else "it has none yet"
+        raise UserError(
+            f"{path}: experiment(s) {id_ranges(found.unknown)} are not experiments of "
+            f"{campaign_path} ({held}); is it the sheet of another campaign? To record the "
+            "rows here all the same, clear their experiment id (they are recorded as new "
+            "experiments with their settings)"
+        )
+    if not (found.same or found.differs):
+        return
+    told = []
+    if found.same:
+        told.append(
+            f"experiment(s) {id_ranges(found.same)} are already recorded with the values of "
+            "this sheet"
+        )
+    for differs in found.differs[:3]:
+        told.append(
+            f"experiment {differs.experiment} is recorded with {differs.name} "
+            f"{plain(differs.recorded)}, the sheet says {plain(differs.sheet)} "
+            f"(line {differs.line})"
+        )
+    if found.differs:
+        first = found.differs[0]
+        change = {
+            f"{d.name}={plain(d.sheet)}" for d in found.differs if d.experiment == first.experiment
+        }
+        fix = "to change the recorded values: " + shell_command(
+            "yieldlab", "correct", campaign_path, first.experiment, *sorted(change),
+            "--reason", "REASON",
+        )  # fmt: skip
+    else:
+        fix = "this sheet was recorded before"
+    recorded = set(found.same) | {d.experiment for d in found.differs}
+    others = table["experiment"].isna() | ~table["experiment"].isin(list(recorded))
+    if others.any():
+        fix += "; to record the other rows, delete those of the experiments already recorded"
+    raise UserError(f"{path}: " + "; ".join(told) + "; " + fix)
+
+
+def id_ranges(ids) -> str:
+    """Experiment ids for a message, runs of consecutive ids joined.
+
+    Examples
+    --------
+    >>> id_ranges([1, 3, 4, 5, 6, 9])
+    '1, 3-6, 9'
+    """
+    numbers = sorted({int(i) for i in ids})
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)

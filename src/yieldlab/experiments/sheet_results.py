@@ -21,7 +21,7 @@ import pandas as pd
 from ..exceptions import YieldlabError
 from ..modelling.tables import line_of, read_table
 
-__all__ = ["Differs", "Unrecorded", "same_value", "unrecorded_results"]
+__all__ = ["Differs", "Unrecorded", "compare_rows", "same_value", "unrecorded_results"]
 
 # NOTE: values read back from a CSV or a workbook are the ones written (pandas writes the
 # shortest repr that round-trips); the tolerance only absorbs a spreadsheet's re-save at 15
@@ -76,6 +76,8 @@ class Unrecorded:
         File lines with a result but no experiment id.
     differs : list of Differs
         Values of recorded experiments that differ from those recorded.
+    same : list of int
+        Experiments recorded with the values the file holds (nothing of theirs is lost).
     """
 
     sheet: bool = True
@@ -84,6 +86,7 @@ class Unrecorded:
     unknown: list[int] = field(default_factory=list)
     no_id: list[int] = field(default_factory=list)
     differs: list[Differs] = field(default_factory=list)
+    same: list[int] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         held = self.pending or self.cancelled or self.unknown or self.no_id or self.differs
@@ -199,29 +202,61 @@ def unrecorded_results(
         return Unrecorded(sheet="experiment" in header)
     if "experiment" not in old:
         return Unrecorded(sheet=False)
+    return compare_rows(old, data, objectives, parameters, history, cancelled)
+
+
+def compare_rows(
+    old: pd.DataFrame,
+    data: pd.DataFrame,
+    objectives: list[str],
+    parameters: Iterable[str] = (),
+    history: pd.DataFrame | None = None,
+    cancelled: Iterable[int] = (),
+) -> Unrecorded:
+    """What a sheet ``old`` (read by :func:`~yieldlab.modelling.tables.read_table`, with an
+    ``experiment`` column) holds that the campaign has not recorded: the rows of
+    :func:`unrecorded_results`, and (``same``) the experiments recorded as the sheet has
+    them.
+
+    Parameters
+    ----------
+    old : DataFrame
+        The sheet.
+    data, objectives, parameters, history, cancelled
+        As for :func:`unrecorded_results`.
+
+    Returns
+    -------
+    Unrecorded
+    """
     names = [name for name in objectives if name in old]
     found = Unrecorded()
     if not names:
         return found
     columns = [name for name in parameters if name in old] + names
     recorded = data.set_index(data["experiment"].astype(int))
+    status = recorded["status"]
     earlier = _corrected_values(history)
     cancelled = {int(i) for i in cancelled}
     for row, (filled, value) in enumerate(
         zip(old[names].notna().any(axis=1), old["experiment"], strict=True)
     ):
-        if not filled:
-            continue
         number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-        if pd.isna(number) or not float(number).is_integer():
+        whole = not pd.isna(number) and float(number).is_integer()
+        if not filled:  # nothing to lose; already recorded, if it names a run done
+            if whole and status.get(int(number)) not in (None, "pending"):
+                found.same.append(int(number))
+            continue
+        if not whole:
             found.no_id.append(line_of(old, row))
             continue
         experiment = int(number)
         if experiment not in recorded.index:
             (found.cancelled if experiment in cancelled else found.unknown).append(experiment)
-        elif recorded.at[experiment, "status"] == "pending":
+        elif status[experiment] == "pending":
             found.pending.append(experiment)
         else:
+            before = len(found.differs)
             for name in columns:
                 sheet, now = old[name].iloc[row], recorded.at[experiment, name]
                 if pd.isna(sheet) or same_value(now, sheet):
@@ -229,6 +264,8 @@ def unrecorded_results(
                 if any(same_value(v, sheet) for v in earlier.get((experiment, name), ())):
                     continue
                 found.differs.append(Differs(line_of(old, row), experiment, name, now, sheet))
+            if len(found.differs) == before:
+                found.same.append(experiment)
     return found
 
 
