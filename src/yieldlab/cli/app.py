@@ -184,7 +184,7 @@ def main() -> None:
     files print one line and exit 1, without a traceback.
     """
     # importing registers the commands, in the order --help lists them (the loop first)
-    from . import campaign_commands, record_commands, demo, model_commands  # noqa: F401, I001
+    from . import campaign_commands, record_commands, export_commands, demo, model_commands  # noqa: F401, I001
 
     warnings.showwarning = show_warning
     try:
