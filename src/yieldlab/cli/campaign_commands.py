@@ -37,6 +37,7 @@ from .sheets import (
     check_unrecorded,
     default_name,
     lab_sheet,
+    warn_unused_columns,
     write_sheet,
 )
 
@@ -165,13 +166,7 @@ def init(
             )
         table = table.set_index(labels)
     if table is not None:
-        unused = [c for c in table.columns if c not in parameters.names]
-        if unused and labels is None:
-            console.print(
-                f"note: the column(s) {unused} of {candidates} are not parameters; "
-                f"--labels {unused[0]} would name each row by it in the sheets",
-                highlight=False,
-            )
+        warn_unused_columns(table, parameters, objectives, candidates, labels, campaign_path)
     try:
         campaign = Campaign(
             parameters, objectives, candidates=table, path=campaign_path, random_state=seed

@@ -9,6 +9,7 @@ CSV, or an Excel workbook for a name ending in ``.xlsx``.
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,7 @@ __all__ = [
     "check_unrecorded",
     "default_name",
     "lab_sheet",
+    "warn_unused_columns",
     "write_sheet",
 ]
 
@@ -236,6 +238,34 @@ def check_sheet(table: pd.DataFrame, campaign, path: Path, campaign_path: Path) 
     if others.any():
         fix += "; to record the other rows, delete those of the experiments already recorded"
     raise UserError(f"{path}: " + "; ".join(told) + "; " + fix)
+
+
+def warn_unused_columns(
+    table: pd.DataFrame, parameters, objectives, path: Path, labels, campaign_path: Path
+) -> None:
+    """Warn, as ``record`` does, about the columns of a candidates table ``init`` leaves
+    out: results of an objective are not recorded (and how to record them), and a column
+    may name the rows (--labels) when none does.
+    """
+    unused = [c for c in table.columns if c not in parameters.names]
+    if not unused:
+        return
+    names = [o.name for o in objectives]
+    results = [c for c in unused if c in names]
+    others = [c for c in unused if c not in names]
+    told = []
+    if others:
+        told.append(f"the column(s) {others} are not parameters and are left out")
+    if results:
+        record = shell_command("yieldlab", "record", campaign_path, path)
+        told.append(
+            f"the column(s) {results} hold results of the objective(s), which are not "
+            f"recorded by init; to record them, run {record} (each row with a result is "
+            "recorded as an experiment of its candidate row)"
+        )
+    if labels is None and others:
+        told.append(f"--labels {others[0]} would name each row by it in the sheets")
+    warnings.warn(f"{path}: " + "; ".join(told), UserWarning, stacklevel=2)
 
 
 def id_ranges(ids) -> str:
