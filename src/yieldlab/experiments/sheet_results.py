@@ -116,13 +116,17 @@ class Unrecorded:
 
 def plain(value: Any) -> Any:
     """A value as a message shows it: a NumPy scalar as the plain number (``2``, not
-    ``np.int64(2)``).
+    ``np.int64(2)``), in a mapping too.
 
     Examples
     --------
     >>> plain(np.int64(2)), plain(np.float64(60.0)), plain("Pd")
     (2, 60.0, 'Pd')
+    >>> plain({"T": np.int64(20)})
+    {'T': 20}
     """
+    if isinstance(value, dict):
+        return {key: plain(v) for key, v in value.items()}
     return value.item() if isinstance(value, np.generic) else value
 
 
