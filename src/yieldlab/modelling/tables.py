@@ -123,8 +123,8 @@ def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) ->
     if sep is None:
         try:
             sep = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=DELIMITERS).delimiter
-        except csv.Error:
-            sep = ","
+        except csv.Error:  # rows of unequal length: the delimiter the header has most of
+            sep = max(DELIMITERS, key=lines[0].count)
     header = next(csv.reader([lines[0]], delimiter=sep))
     if len(header) == 1:
         odd = [c for c in ":|/ " if c in header[0].strip()]
@@ -134,8 +134,11 @@ def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) ->
                 f"like {odd[0]!r}: save the table with commas, semicolons or tabs between "
                 "columns"
             )
-    width = _width(name, header, text, sep)
+    rows = _rows(name, text, sep)
+    width = _width(name, header, rows, sep, ends_cut=not text.rstrip(" \t").endswith(("\n", "\r")))
     _check_header(name, [h.strip() for h in header[:width]])
+    if sep == ";":
+        _check_decimal_points(name, header[:width], rows, text_columns)
     # NOTE: never the first column as the index (pandas does so when every row has one
     # cell more than the header, shifting every value one column to the left)
     shape = {"index_col": False, "usecols": list(range(width))}
@@ -228,27 +231,59 @@ def _line_text(line: bytes) -> str:
         return line.decode("cp1252")
 
 
-def _width(name: str, header: list[str], text: str, sep: str) -> int:
-    """The number of columns of a text table: header cells left empty at the end above
-    empty cells are dropped (a delimiter at the end of every line), and a value beyond the
-    last named column is refused with its line, never read into another column."""
+def _rows(name: str, text: str, sep: str) -> list[tuple[int, list[str]]]:
+    """The rows of a text table that hold something, header first, as the csv module splits
+    them (a quoted cell may hold the delimiter or a line break), each with the line of the
+    file it starts on."""
     reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    rows, start = [], 1
     try:
-        rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)][1:]
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as exc:  # an unclosed quote running to the end of a large file
         raise DataError(f"{name}, line {reader.line_num}: {exc}; check the quotes") from None
+    return rows
+
+
+def _width(
+    name: str,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    sep: str,
+    ends_cut: bool = False,
+) -> int:
+    """The number of columns of a text table: header cells left empty at the end above
+    empty cells are dropped (a delimiter at the end of every line), a value beyond the
+    last named column is refused with its line, never read into another column, and so is
+    a row with fewer fields than that (``ends_cut``: the file ends without a line break,
+    as one cut off in copying does)."""
+    rows = rows[1:]
     width = len(header)
     while width > 1 and not header[width - 1].strip():
         if any(len(row) >= width and row[width - 1].strip() for _, row in rows):
             break
         width -= 1
-    for line, row in rows:
+    for k, (line, row) in enumerate(rows):
         extra = [cell for cell in row[width:] if cell.strip()]
         if extra:
             raise DataError(
                 f"{name}, line {line}: the value {extra[0].strip()!r} lies beyond the {width} "
                 "columns the header names; give its column a header (such as notes) or "
                 "remove it"
+            )
+        if len(row) < width:
+            cut = (
+                " (the file ends in this row without a line break: it may have been cut off "
+                "in copying)"
+                if ends_cut and k == len(rows) - 1
+                else ""
+            )
+            raise DataError(
+                f"{name}, line {line}: the row has {len(row)} fields and the header "
+                f"{width}{cut}; complete the row, writing an empty cell as nothing between "
+                f"two delimiters ({sep * 2!r})"
             )
     return width
 
@@ -273,6 +308,52 @@ def _decimal_commas(frame: pd.DataFrame, skip: Sequence[str] = ()) -> pd.DataFra
         if len(text) and comma:
             frame[column] = pd.to_numeric(frame[column].str.strip().str.replace(",", "."))
     return frame
+
+
+_DECIMAL_POINT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# a point before three digits may be a thousands separator ('1.500' for 1500)
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
+
+
+def _check_decimal_points(
+    name: str,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    text_columns: Sequence[str] = (),
+) -> None:
+    """Refuse the numbers written with a decimal point in a ``;``-separated table that
+    writes at least as many with a decimal comma: they are read wrongly whatever is
+    assumed (``'1.500'`` may be 1.5 or 1500), and would leave their column as text,
+    refused at a cell written correctly."""
+    skip = {str(c).strip() for c in text_columns}
+    columns = [k for k, h in enumerate(header) if h.strip() not in skip]
+    commas, points = [], []
+    for line, row in rows[1:]:
+        for k in columns:
+            cell = row[k].strip() if k < len(row) else ""
+            if "," in cell and re.fullmatch(_DECIMAL_COMMA, cell):
+                commas.append((line, header[k].strip(), cell))
+            elif _DECIMAL_POINT.fullmatch(cell):
+                points.append((line, header[k].strip(), cell))
+    if not points or len(points) > len(commas):
+        return
+    line, column, cell = points[0]
+    others = [
+        f"{v!r} on line {n}" + ("" if c == column else f", column {c!r}")
+        for n, c, v in points[1:4]
+    ]
+    others += [f"{len(points) - 4} more"] if len(points) > 4 else []
+    also = f" (also: {', '.join(others)})" if others else ""
+    # an example from the same column, else the first of the sheet
+    n, c, v = next((x for x in commas if x[1] == column), commas[0])
+    fix = f"write it with a decimal comma, as the rest ({cell.replace('.', ',')!r})"
+    if _GROUPED.fullmatch(cell):
+        fix += f", or as {cell.replace('.', '')!r} if its point separates thousands"
+    raise DataError(
+        f"{name}, line {line}, column {column!r}: {cell!r} is written with a decimal "
+        f"point{also}, but the sheet writes decimal commas elsewhere ({v!r} on line {n}"
+        f"{'' if c == column else f', column {c!r}'}); {fix}"
+    )
 
 
 def _parser_message(message: str, n_header: int) -> str:

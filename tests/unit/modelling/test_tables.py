@@ -389,3 +389,76 @@ def test_line_breaks_inside_cells_and_unclosed_quotes(tmp_path):
     text = 'T,notes,yield\n80,"unclosed,50\n' + "81,ok,51\n" * 20000
     with pytest.raises(DataError, match="big.csv, line .*; check the quotes"):
         read_table(write(tmp_path, "big.csv", text))
+
+
+def test_a_row_with_fewer_fields_than_the_header_is_refused(tmp_path):
+    # a sheet cut off in its last row: '...,Cu,35' was recorded as 35 (of 35.5) and a
+    # failed run (the cells after it empty)
+    text = "experiment,catalyst,yield,cost,purity\n1,Pd,50,3.0,94\n2,Cu,35"
+    with pytest.raises(DataError) as info:
+        read_table(write(tmp_path, "plan.csv", text))
+    assert str(info.value) == (
+        "plan.csv, line 3: the row has 3 fields and the header 5 (the file ends in this row "
+        "without a line break: it may have been cut off in copying); complete the row, "
+        "writing an empty cell as nothing between two delimiters (',,')"
+    )
+    # a short row in the middle, after a blank line, in a semicolon sheet
+    text = "T;catalyst;yield\n80;Pd;50\n\n90;Ni\n100;Cu;61\n"
+    with pytest.raises(DataError) as info:
+        read_table(write(tmp_path, "gap.csv", text))
+    assert str(info.value) == (
+        "gap.csv, line 4: the row has 2 fields and the header 3; complete the row, writing "
+        "an empty cell as nothing between two delimiters (';;')"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'T,notes,yield\n80,"a, b",50\n90,"c,\nd",51\n',  # quoted delimiters and line breaks
+        "T,P,yield\n100,,70\n130,150,\n",  # empty cells written between delimiters
+        "T,P,yield\n100,120,70\n,,\n\n",  # blank rows at the end
+    ],
+)
+def test_rows_with_every_field_are_read(tmp_path, text):
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    assert frame.shape[1] == 3
+
+
+def test_a_decimal_point_in_a_decimal_comma_sheet_is_named(tmp_path):
+    # the one cell typed with a point left the column as text, and the error blamed the
+    # correct '71,2' on line 2 with the advice to write decimal points
+    text = "T;catalyst;yield;cost\n95,7;Pd;71,2;1,5\n70,8;Cu;74.5;1,6\n"
+    with pytest.raises(DataError) as info:
+        read_table(write(tmp_path, "plan.csv", text))
+    assert str(info.value) == (
+        "plan.csv, line 3, column 'yield': '74.5' is written with a decimal point, but the "
+        "sheet writes decimal commas elsewhere ('71,2' on line 2); write it with a decimal "
+        "comma, as the rest ('74,5')"
+    )
+    # a point before three digits may be a thousands separator: refused, not guessed
+    text = "T;yield;cost\n95,7;71,2;1.500\n70,8;74,5;2.250\n80;70;3\n"
+    with pytest.raises(DataError) as info:
+        read_table(write(tmp_path, "cost.csv", text))
+    assert str(info.value) == (
+        "cost.csv, line 2, column 'cost': '1.500' is written with a decimal point (also: "
+        "'2.250' on line 3), but the sheet writes decimal commas elsewhere ('95,7' on line "
+        "2, column 'T'); write it with a decimal comma, as the rest ('1,500'), or as '1500' "
+        "if its point separates thousands"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "T;yield\n80;71.2\n90;74.5\n",  # a semicolon sheet with decimal points
+        "T;yield\n80;71.2\n90;74.5\n95;1,5\n",  # mostly points: the comma is the odd one
+    ],
+)
+def test_decimal_points_of_a_sheet_that_uses_them_are_read(tmp_path, text):
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    assert frame["T"].tolist()[:2] == [80, 90]
+    # text columns (levels such as '1.5') are not numbers
+    text = "T;grade;yield\n80;1.5;71,2\n90;2.5;74,5\n"
+    frame = read_table(write(tmp_path, "grades.csv", text), text_columns=["grade"])
+    assert frame["grade"].tolist() == ["1.5", "2.5"] and frame["yield"].tolist() == [71.2, 74.5]
