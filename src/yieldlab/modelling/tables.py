@@ -383,18 +383,24 @@ def _check_header(name: str, header: list[str]) -> None:
 def _read_excel(
     path: Path, text_columns: Sequence[str] = (), columns: Sequence[str] = ()
 ) -> pd.DataFrame:
+    import openpyxl  # NOTE: here, not above: importing it takes a quarter of a second
+
     try:
-        sheets = pd.read_excel(path, sheet_name=None)
-        wanted = {str(c).strip() for c in columns}
-        sheet = next(
-            (k for k, f in sheets.items() if wanted <= {str(c).strip() for c in f.columns}),
-            next(iter(sheets)),
-        )
-        frame = sheets[sheet]
-        verbatim = _verbatim(frame, text_columns)
-        if verbatim:
-            as_text = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
-            frame[verbatim] = as_text[verbatim].replace("", np.nan)
+        # the workbook is opened once: pandas reads its values, the number formats are ours
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        with pd.ExcelFile(book, engine="openpyxl") as excel:
+            sheets = pd.read_excel(excel, sheet_name=None)
+            wanted = {str(c).strip() for c in columns}
+            sheet = next(
+                (k for k, f in sheets.items() if wanted <= {str(c).strip() for c in f.columns}),
+                next(iter(sheets)),
+            )
+            frame = sheets[sheet]
+            verbatim = _verbatim(frame, text_columns)
+            if verbatim:
+                as_text = pd.read_excel(excel, sheet_name=sheet, dtype=str, keep_default_na=False)
+                frame[verbatim] = as_text[verbatim].replace("", np.nan)
+            percent = _percent_cells(book[sheet])
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
         with open(path, "rb") as file:
             zipped = file.read(4) == b"PK\x03\x04"  # a workbook is a zip archive
@@ -415,7 +421,76 @@ def _read_excel(
     if mangled:
         original = mangled[0].rsplit(".", 1)[0]
         raise DataError(f"{path.name}: column {original!r} appears twice; rename one of them")
+    if percent:
+        line, column, value, decimals = percent[0]
+        more = len(percent) - 1
+        also = f"; {more} more cell(s) of the sheet are formatted so" if more else ""
+        raise DataError(
+            f"{path.name}, line {line}, column {column!r}: the cell is formatted as a "
+            f"percentage (shows {value * 100:.{decimals}f}%, holds {value:g}{also}); type the "
+            f"number to record ({value * 100:g} or {value:g}) in a cell formatted as a number"
+        )
     return frame
+
+
+def _percent_cells(sheet) -> list[tuple[int, str, float, int]]:
+    """The numbers below the header of a worksheet (read-only) whose cell is formatted as
+    a percentage: Excel shows 71.2% for the 0.712 the cell holds, and read as it is, the
+    value is 100 times smaller than the one the user sees. Each as (row of the sheet,
+    column name, value, decimals shown)."""
+    from openpyxl.utils import get_column_letter
+
+    if not _shows_percentages(sheet.parent):
+        return []
+    sheet.reset_dimensions()  # NOTE: the size a file declares may be wrong (pandas GH 39486)
+    header, found = None, []
+    for row in sheet.iter_rows():
+        if header is None:
+            header = [c.value for c in row] if any(c.value is not None for c in row) else None
+            continue
+        for k, cell in enumerate(row):
+            if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+                continue
+            decimals = _percent_decimals(cell.number_format)
+            if decimals is not None:
+                name = header[k] if k < len(header) and header[k] is not None else None
+                column = str(name).strip() if name is not None else get_column_letter(k + 1)
+                found.append((cell.row, column, cell.value, decimals))
+    return found
+
+
+def _shows_percentages(book) -> bool:
+    """Whether a cell style of the workbook (read-only) shows a percentage; most have none,
+    and then no cell need be looked at (that takes a quarter of a second for 30,000)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    try:  # NOTE: private to openpyxl (as its ReadOnlyCell.number_format reads them)
+        ids = {style.numFmtId for style in book._cell_styles}
+        formats = [
+            BUILTIN_FORMATS.get(i, "General")
+            if i < BUILTIN_FORMATS_MAX_SIZE
+            else book._number_formats[i - BUILTIN_FORMATS_MAX_SIZE]
+            for i in ids
+        ]
+    except (AttributeError, IndexError, TypeError):  # another openpyxl: look at every cell
+        return True
+    return any(_percent_decimals(f) is not None for f in formats)
+
+
+def _percent_decimals(number_format: str) -> int | None:
+    """The decimals shown by an Excel number format that shows a percentage (``'0.0%'``:
+    1), else None; a ``%`` in quotes, escaped or in brackets is text, not a percentage.
+
+    Examples
+    --------
+    >>> _percent_decimals("0.0%"), _percent_decimals("0%"), _percent_decimals('0.0" %"')
+    (1, 0, None)
+    """
+    first = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format.split(";")[0])
+    if "%" not in first:
+        return None
+    decimals = re.search(r"\.([0#?]+)", first)
+    return len(decimals.group(1)) if decimals else 0
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -462,3 +462,45 @@ def test_decimal_points_of_a_sheet_that_uses_them_are_read(tmp_path, text):
     text = "T;grade;yield\n80;1.5;71,2\n90;2.5;74,5\n"
     frame = read_table(write(tmp_path, "grades.csv", text), text_columns=["grade"])
     assert frame["grade"].tolist() == ["1.5", "2.5"] and frame["yield"].tolist() == [71.2, 74.5]
+
+
+def percent_workbook(path, formats):
+    """A workbook whose 'yield' column holds 71.2 / 100 (0.7120000000000001), 0.74 and 0.66
+    in cells of ``formats``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["T", "catalyst", "yield"])
+    values = (71.2 / 100, 0.74, 0.66)
+    for k, (value, number_format) in enumerate(zip(values, formats, strict=True), start=2):
+        sheet.append([80 + k, "Pd", value])
+        sheet.cell(k, 3).number_format = number_format
+    book.save(path)
+    return path
+
+
+def test_a_cell_formatted_as_a_percentage_is_refused(tmp_path):
+    # Excel shows 71.2% for a cell holding 0.712: it was recorded as 0.712, silently
+    path = percent_workbook(tmp_path / "plan.xlsx", ["0.0%", "0.0%", "0%"])
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert str(info.value) == (
+        "plan.xlsx, line 2, column 'yield': the cell is formatted as a percentage (shows "
+        "71.2%, holds 0.712; 2 more cell(s) of the sheet are formatted so); type the number "
+        "to record (71.2 or 0.712) in a cell formatted as a number"
+    )
+    path = percent_workbook(tmp_path / "last.xlsx", ["General", "0.00", "0%"])
+    with pytest.raises(DataError, match=r"^last.xlsx, line 4, column 'yield': .* \(shows 66%, "):
+        read_table(path)
+    # a '%' shown as text, not as a percentage; and an empty or text cell formatted as one
+    path = percent_workbook(tmp_path / "text.xlsx", ['0.0" %"', "General", "General"])
+    assert read_table(path)["yield"].tolist() == pytest.approx([0.712, 0.74, 0.66])
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for row, value in ((5, None), (6, "n/a")):
+        book.active.cell(row, 1, 90)
+        book.active.cell(row, 3, value).number_format = "0.0%"
+    book.save(path)
+    assert len(read_table(path)) == 5
