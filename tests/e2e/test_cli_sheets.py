@@ -46,6 +46,26 @@ def test_an_out_keeps_a_value_typed_in_again_after_recording(tmp_path):
     assert pd.read_csv(tmp_path / "s.csv")["experiment"].tolist() == [5, 6]
 
 
+def test_an_out_keeps_a_sheet_whose_rows_cannot_be_read(tmp_path):
+    # a sheet with results that record refuses (its last row cut off) was taken for one
+    # holding nothing, and design --out replaced it
+    other = lab(planned(tmp_path, "c.db", 4, "s.csv"))
+    other["yield"] = [11.0, 12.0, 13.0, 14.5]
+    text = other.to_csv(index=False)
+    cut = text.rstrip("\n")
+    cut = cut[: cut.rfind(",")]  # the last row loses its last cells: a copy cut off
+    (tmp_path / "s.csv").write_text(cut[: cut.rfind(",")], encoding="utf-8")
+    before = (tmp_path / "s.csv").read_text(encoding="utf-8")
+    result = run_cli("design", "c.db", "-n", "2", "--out", "s.csv", cwd=tmp_path)
+    assert_user_error(
+        result,
+        "s.csv is a sheet whose rows cannot be read (line 5: the row has",
+        "so they may hold results not recorded; fix the sheet and record it (yieldlab record "
+        "c.db s.csv), or write the new sheet under another name (-o)",
+    )
+    assert (tmp_path / "s.csv").read_text(encoding="utf-8") == before
+
+
 def test_an_out_keeps_the_sheet_of_another_campaign_whose_ids_overlap(tmp_path):
     recorded(tmp_path, "b.db", "b.csv")  # campaign B: experiments 1-4 recorded
     other = lab(planned(tmp_path, "a.db", 4, "a.csv"))  # campaign A, the same space and seed

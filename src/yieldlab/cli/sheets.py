@@ -146,6 +146,12 @@ def check_unrecorded(out: Path, campaign, campaign_path: Path) -> None:
             "another name (-o) or delete it"
         )
     record = f"yieldlab record {shell(campaign_path)} {shell(out)}"
+    if found.unreadable is not None:
+        raise UserError(
+            f"{out} is a sheet whose rows cannot be read ({found.unreadable}), so they may "
+            f"hold results not recorded; fix the sheet and record it ({record}), or write the "
+            "new sheet under another name (-o)"
+        )
     if not (found.cancelled or found.unknown or found.no_id or found.differs):
         raise UserError(
             f"{out} holds results of experiment(s) {', '.join(map(str, found.pending))} that "

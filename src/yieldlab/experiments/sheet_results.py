@@ -78,6 +78,9 @@ class Unrecorded:
         Values of recorded experiments that differ from those recorded.
     same : list of int
         Experiments recorded with the values the file holds (nothing of theirs is lost).
+    unreadable : str or None
+        Why a sheet with rows could not be read (a row cut off, a cell refused): its rows
+        cannot be compared, so they may hold results not recorded.
     """
 
     sheet: bool = True
@@ -87,15 +90,16 @@ class Unrecorded:
     no_id: list[int] = field(default_factory=list)
     differs: list[Differs] = field(default_factory=list)
     same: list[int] = field(default_factory=list)
+    unreadable: str | None = None
 
     def __bool__(self) -> bool:
         held = self.pending or self.cancelled or self.unknown or self.no_id or self.differs
-        return not self.sheet or bool(held)
+        return not self.sheet or bool(held) or self.unreadable is not None
 
     def described(self, shown: int = 3) -> str:
         """The results at risk, for a message: ``"experiment(s) 3, 4 (pending)"``; at most
         ``shown`` differing values are named, then how many more."""
-        held = []
+        held = [] if self.unreadable is None else [f"rows it cannot read ({self.unreadable})"]
         for ids, what in (
             (self.pending, "pending"),
             (self.cancelled, "cancelled"),
@@ -198,12 +202,17 @@ def unrecorded_results(
         return Unrecorded()
     try:
         old = read_table(path)  # as a sheet is recorded: any separator, decimal commas, .xlsx
-    except (YieldlabError, ValueError, OSError):
+    except (YieldlabError, ValueError, OSError) as exc:
         try:  # a header alone (an export of pending experiments only) holds no result
             header = pd.read_csv(path, nrows=0, sep=None, engine="python").columns
+            lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
         except (ValueError, OSError, UnicodeDecodeError):
-            header = []
-        return Unrecorded(sheet="experiment" in header)
+            header, lines = [], []
+        # NOTE: rows that cannot be read (cut off, a cell refused) cannot be compared with
+        # those recorded: they may hold the only copy of a result
+        rows = sum(bool(line.strip()) for line in lines) > 1
+        reason = str(exc).removeprefix(f"{path}, ").removeprefix(f"{path}: ")
+        return Unrecorded(sheet="experiment" in header, unreadable=reason if rows else None)
     if "experiment" not in old:
         return Unrecorded(sheet=False)
     return compare_rows(old, data, objectives, parameters, history, cancelled)
