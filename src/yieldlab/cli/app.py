@@ -74,6 +74,17 @@ def shell(path: str | os.PathLike) -> str:
     return shlex.quote(str(path))
 
 
+def shell_command(*words: object) -> str:
+    """A command suggested to the user, each word quoted as the shell needs.
+
+    Examples
+    --------
+    >>> shell_command("yieldlab", "correct", "my runs.db", 2, "yield=66.6")
+    "yieldlab correct 'my runs.db' 2 yield=66.6"
+    """
+    return " ".join(shell(str(word)) for word in words)
+
+
 def print_json(payload: Any) -> None:
     """Write ``payload`` as JSON on standard output."""
     typer.echo(json.dumps(to_plain(payload), indent=2))
@@ -173,7 +184,7 @@ def main() -> None:
     files print one line and exit 1, without a traceback.
     """
     # importing registers the commands, in the order --help lists them (the loop first)
-    from . import campaign_commands, record_commands, demo, model_commands  # noqa: F401, I001
+    from . import campaign_commands, record_commands, export_commands, demo, model_commands  # noqa: F401, I001
 
     warnings.showwarning = show_warning
     try:

@@ -32,10 +32,12 @@ from .app import (
     shell,
 )
 from .sheets import (
+    check_sheet,
     check_sheet_name,
     check_unrecorded,
     default_name,
     lab_sheet,
+    warn_unused_columns,
     write_sheet,
 )
 
@@ -164,13 +166,7 @@ def init(
             )
         table = table.set_index(labels)
     if table is not None:
-        unused = [c for c in table.columns if c not in parameters.names]
-        if unused and labels is None:
-            console.print(
-                f"note: the column(s) {unused} of {candidates} are not parameters; "
-                f"--labels {unused[0]} would name each row by it in the sheets",
-                highlight=False,
-            )
+        warn_unused_columns(table, parameters, objectives, candidates, labels, campaign_path)
     try:
         campaign = Campaign(
             parameters, objectives, candidates=table, path=campaign_path, random_state=seed
@@ -360,7 +356,7 @@ def record(
         table = read_table(
             results, text_columns=_categorical(campaign.space), columns=campaign.space.names
         )
-        _check_filled(table, campaign, results)
+        check_sheet(table, campaign, results, campaign_path)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -421,17 +417,6 @@ def _categorical(space) -> list[str]:
         for p in space
         if isinstance(p, Categorical) and all(isinstance(v, str) for v in p.values)
     ]
-
-
-def _check_filled(table: pd.DataFrame, campaign, path: Path) -> None:
-    """Refuse a sheet in which no result is filled in: most likely sent back unfilled (an
-    empty cell records a failed run, so it would turn every planned run into a failure)."""
-    names = [o.name for o in campaign.objectives if o.name in table.columns]
-    if len(table) and names and table[names].isna().all().all():
-        raise UserError(
-            f"{path}: no result is filled in (the column(s) {names} are empty); type in the "
-            "measured values first (an empty cell records that run as failed)"
-        )
 
 
 def name_values(campaign, values: list[str], option: str = "") -> dict:

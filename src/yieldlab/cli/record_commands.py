@@ -14,8 +14,9 @@ import pandas as pd
 import typer
 
 from ..exceptions import StoreError
-from .app import AsJson, UserError, app, console, frame_table, print_json
+from .app import AsJson, UserError, app, console, frame_table, print_json, shell_command
 from .campaign_commands import CampaignPath, name_values, open_campaign
+from .sheets import id_ranges
 
 
 @app.command()
@@ -102,6 +103,7 @@ def correct(
     """
     campaign = open_campaign(campaign_path)
     try:
+        check_revisable(campaign, [experiment], "correct", campaign_path)
         parsed = name_values(campaign, values)
         changed = campaign.correct(experiment, parsed, reason)
     finally:
@@ -113,6 +115,7 @@ def correct(
 def _revise(campaign_path: Path, action: str, experiments: list[int], reason: str) -> None:
     campaign = open_campaign(campaign_path)
     try:
+        check_revisable(campaign, experiments, action, campaign_path)
         changed = getattr(campaign, action)(experiments, reason)
     finally:
         campaign.close()
@@ -122,6 +125,43 @@ def _revise(campaign_path: Path, action: str, experiments: list[int], reason: st
         + ", ".join(str(int(i)) for i in changed["experiment"]),
         highlight=False,
     )
+
+
+def check_revisable(campaign, experiments: list[int], action: str, campaign_path: Path) -> None:
+    """Refuse to ``action`` (correct, exclude or include) an experiment cancelled, pending or
+    unknown, in the words of the command line: what became of it and what to do instead.
+
+    Raises
+    ------
+    UserError
+        Naming the first such experiment.
+    """
+    data = campaign.data
+    status = dict(zip(data["experiment"].astype(int), data["status"], strict=True))
+    cancelled = {int(i) for i in campaign.cancelled()["experiment"]}
+    record = shell_command("yieldlab", "record", campaign_path, "SHEET")
+    for experiment in experiments:
+        if experiment in cancelled:
+            raise UserError(
+                f"experiment {experiment} was cancelled, so it has no result to {action}; to "
+                "record a result for it all the same, record a row with its settings and "
+                f"result and an empty 'experiment' cell ({record}): it becomes a new "
+                "experiment. Nothing was changed"
+            )
+        if status.get(experiment) == "pending":
+            cancel = shell_command("yieldlab", "cancel", campaign_path, experiment)
+            raise UserError(
+                f"experiment {experiment} is pending: it has no result to {action} yet; record "
+                f"its result with {record} (the sheet design or suggest wrote), or, if it will "
+                f"not be run, cancel it ({cancel}). Nothing was changed"
+            )
+        if experiment not in status:
+            held = f"its experiments are {id_ranges(status)}" if status else "it has none yet"
+            raise UserError(
+                f"there is no experiment {experiment} in {campaign_path} ({held}; "
+                f"{shell_command('yieldlab', 'status', campaign_path)} lists them). Nothing "
+                "was changed"
+            )
 
 
 @app.command()

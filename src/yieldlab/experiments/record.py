@@ -475,7 +475,10 @@ class CampaignRecord:
             )
         check_output_file(path)  # the campaign file, or SQLite's files beside it
         data = self.data
-        at_risk = unrecorded_results(path, data, self.names)
+        at_risk = unrecorded_results(
+            path, data, self.names, self.space.names, self.history(),
+            self.cancelled()["experiment"],
+        )  # fmt: skip
         if not at_risk.sheet:
             raise StoreError(
                 f"{where!r} exists and is not a table of this campaign (no 'experiment' "
@@ -485,7 +488,8 @@ class CampaignRecord:
         if at_risk:
             raise StoreError(
                 f"{where!r} holds results not recorded in this campaign: "
-                f"{at_risk.described()}; add them first (campaign.add(pd.read_csv(...))) or "
-                "export under another name"
+                f"{at_risk.described()}; add them first (campaign.add(pd.read_csv(...))), "
+                "correct the values recorded (campaign.correct(...)), or export under another "
+                "name"
             )
         write_csv(data, path)

@@ -22,6 +22,7 @@ from .._validation import did_you_mean
 from ..exceptions import CampaignError, DataError, SpaceError
 from .results import is_whole, measured, one_setting
 from .screen import candidate_rows
+from .sheet_results import plain
 from .space import Space
 
 __all__ = ["check_correction", "check_reason", "correction", "given_ids", "warn_rerun"]
@@ -189,7 +190,7 @@ def correction(
             try:
                 new_row = int(candidate_rows(space, index, valid)[0])
             except CampaignError:
-                shown = {k: row[k] for k in space.names}
+                shown = plain({k: row[k] for k in space.names})
                 raise CampaignError(
                     f"{where}: the settings {shown!r} are not a row of the candidates; "
                     "give the settings of the candidate row that was run"
@@ -222,7 +223,7 @@ def warn_rerun(data: pd.DataFrame, included: list[int]) -> None:
         if others:
             warnings.warn(
                 f"experiment {experiment} is included again, but its candidate row "
-                f"{label!r} was run or planned again while it was excluded (experiment(s) "
+                f"{plain(label)!r} was run or planned again while it was excluded (experiment(s) "
                 f"{others}); the row now counts twice (cancel a pending one if it is not "
                 "needed)",
                 UserWarning,

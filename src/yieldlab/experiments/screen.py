@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import CampaignError
+from .sheet_results import plain
 from .space import Space
 
 __all__ = [
@@ -63,7 +64,7 @@ def candidate_settings(space: Space, candidates: Any) -> list[tuple[Any, dict[st
     if twice is not None:
         first, second = (candidates.index[k] for k in twice)
         raise ValueError(
-            f"candidates: the rows {first!r} and {second!r} have the same settings; "
+            f"candidates: the rows {plain(first)!r} and {plain(second)!r} have the same settings; "
             "a campaign cannot tell them apart (results are matched to rows by their "
             "settings): keep one, and record replicates as repeated results"
         )
@@ -184,7 +185,7 @@ def candidate_rows(space: Space, index: dict[bytes, int], settings: pd.DataFrame
     if missing:
         row = missing[0]
         raise CampaignError(
-            f"results, row {row}: the settings {settings.iloc[row].to_dict()!r} are not "
+            f"results, row {row}: the settings {plain(settings.iloc[row].to_dict())!r} are not "
             "among the candidates; a candidates campaign records only candidate rows"
         )
     return rows
@@ -232,7 +233,7 @@ def check_candidate_column(given: pd.Series, rows: list[int], labels: pd.Index) 
         text, actual = _label_text(value), _label_text(labels[row])
         if text == actual:
             continue
-        where = f"results, row {i}: candidate {value!r}"
+        where = f"results, row {i}: candidate {plain(value)!r}"
         if text not in known:
             raise CampaignError(
                 f"{where} is not a row of the candidates table; correct it, or leave the "
@@ -240,5 +241,5 @@ def check_candidate_column(given: pd.Series, rows: list[int], labels: pd.Index) 
             )
         raise CampaignError(
             f"{where} does not match the settings, which are those of candidate "
-            f"{labels[row]!r}; correct the settings or the candidate label"
+            f"{plain(labels[row])!r}; correct the settings or the candidate label"
         )

@@ -188,6 +188,16 @@ def _loader(yaml: Any) -> type:
     return Loader
 
 
+# what a space file given in the place of another file is told
+_SPACE_FILE = (
+    "give the YAML file of the space, such as space.yaml, with 'parameters:' (one "
+    "'- {name: temperature, type: real, low: 60, high: 160}' per parameter) and 'objectives:' "
+    "(e.g. 'yield: maximize')"
+)
+# tables given in the place of the space file, by the ending of their name
+_TABLES = {".csv": "CSV", ".tsv": "TSV", ".xlsx": "Excel", ".xls": "Excel", ".ods": "OpenDocument"}
+
+
 def read_space_file(path: str | Path) -> tuple[Space, list[Objective]]:
     """Read a YAML space file (format in the module docstring).
 
@@ -226,6 +236,10 @@ def read_space_file(path: str | Path) -> tuple[Space, list[Objective]]:
         )
     if not file.is_file():
         raise FileNotFoundError(f"space file {str(path)!r} does not exist")
+    if file.suffix.lower() in _TABLES:
+        raise SpaceError(
+            f"{path} is a table ({_TABLES[file.suffix.lower()]}), not a space file; {_SPACE_FILE}"
+        )
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -246,6 +260,8 @@ def read_space_file(path: str | Path) -> tuple[Space, list[Objective]]:
         raise SpaceError(f"{where}{line}: not valid YAML: {problem}") from None
     if data is None:
         raise SpaceError(f"{where} is empty; expected a 'parameters' section")
+    if not isinstance(data, dict):
+        raise SpaceError(f"{where} is not a space file (no 'parameters' section); {_SPACE_FILE}")
     lines = _marks(node, (), {}, where)
     try:
         return space_from_spec(_relative_to(data, file.parent))

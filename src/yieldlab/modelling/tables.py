@@ -123,8 +123,8 @@ def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) ->
     if sep is None:
         try:
             sep = csv.Sniffer().sniff("\n".join(lines[:50]), delimiters=DELIMITERS).delimiter
-        except csv.Error:
-            sep = ","
+        except csv.Error:  # rows of unequal length: the delimiter the header has most of
+            sep = max(DELIMITERS, key=lines[0].count)
     header = next(csv.reader([lines[0]], delimiter=sep))
     if len(header) == 1:
         odd = [c for c in ":|/ " if c in header[0].strip()]
@@ -134,8 +134,11 @@ def _read_text(path: Path, sep: str | None, text_columns: Sequence[str] = ()) ->
                 f"like {odd[0]!r}: save the table with commas, semicolons or tabs between "
                 "columns"
             )
-    width = _width(name, header, text, sep)
+    rows = _rows(name, text, sep)
+    width = _width(name, header, rows, sep, ends_cut=not text.rstrip(" \t").endswith(("\n", "\r")))
     _check_header(name, [h.strip() for h in header[:width]])
+    if sep == ";":
+        _check_decimal_points(name, header[:width], rows, text_columns)
     # NOTE: never the first column as the index (pandas does so when every row has one
     # cell more than the header, shifting every value one column to the left)
     shape = {"index_col": False, "usecols": list(range(width))}
@@ -228,27 +231,59 @@ def _line_text(line: bytes) -> str:
         return line.decode("cp1252")
 
 
-def _width(name: str, header: list[str], text: str, sep: str) -> int:
-    """The number of columns of a text table: header cells left empty at the end above
-    empty cells are dropped (a delimiter at the end of every line), and a value beyond the
-    last named column is refused with its line, never read into another column."""
+def _rows(name: str, text: str, sep: str) -> list[tuple[int, list[str]]]:
+    """The rows of a text table that hold something, header first, as the csv module splits
+    them (a quoted cell may hold the delimiter or a line break), each with the line of the
+    file it starts on."""
     reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+    rows, start = [], 1
     try:
-        rows = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)][1:]
+        for row in reader:
+            if any(c.strip() for c in row):
+                rows.append((start, row))
+            start = reader.line_num + 1
     except csv.Error as exc:  # an unclosed quote running to the end of a large file
         raise DataError(f"{name}, line {reader.line_num}: {exc}; check the quotes") from None
+    return rows
+
+
+def _width(
+    name: str,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    sep: str,
+    ends_cut: bool = False,
+) -> int:
+    """The number of columns of a text table: header cells left empty at the end above
+    empty cells are dropped (a delimiter at the end of every line), a value beyond the
+    last named column is refused with its line, never read into another column, and so is
+    a row with fewer fields than that (``ends_cut``: the file ends without a line break,
+    as one cut off in copying does)."""
+    rows = rows[1:]
     width = len(header)
     while width > 1 and not header[width - 1].strip():
         if any(len(row) >= width and row[width - 1].strip() for _, row in rows):
             break
         width -= 1
-    for line, row in rows:
+    for k, (line, row) in enumerate(rows):
         extra = [cell for cell in row[width:] if cell.strip()]
         if extra:
             raise DataError(
                 f"{name}, line {line}: the value {extra[0].strip()!r} lies beyond the {width} "
                 "columns the header names; give its column a header (such as notes) or "
                 "remove it"
+            )
+        if len(row) < width:
+            cut = (
+                " (the file ends in this row without a line break: it may have been cut off "
+                "in copying)"
+                if ends_cut and k == len(rows) - 1
+                else ""
+            )
+            raise DataError(
+                f"{name}, line {line}: the row has {len(row)} fields and the header "
+                f"{width}{cut}; complete the row, writing an empty cell as nothing between "
+                f"two delimiters ({sep * 2!r})"
             )
     return width
 
@@ -273,6 +308,52 @@ def _decimal_commas(frame: pd.DataFrame, skip: Sequence[str] = ()) -> pd.DataFra
         if len(text) and comma:
             frame[column] = pd.to_numeric(frame[column].str.strip().str.replace(",", "."))
     return frame
+
+
+_DECIMAL_POINT = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# a point before three digits may be a thousands separator ('1.500' for 1500)
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+")
+
+
+def _check_decimal_points(
+    name: str,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    text_columns: Sequence[str] = (),
+) -> None:
+    """Refuse the numbers written with a decimal point in a ``;``-separated table that
+    writes at least as many with a decimal comma: they are read wrongly whatever is
+    assumed (``'1.500'`` may be 1.5 or 1500), and would leave their column as text,
+    refused at a cell written correctly."""
+    skip = {str(c).strip() for c in text_columns}
+    columns = [k for k, h in enumerate(header) if h.strip() not in skip]
+    commas, points = [], []
+    for line, row in rows[1:]:
+        for k in columns:
+            cell = row[k].strip() if k < len(row) else ""
+            if "," in cell and re.fullmatch(_DECIMAL_COMMA, cell):
+                commas.append((line, header[k].strip(), cell))
+            elif _DECIMAL_POINT.fullmatch(cell):
+                points.append((line, header[k].strip(), cell))
+    if not points or len(points) > len(commas):
+        return
+    line, column, cell = points[0]
+    others = [
+        f"{v!r} on line {n}" + ("" if c == column else f", column {c!r}")
+        for n, c, v in points[1:4]
+    ]
+    others += [f"{len(points) - 4} more"] if len(points) > 4 else []
+    also = f" (also: {', '.join(others)})" if others else ""
+    # an example from the same column, else the first of the sheet
+    n, c, v = next((x for x in commas if x[1] == column), commas[0])
+    fix = f"write it with a decimal comma, as the rest ({cell.replace('.', ',')!r})"
+    if _GROUPED.fullmatch(cell):
+        fix += f", or as {cell.replace('.', '')!r} if its point separates thousands"
+    raise DataError(
+        f"{name}, line {line}, column {column!r}: {cell!r} is written with a decimal "
+        f"point{also}, but the sheet writes decimal commas elsewhere ({v!r} on line {n}"
+        f"{'' if c == column else f', column {c!r}'}); {fix}"
+    )
 
 
 def _parser_message(message: str, n_header: int) -> str:
@@ -302,18 +383,24 @@ def _check_header(name: str, header: list[str]) -> None:
 def _read_excel(
     path: Path, text_columns: Sequence[str] = (), columns: Sequence[str] = ()
 ) -> pd.DataFrame:
+    import openpyxl  # NOTE: here, not above: importing it takes a quarter of a second
+
     try:
-        sheets = pd.read_excel(path, sheet_name=None)
-        wanted = {str(c).strip() for c in columns}
-        sheet = next(
-            (k for k, f in sheets.items() if wanted <= {str(c).strip() for c in f.columns}),
-            next(iter(sheets)),
-        )
-        frame = sheets[sheet]
-        verbatim = _verbatim(frame, text_columns)
-        if verbatim:
-            as_text = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
-            frame[verbatim] = as_text[verbatim].replace("", np.nan)
+        # the workbook is opened once: pandas reads its values, the number formats are ours
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        with pd.ExcelFile(book, engine="openpyxl") as excel:
+            sheets = pd.read_excel(excel, sheet_name=None)
+            wanted = {str(c).strip() for c in columns}
+            sheet = next(
+                (k for k, f in sheets.items() if wanted <= {str(c).strip() for c in f.columns}),
+                next(iter(sheets)),
+            )
+            frame = sheets[sheet]
+            verbatim = _verbatim(frame, text_columns)
+            if verbatim:
+                as_text = pd.read_excel(excel, sheet_name=sheet, dtype=str, keep_default_na=False)
+                frame[verbatim] = as_text[verbatim].replace("", np.nan)
+            percent = _percent_cells(book[sheet])
     except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
         with open(path, "rb") as file:
             zipped = file.read(4) == b"PK\x03\x04"  # a workbook is a zip archive
@@ -334,7 +421,76 @@ def _read_excel(
     if mangled:
         original = mangled[0].rsplit(".", 1)[0]
         raise DataError(f"{path.name}: column {original!r} appears twice; rename one of them")
+    if percent:
+        line, column, value, decimals = percent[0]
+        more = len(percent) - 1
+        also = f"; {more} more cell(s) of the sheet are formatted so" if more else ""
+        raise DataError(
+            f"{path.name}, line {line}, column {column!r}: the cell is formatted as a "
+            f"percentage (shows {value * 100:.{decimals}f}%, holds {value:g}{also}); type the "
+            f"number to record ({value * 100:g} or {value:g}) in a cell formatted as a number"
+        )
     return frame
+
+
+def _percent_cells(sheet) -> list[tuple[int, str, float, int]]:
+    """The numbers below the header of a worksheet (read-only) whose cell is formatted as
+    a percentage: Excel shows 71.2% for the 0.712 the cell holds, and read as it is, the
+    value is 100 times smaller than the one the user sees. Each as (row of the sheet,
+    column name, value, decimals shown)."""
+    from openpyxl.utils import get_column_letter
+
+    if not _shows_percentages(sheet.parent):
+        return []
+    sheet.reset_dimensions()  # NOTE: the size a file declares may be wrong (pandas GH 39486)
+    header, found = None, []
+    for row in sheet.iter_rows():
+        if header is None:
+            header = [c.value for c in row] if any(c.value is not None for c in row) else None
+            continue
+        for k, cell in enumerate(row):
+            if isinstance(cell.value, bool) or not isinstance(cell.value, int | float):
+                continue
+            decimals = _percent_decimals(cell.number_format)
+            if decimals is not None:
+                name = header[k] if k < len(header) and header[k] is not None else None
+                column = str(name).strip() if name is not None else get_column_letter(k + 1)
+                found.append((cell.row, column, cell.value, decimals))
+    return found
+
+
+def _shows_percentages(book) -> bool:
+    """Whether a cell style of the workbook (read-only) shows a percentage; most have none,
+    and then no cell need be looked at (that takes a quarter of a second for 30,000)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    try:  # NOTE: private to openpyxl (as its ReadOnlyCell.number_format reads them)
+        ids = {style.numFmtId for style in book._cell_styles}
+        formats = [
+            BUILTIN_FORMATS.get(i, "General")
+            if i < BUILTIN_FORMATS_MAX_SIZE
+            else book._number_formats[i - BUILTIN_FORMATS_MAX_SIZE]
+            for i in ids
+        ]
+    except (AttributeError, IndexError, TypeError):  # another openpyxl: look at every cell
+        return True
+    return any(_percent_decimals(f) is not None for f in formats)
+
+
+def _percent_decimals(number_format: str) -> int | None:
+    """The decimals shown by an Excel number format that shows a percentage (``'0.0%'``:
+    1), else None; a ``%`` in quotes, escaped or in brackets is text, not a percentage.
+
+    Examples
+    --------
+    >>> _percent_decimals("0.0%"), _percent_decimals("0%"), _percent_decimals('0.0" %"')
+    (1, 0, None)
+    """
+    first = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]', "", number_format.split(";")[0])
+    if "%" not in first:
+        return None
+    decimals = re.search(r"\.([0#?]+)", first)
+    return len(decimals.group(1)) if decimals else 0
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -86,6 +86,24 @@ def test_export_never_replaces_results_not_recorded_nor_other_files(tmp_path):
     assert pd.read_csv(typed)["y"].tolist() == [1.0, 2.5, 3.5]
 
 
+def test_export_never_replaces_a_value_recorded_otherwise(tmp_path):
+    campaign = Campaign(SPACE, Maximize("y"), random_state=0)
+    campaign.add(campaign.design(3).assign(y=[1.0, 2.0, 3.0]))
+    sheet = tmp_path / "sheet.csv"
+    campaign.data.assign(y=[1.0, 2.25, 3.0]).to_csv(sheet, index=False)  # typed in again
+    before = sheet.read_bytes()
+    with pytest.raises(StoreError, match=r"line 3, experiment 2: y 2.25 \(recorded: 2.0\)"):
+        campaign.export(sheet)
+    assert sheet.read_bytes() == before
+    # corrected: the sheet holds what the campaign holds, the old value is in the history
+    campaign.correct(2, {"y": 2.25}, "re-integrated")
+    campaign.export(sheet)
+    old = tmp_path / "old.csv"  # an export from before the correction is replaced too
+    campaign.data.assign(y=[1.0, 2.0, 3.0]).to_csv(old, index=False)
+    campaign.export(old)
+    assert pd.read_csv(old)["y"].tolist() == [1.0, 2.25, 3.0]
+
+
 def test_a_copy_of_the_file_alone_holds_every_experiment_while_it_is_open(tmp_path):
     path = tmp_path / "c.db"
     campaign = filled(Campaign(SPACE, Maximize("y"), path=path, random_state=0), n=4)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -66,3 +67,14 @@ def test_a_candidate_label_must_name_the_row_of_its_settings():
         check_candidate_column(pd.Series(["005", "A3"]), [0, 1], labels)
     with pytest.raises(CampaignError, match="which are those of candidate 'A2'"):
         check_candidate_column(pd.Series(["7.5"]), [1], labels)
+
+
+def test_a_candidate_mix_up_names_the_labels_as_plain_numbers():
+    from yieldlab.experiments.screen import check_candidate_column
+
+    labels = pd.Index(np.array([1, 2, 3], dtype=np.int64))
+    with pytest.raises(CampaignError) as caught:
+        check_candidate_column(pd.Series([np.int64(1)]), [1], labels)
+    message = str(caught.value)
+    assert "candidate 1 does not match the settings, which are those of candidate 2;" in message
+    assert "np." not in message

@@ -389,3 +389,118 @@ def test_line_breaks_inside_cells_and_unclosed_quotes(tmp_path):
     text = 'T,notes,yield\n80,"unclosed,50\n' + "81,ok,51\n" * 20000
     with pytest.raises(DataError, match="big.csv, line .*; check the quotes"):
         read_table(write(tmp_path, "big.csv", text))
+
+
+def test_a_row_with_fewer_fields_than_the_header_is_refused(tmp_path):
+    # a sheet cut off in its last row: '...,Cu,35' was recorded as 35 (of 35.5) and a
+    # failed run (the cells after it empty)
+    text = "experiment,catalyst,yield,cost,purity\n1,Pd,50,3.0,94\n2,Cu,35"
+    with pytest.raises(DataError) as info:
+        read_table(write(tmp_path, "plan.csv", text))
+    assert str(info.value) == (
+        "plan.csv, line 3: the row has 3 fields and the header 5 (the file ends in this row "
+        "without a line break: it may have been cut off in copying); complete the row, "
+        "writing an empty cell as nothing between two delimiters (',,')"
+    )
+    # a short row in the middle, after a blank line, in a semicolon sheet
+    text = "T;catalyst;yield\n80;Pd;50\n\n90;Ni\n100;Cu;61\n"
+    with pytest.raises(DataError) as info:
+        read_table(write(tmp_path, "gap.csv", text))
+    assert str(info.value) == (
+        "gap.csv, line 4: the row has 2 fields and the header 3; complete the row, writing "
+        "an empty cell as nothing between two delimiters (';;')"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'T,notes,yield\n80,"a, b",50\n90,"c,\nd",51\n',  # quoted delimiters and line breaks
+        "T,P,yield\n100,,70\n130,150,\n",  # empty cells written between delimiters
+        "T,P,yield\n100,120,70\n,,\n\n",  # blank rows at the end
+    ],
+)
+def test_rows_with_every_field_are_read(tmp_path, text):
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    assert frame.shape[1] == 3
+
+
+def test_a_decimal_point_in_a_decimal_comma_sheet_is_named(tmp_path):
+    # the one cell typed with a point left the column as text, and the error blamed the
+    # correct '71,2' on line 2 with the advice to write decimal points
+    text = "T;catalyst;yield;cost\n95,7;Pd;71,2;1,5\n70,8;Cu;74.5;1,6\n"
+    with pytest.raises(DataError) as info:
+        read_table(write(tmp_path, "plan.csv", text))
+    assert str(info.value) == (
+        "plan.csv, line 3, column 'yield': '74.5' is written with a decimal point, but the "
+        "sheet writes decimal commas elsewhere ('71,2' on line 2); write it with a decimal "
+        "comma, as the rest ('74,5')"
+    )
+    # a point before three digits may be a thousands separator: refused, not guessed
+    text = "T;yield;cost\n95,7;71,2;1.500\n70,8;74,5;2.250\n80;70;3\n"
+    with pytest.raises(DataError) as info:
+        read_table(write(tmp_path, "cost.csv", text))
+    assert str(info.value) == (
+        "cost.csv, line 2, column 'cost': '1.500' is written with a decimal point (also: "
+        "'2.250' on line 3), but the sheet writes decimal commas elsewhere ('95,7' on line "
+        "2, column 'T'); write it with a decimal comma, as the rest ('1,500'), or as '1500' "
+        "if its point separates thousands"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "T;yield\n80;71.2\n90;74.5\n",  # a semicolon sheet with decimal points
+        "T;yield\n80;71.2\n90;74.5\n95;1,5\n",  # mostly points: the comma is the odd one
+    ],
+)
+def test_decimal_points_of_a_sheet_that_uses_them_are_read(tmp_path, text):
+    frame = read_table(write(tmp_path, "runs.csv", text))
+    assert frame["T"].tolist()[:2] == [80, 90]
+    # text columns (levels such as '1.5') are not numbers
+    text = "T;grade;yield\n80;1.5;71,2\n90;2.5;74,5\n"
+    frame = read_table(write(tmp_path, "grades.csv", text), text_columns=["grade"])
+    assert frame["grade"].tolist() == ["1.5", "2.5"] and frame["yield"].tolist() == [71.2, 74.5]
+
+
+def percent_workbook(path, formats):
+    """A workbook whose 'yield' column holds 71.2 / 100 (0.7120000000000001), 0.74 and 0.66
+    in cells of ``formats``."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["T", "catalyst", "yield"])
+    values = (71.2 / 100, 0.74, 0.66)
+    for k, (value, number_format) in enumerate(zip(values, formats, strict=True), start=2):
+        sheet.append([80 + k, "Pd", value])
+        sheet.cell(k, 3).number_format = number_format
+    book.save(path)
+    return path
+
+
+def test_a_cell_formatted_as_a_percentage_is_refused(tmp_path):
+    # Excel shows 71.2% for a cell holding 0.712: it was recorded as 0.712, silently
+    path = percent_workbook(tmp_path / "plan.xlsx", ["0.0%", "0.0%", "0%"])
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert str(info.value) == (
+        "plan.xlsx, line 2, column 'yield': the cell is formatted as a percentage (shows "
+        "71.2%, holds 0.712; 2 more cell(s) of the sheet are formatted so); type the number "
+        "to record (71.2 or 0.712) in a cell formatted as a number"
+    )
+    path = percent_workbook(tmp_path / "last.xlsx", ["General", "0.00", "0%"])
+    with pytest.raises(DataError, match=r"^last.xlsx, line 4, column 'yield': .* \(shows 66%, "):
+        read_table(path)
+    # a '%' shown as text, not as a percentage; and an empty or text cell formatted as one
+    path = percent_workbook(tmp_path / "text.xlsx", ['0.0" %"', "General", "General"])
+    assert read_table(path)["yield"].tolist() == pytest.approx([0.712, 0.74, 0.66])
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    for row, value in ((5, None), (6, "n/a")):
+        book.active.cell(row, 1, 90)
+        book.active.cell(row, 3, value).number_format = "0.0%"
+    book.save(path)
+    assert len(read_table(path)) == 5
