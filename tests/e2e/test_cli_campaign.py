@@ -738,3 +738,20 @@ def test_a_campaign_report_reads_coded_levels_as_a_setting(tmp_path):
     result = run_cli("report", "t.db", "--out", "t.html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "mixes units" not in result.stderr
+
+
+def test_record_warns_of_a_result_far_beyond_its_declared_range(tmp_path):
+    # a yield of 950 typed for 95.0 went in without a word
+    space = SPACE.replace("yield: maximize", "- {name: yield, goal: maximize, low: 0, high: 100}")
+    (tmp_path / "space.yaml").write_text(space)
+    assert run_cli("init", "c.db", "--space", "space.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("design", "c.db", "-n", "3", "--out", "p.csv", cwd=tmp_path).returncode == 0
+    sheet = pd.read_csv(tmp_path / "p.csv").assign(**{"yield": [50.0, 950.0, 60.0]})
+    sheet.to_csv(tmp_path / "p.csv", index=False)
+    result = run_cli("record", "c.db", "p.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "p.csv, line 3, column 'yield': 950 lies far beyond the range 0 to 100 declared for "
+        "Maximize('yield', low=0.0, high=100.0); recorded as given (experiment 2). If it is a "
+        "typo, replace it with: yieldlab correct c.db 2 yield=VALUE --reason REASON"
+    ) in " ".join(result.stderr.split())

@@ -30,6 +30,7 @@ from .app import (
     frame_table,
     print_json,
     shell,
+    shell_command,
 )
 from .sheets import (
     check_sheet,
@@ -348,6 +349,7 @@ def record(
 
     Example: yieldlab record reactor.db reactor-suggest-1.csv
     """
+    from ..experiments.objectives import RangeWarning
     from ..experiments.results import NearMatchWarning, RepeatWarning
     from ..modelling.tables import read_table
 
@@ -385,6 +387,16 @@ def record(
                 f"exclude({near.copies}, reason='recorded twice')",
                 f"yieldlab exclude {shell(campaign_path)} {' '.join(map(str, near.copies))} "
                 "--reason 'recorded twice'",
+            )
+        elif isinstance(near, RangeWarning):
+            text = _in_file(str(near), results, lines)
+            fix = shell_command(
+                "yieldlab", "correct", campaign_path, near.experiment,
+                f"{near.objective.name}=VALUE", "--reason", "REASON",
+            )  # fmt: skip
+            text = (
+                text[: text.index(" If it is a typo")]
+                + f" If it is a typo, replace it with: {fix}"
             )
         else:
             text = _in_file(str(near), results, lines)
