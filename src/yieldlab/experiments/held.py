@@ -90,9 +90,34 @@ def check_fixed(space: Space, fixed: Any, candidates: pd.DataFrame | None = None
     if restricted and not len(space.sample(1, 0, fixed=out, fewer_ok=True)):
         raise SpaceError(
             f"fixed={out!r}: no setting with these values that satisfies the space's "
-            "constraints and exclusions was found; hold fewer parameters or other values"
+            f"constraints and exclusions was found{_broken(space, out)}; hold fewer "
+            "parameters or other values"
         )
     return out
+
+
+def _broken(space: Space, fixed: Mapping[str, Any]) -> str:
+    """The first linear constraint that the ``fixed`` values break whatever the other
+    parameters are (its left side at their most favourable ends), for a message: ``"
+    (they break the constraint 'a + b <= 1': its left side is at least 1.2)"``, or ``""``.
+    """
+    for constraint in space.constraints:
+        sign = 1.0 if constraint.operator == "<=" else -1.0
+        best = 0.0  # the most favourable left side, times sign
+        for name, coef in constraint.coefficients.items():
+            if name in fixed:
+                best += sign * coef * float(fixed[name])
+                continue
+            p = space[name]
+            values = [p.low, p.high] if hasattr(p, "low") else list(p.values)
+            best += min(sign * coef * float(v) for v in values)
+        if best > sign * constraint.rhs + 1e-9 * (1.0 + abs(constraint.rhs)):
+            bound = "at least" if sign > 0 else "at most"
+            return (
+                f" (they break the constraint '{constraint}' whatever the other parameters: "
+                f"its left side is {bound} {sign * best:.6g})"
+            )
+    return ""
 
 
 def check_shared(space: Space, shared: Any, fixed: Mapping[str, Any]) -> list[str]:

@@ -80,7 +80,10 @@ def test_fixed_values_respect_constraints_and_are_checked():
         (
             {"x": 1.0, "y": 0.5},
             SpaceError,
-            "no setting with these values that satisfies .* was found",
+            # the constraint broken whatever y is named, with its left side
+            r"no setting with these values that satisfies .* was found \(they break the "
+            r"constraint 'x \+ y <= 1' whatever the other parameters: its left side is at "
+            r"least 1.5\)",
         ),
         ({"xx": 0.5}, ValueError, r"'xx' is not a parameter \(did you mean 'x'\?\)"),
         ({"f": 0.5}, ValueError, "'f' is not a parameter"),
