@@ -45,3 +45,29 @@ def test_help_shows_an_example(tmp_path):
     result = run("examples", "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "Example: yieldlab examples" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_says_what_the_campaign_file_holds():
+    # Ctrl-C exited 130 with nothing printed: the user was not told what was kept
+    import signal
+
+    code = (
+        "import importlib, sys, time\n"
+        "m = importlib.import_module('yieldlab.cli.app')\n"
+        "@m.app.command('sleepy')\n"
+        "def sleepy():\n"
+        "    print('ready', flush=True)\n"
+        "    time.sleep(60)\n"
+        "sys.argv = ['yieldlab', 'sleepy']\n"
+        "m.main()\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert child.stdout.readline().strip() == "ready"
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode == 130
+    assert err.strip().startswith("interrupted: a campaign file changes in whole transactions")
+    assert "Traceback" not in err

@@ -181,7 +181,8 @@ def main() -> None:
     """Entry point of the ``yieldlab`` console script.
 
     Usage errors are Click's (exit 2, with the usage line); errors in the user's input or
-    files print one line and exit 1, without a traceback.
+    files print one line and exit 1, without a traceback; Ctrl-C prints one line and exits
+    130.
     """
     # importing registers the commands, in the order --help lists them (the loop first)
     from . import campaign_commands, record_commands, export_commands, demo, model_commands  # noqa: F401, I001
@@ -189,6 +190,15 @@ def main() -> None:
     warnings.showwarning = show_warning
     try:
         app()
+    except SystemExit as exc:
+        if exc.code == 130:  # Typer's exit on Ctrl-C, silent otherwise
+            Console(stderr=True, soft_wrap=True).print(
+                "interrupted: a campaign file changes in whole transactions, so it holds "
+                "what the command completed and nothing half-written (see yieldlab status; "
+                "yieldlab export --pending writes the sheet of pending experiments again)",
+                style="red", highlight=False, markup=False,
+            )  # fmt: skip
+        raise
     except (YieldlabError, ValueError, TypeError, OSError, KeyError) as exc:
         text = str(exc).strip()
         if isinstance(exc, KeyError) and text.startswith("'"):
