@@ -121,6 +121,7 @@ def check_results(results: Any, space: Space, objectives: list[str]) -> pd.DataF
             f"results has the wrong type {type(results).__name__}; expected a "
             f"DataFrame with the columns {space.names + objectives}"
         )
+    results = _without_units(results, space)
     known = {
         *space.names,
         *objectives,
@@ -160,6 +161,32 @@ def check_results(results: Any, space: Space, objectives: list[str]) -> pd.DataF
                 "empty records a failed run)"
             )
     return results.reset_index(drop=True)
+
+
+def _without_units(results: pd.DataFrame, space: Space) -> pd.DataFrame:
+    """``results`` with a parameter's column headed with its unit, as the reports write it
+    (``'temperature [C]'``), renamed to the parameter; a unit other than the one the space
+    declares is refused, since the values would be read in the wrong unit."""
+    renamed = {}
+    for column in map(str, results.columns):
+        found = re.fullmatch(r"\s*(.+?)\s*[\[(]\s*(.*?)\s*[\])]\s*", column)
+        if not found or found[1] not in space.names or column in space.names:
+            continue
+        name, unit = found[1], found[2]
+        declared = getattr(space[name], "unit", None)
+        if unit != declared:
+            said = f"in {declared}" if declared else "without a unit"
+            raise SpaceError(
+                f"results, column {column!r}: the space declares {name!r} {said}; give its "
+                f"values {said} under the column {name!r}"
+            )
+        if name in results.columns:
+            raise SpaceError(
+                f"results has the columns {name!r} and {column!r}, one parameter twice; "
+                "keep one of them"
+            )
+        renamed[column] = name
+    return results.rename(columns=renamed) if renamed else results
 
 
 def _bare(name: str) -> str:

@@ -4,13 +4,14 @@ settings, infinities, damaged files, odd paths; clear errors and nothing lost.""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from yieldlab.exceptions import CampaignError, DataError, StoreError
+from yieldlab.exceptions import CampaignError, DataError, SpaceError, StoreError
 from yieldlab.experiments.campaign import Campaign
 from yieldlab.experiments.levels import Categorical
 from yieldlab.experiments.objectives import Maximize, Minimize
@@ -341,3 +342,22 @@ def test_the_near_match_warning_carries_the_row_and_the_pending_ids():
     with pytest.warns(NearMatchWarning) as caught:
         campaign.add(typed.assign(y=y_of(typed)))
     assert (caught[0].message.row, caught[0].message.pending) == (0, [1, 2])
+
+
+def test_a_parameter_headed_with_its_unit_is_read_and_another_unit_refused():
+    # the reports write 'temperature [C]'; a sheet headed so was refused as a typo
+    space = Space([Real("temperature", 60, 110, unit="C"), Real("time", 1, 10, unit="min")])
+    campaign = Campaign(space, Maximize("yield"))
+    campaign.add(pd.DataFrame({"temperature [C]": [70.0], "time (min)": [2.5], "yield": [50.0]}))
+    assert campaign.data[["temperature", "time", "yield"]].values.tolist() == [[70.0, 2.5, 50.0]]
+    cases = [
+        ({"temperature [F]": [158.0], "time": [2.0]},
+         "column 'temperature [F]': the space declares 'temperature' in C; give its values "
+         "in C under the column 'temperature'"),
+        ({"temperature": [70.0], "temperature [C]": [70.0], "time": [2.0]},
+         "the columns 'temperature' and 'temperature [C]', one parameter twice"),
+    ]  # fmt: skip
+    for columns, message in cases:
+        with pytest.raises(SpaceError, match=re.escape(message)):
+            campaign.add(pd.DataFrame({**columns, "yield": [1.0]}))
+    assert len(campaign.data) == 1  # nothing recorded by the refused tables
