@@ -9,6 +9,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import NotFittedError
 
 from yieldlab import AutoModel
@@ -404,3 +405,38 @@ def test_a_copied_column_warns_through_the_ridge_response_surface():
     assert model.best_estimator_.params_["alpha"] > 0
     summary = model.best_estimator_.summary()
     assert np.isnan(summary.loc[["temperature", "temp_F"], "p_value"]).all()
+
+
+class _SlowNeighbours(RegressorMixin, BaseEstimator):
+    """A candidate slower than estimated: its cross-validation spends the time budget."""
+
+    def __init__(self, delay=2.5):
+        self.delay = delay
+
+    def fit(self, X, y):
+        import time
+
+        from sklearn.neighbors import KNeighborsRegressor
+
+        time.sleep(self.delay)
+        self.model_ = KNeighborsRegressor(3).fit(X, y)
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+
+@pytest.mark.slow
+def test_a_spent_time_budget_keeps_the_best_model_when_its_refit_is_negligible():
+    # once the cross-validation had spent the budget, the cheapest refit (linear, CV RMSE
+    # 3.3) was kept over a response surface at 1.5 whose refit takes hundredths of a second
+    rng = np.random.default_rng(7)
+    X = pd.DataFrame({"T": rng.uniform(60, 110, 20), "t": rng.uniform(1, 5, 20)})
+    y = 40 + 0.3 * X["T"] - 2 * (X["t"] - 3) ** 2 + rng.normal(0, 1, 20)
+    candidates = ["linear", "response_surface", _SlowNeighbours(delay=2.5)]
+    model = AutoModel(candidates=candidates, repeats=1, time_budget=12.0, random_state=0)
+    model.fit(X, y)
+    board = model.leaderboard_.set_index("name")
+    assert board.loc["__slow_neighbours", "status"] == "ok"  # it ran, and spent the budget
+    assert board.loc["response_surface", "rmse"] < 0.6 * board.loc["linear", "rmse"]
+    assert model.best_name_ == "response_surface" and model.fit_warnings_ == []
