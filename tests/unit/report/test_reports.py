@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from yieldlab import AutoModel, Campaign, Maximize, Minimize, Space
+from yieldlab import AliasingWarning, AutoModel, Campaign, Maximize, Minimize, Space
 from yieldlab.experiments import make_design
 from yieldlab.report.campaign_report import campaign_model, campaign_report
 from yieldlab.report.model_report import model_report
@@ -192,7 +192,8 @@ def test_coefficients_without_residual_degrees_of_freedom_show_estimates_only(rn
     X = pd.DataFrame({"T": local.uniform(60, 110, 6), "P": local.uniform(1, 5, 6)})
     y = pd.Series(80 - 0.02 * (X["T"] - 85) ** 2 + local.normal(0, 1, 6), name="yield")
     X["catalyst"] = ["Pd", "Ni", "Cu"] * 2
-    model = AutoModel(candidates=["response_surface"], random_state=0).fit(X, y)
+    with pytest.warns(AliasingWarning, match="12 terms on 6 runs leave 0.0007 residual"):
+        model = AutoModel(candidates=["response_surface"], random_state=0).fit(X, y)
     assert model.best_estimator_.estimator_.dof_resid_ < 1  # 12 terms, 6 runs, little ridge
     html = model_report(model, X, y).render()
     assert "would mean nothing, so only the estimates are shown" in html
